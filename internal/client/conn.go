@@ -1,0 +1,90 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/coder/websocket"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// Conn is a connection to a world, after the world has welcomed the player.
+// One goroutine may call Recv while others call Send.
+type Conn struct {
+	ws      *websocket.Conn
+	Welcome protocol.Welcome
+}
+
+// CloseError is how a world ended a connection: its close code and reason.
+type CloseError struct {
+	Code   protocol.CloseCode
+	Reason string
+}
+
+func (e *CloseError) Error() string {
+	return fmt.Sprintf("world closed the connection: %d %s", int(e.Code), e.Reason)
+}
+
+// Join opens a WebSocket to the world at url, presents the single-use join
+// token in Hello and waits for Welcome. A refusal comes back as *CloseError.
+func Join(ctx context.Context, url, token string) (*Conn, error) {
+	ws, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("client: dial %s: %w", url, err)
+	}
+	ws.SetReadLimit(protocol.MaxWorldMessage)
+	c := &Conn{ws: ws}
+	if err := c.Send(ctx, protocol.Hello{Version: protocol.Version, Token: token}); err != nil {
+		ws.CloseNow()
+		return nil, err
+	}
+	msg, err := c.Recv(ctx)
+	if err != nil {
+		ws.CloseNow()
+		return nil, err
+	}
+	w, ok := msg.(protocol.Welcome)
+	if !ok {
+		c.Close(protocol.CloseMalformed)
+		return nil, fmt.Errorf("client: expected Welcome, got message type %#x", byte(msg.Type()))
+	}
+	c.Welcome = w
+	return c, nil
+}
+
+// Send encodes and sends m.
+func (c *Conn) Send(ctx context.Context, m protocol.Message) error {
+	if err := c.ws.Write(ctx, websocket.MessageBinary, m.Append(nil)); err != nil {
+		return c.closeErr(err)
+	}
+	return nil
+}
+
+// Recv reads and decodes the next message. When the world has closed the
+// connection the error is a *CloseError.
+func (c *Conn) Recv(ctx context.Context) (protocol.Message, error) {
+	_, data, err := c.ws.Read(ctx)
+	if err != nil {
+		return nil, c.closeErr(err)
+	}
+	m, err := protocol.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	return m, nil
+}
+
+// Close closes the connection with code (protocol.CloseLogout to log out).
+func (c *Conn) Close(code protocol.CloseCode) error {
+	return c.ws.Close(websocket.StatusCode(code), code.Reason())
+}
+
+func (c *Conn) closeErr(err error) error {
+	var ce websocket.CloseError
+	if errors.As(err, &ce) {
+		return &CloseError{Code: protocol.CloseCode(ce.Code), Reason: ce.Reason}
+	}
+	return fmt.Errorf("client: %w", err)
+}

@@ -1,0 +1,127 @@
+// Package cluster is the control plane between the master, the gateways and
+// the worlds: the NATS subjects they use, the JSON messages on them (as Go
+// structs), typed request/reply with deadlines, and the embedded NATS server
+// the master runs by default.
+//
+// Every connection authenticates with the cluster secret, so an exposed NATS
+// port does not let a stranger register a world or mint join tokens.
+// Errors cross the control plane as *api.Error values, so a code such as
+// api.CodeNameTaken reaches the gateway unchanged.
+package cluster
+
+import (
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+)
+
+// Subjects on which the master answers requests from gateways.
+const (
+	SubjectCreateAccount   = "tinymmo.master.account.create"
+	SubjectLogin           = "tinymmo.master.login"
+	SubjectGuestLogin      = "tinymmo.master.guest"
+	SubjectLogout          = "tinymmo.master.logout"
+	SubjectWorlds          = "tinymmo.master.worlds"
+	SubjectCharacters      = "tinymmo.master.characters"
+	SubjectCreateCharacter = "tinymmo.master.character.create"
+	SubjectEnter           = "tinymmo.master.enter"
+)
+
+// Event subjects.
+const (
+	// SubjectHeartbeat carries a world's Heartbeat. The first one registers
+	// the world; a world that stops sending leaves the world list.
+	SubjectHeartbeat = "tinymmo.world.heartbeat"
+	// SubjectMasterStarted is published by a master when it starts, so the
+	// worlds re-register at once instead of at their next heartbeat.
+	SubjectMasterStarted = "tinymmo.master.started"
+)
+
+// Operations a world answers on WorldSubject(id, op).
+const (
+	WorldOpCharacters      = "characters"
+	WorldOpCreateCharacter = "character.create"
+	WorldOpMintJoin        = "join.mint"
+)
+
+// WorldSubject returns the subject on which world id answers op.
+func WorldSubject(worldID, op string) string {
+	return "tinymmo.world." + worldID + "." + op
+}
+
+// ValidWorldID reports whether id is usable as one NATS subject token:
+// 1 to 64 ASCII letters, digits, - and _.
+func ValidWorldID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Heartbeat is a world's periodic announcement of itself.
+type Heartbeat struct {
+	World     api.World `json:"world"`
+	Instances int       `json:"instances"`
+	// Interval is how often the world sends heartbeats; the master drops a
+	// world it has not heard from for three intervals.
+	Interval time.Duration `json:"interval"`
+}
+
+// LoginRequest asks the master to create an account or to log in.
+type LoginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// SessionRequest carries a gateway session token, for calls that need one.
+type SessionRequest struct {
+	Session string `json:"session"`
+}
+
+// CharactersRequest asks for the session's characters on a world.
+type CharactersRequest struct {
+	Session string `json:"session"`
+	WorldID string `json:"world_id"`
+}
+
+// CreateCharacterRequest asks to create a character on a world.
+type CreateCharacterRequest struct {
+	Session string    `json:"session"`
+	WorldID string    `json:"world_id"`
+	Name    string    `json:"name"`
+	Class   api.Class `json:"class"`
+}
+
+// EnterRequest asks for a join token for one of the session's characters.
+type EnterRequest struct {
+	Session     string `json:"session"`
+	WorldID     string `json:"world_id"`
+	CharacterID int64  `json:"character_id"`
+}
+
+// WorldCharactersRequest asks a world for an account's characters.
+type WorldCharactersRequest struct {
+	AccountID int64 `json:"account_id"`
+}
+
+// WorldCreateCharacterRequest asks a world to create a character.
+type WorldCreateCharacterRequest struct {
+	AccountID int64     `json:"account_id"`
+	Name      string    `json:"name"`
+	Class     api.Class `json:"class"`
+}
+
+// MintJoinRequest asks a world for a single-use join token bound to an
+// account and one of its characters.
+type MintJoinRequest struct {
+	AccountID   int64 `json:"account_id"`
+	CharacterID int64 `json:"character_id"`
+}
+
+// Empty is the request or reply of a call that carries nothing.
+type Empty struct{}

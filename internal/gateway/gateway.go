@@ -1,0 +1,188 @@
+// Package gateway is the public, stateless front door of a TinyMMO cluster.
+// It serves the JSON API under /api/v1 (version check, accounts, sessions,
+// worlds, characters, entering a world), rate-limits the calls that cost a
+// password hash, and forwards each call to the master over the control plane.
+// It also serves the web client's files.
+//
+// A Gateway keeps no player state, so any number can run behind a load
+// balancer. It runs one HTTP server; Shutdown stops it.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/tinymmo/tinymmo/internal/cluster"
+)
+
+// Config configures a Gateway. The zero value works with a master on the
+// same machine that uses its defaults.
+type Config struct {
+	// Listen is the HTTP address. Default "127.0.0.1:8080".
+	Listen string `toml:"listen"`
+	// NATSURL is the control plane. Default "nats://127.0.0.1:4222".
+	NATSURL string `toml:"nats"`
+	// Secret is the cluster secret. Default: read from DataDir/cluster.secret.
+	Secret string `toml:"secret"`
+	// DataDir is where to find the cluster secret when Secret is empty.
+	// Default "data".
+	DataDir string `toml:"data"`
+	// Version is the client version the gateway accepts. Default
+	// version.Version.
+	Version string `toml:"-"`
+	// IPBurst and IPEvery limit account creation, login and guest login per
+	// client IP: IPBurst calls at once, then one per IPEvery. An IP may be a
+	// NAT with many players, so this is generous. Defaults 60 and 200ms.
+	IPBurst int           `toml:"ip_burst"`
+	IPEvery time.Duration `toml:"ip_every"`
+	// NameBurst and NameEvery limit login and account creation per username,
+	// which is what stops password guessing. Defaults 10 and 6s.
+	NameBurst int           `toml:"name_burst"`
+	NameEvery time.Duration `toml:"name_every"`
+	// TrustProxy takes the client IP from X-Forwarded-For (the last hop).
+	// Enable it only behind a proxy you run. Default false.
+	TrustProxy bool `toml:"trust_proxy"`
+	// Web holds the web client's files, served at /. Nil serves none.
+	Web fs.FS `toml:"-"`
+}
+
+func (c *Config) setDefaults() {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.NATSURL == "" {
+		c.NATSURL = "nats://127.0.0.1:4222"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.IPBurst == 0 {
+		c.IPBurst = 60
+	}
+	if c.IPEvery == 0 {
+		c.IPEvery = 200 * time.Millisecond
+	}
+	if c.NameBurst == 0 {
+		c.NameBurst = 10
+	}
+	if c.NameEvery == 0 {
+		c.NameEvery = 6 * time.Second
+	}
+}
+
+func (c *Config) validate() error {
+	if c.IPBurst < 0 || c.NameBurst < 0 || c.IPEvery < 0 || c.NameEvery < 0 {
+		return fmt.Errorf("gateway: rate limits must not be negative (ip_burst %d, ip_every %v, name_burst %d, name_every %v)",
+			c.IPBurst, c.IPEvery, c.NameBurst, c.NameEvery)
+	}
+	if c.Version == "" {
+		return errors.New("gateway: no client version configured")
+	}
+	return nil
+}
+
+// maxLimiterKeys bounds each rate limiter's memory.
+const maxLimiterKeys = 100_000
+
+// Gateway is a running gateway. Create it with Start.
+type Gateway struct {
+	cfg     Config
+	log     *slog.Logger
+	nc      *nats.Conn
+	byIP    *keyedLimiter
+	byName  *keyedLimiter
+	http    *http.Server
+	addr    net.Addr
+	stopped sync.Once
+}
+
+// Start connects to the control plane and starts serving. It returns once
+// the HTTP listener is bound; the control-plane connection may still be
+// coming up, in which case calls answer 503 until it is.
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Secret == "" {
+		s, err := cluster.ReadSecret(cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("gateway: %w", err)
+		}
+		cfg.Secret = s
+	}
+	g := &Gateway{
+		cfg:    cfg,
+		log:    log,
+		byIP:   newKeyedLimiter(cfg.IPEvery, cfg.IPBurst, maxLimiterKeys),
+		byName: newKeyedLimiter(cfg.NameEvery, cfg.NameBurst, maxLimiterKeys),
+	}
+	nc, err := cluster.Connect(cfg.NATSURL, cfg.Secret, "gateway", log)
+	if err != nil {
+		return nil, err
+	}
+	g.nc = nc
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("gateway: listen %s: %w", cfg.Listen, err)
+	}
+	g.addr = ln.Addr()
+	g.http = &http.Server{
+		Handler:           g.routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	go func() {
+		if err := g.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("gateway http server failed", "err", err)
+		}
+	}()
+	log.Info("gateway started", "addr", g.addr.String())
+	return g, nil
+}
+
+// Addr returns the bound HTTP address.
+func (g *Gateway) Addr() net.Addr { return g.addr }
+
+// URL returns the gateway's base URL, e.g. "http://127.0.0.1:8080".
+func (g *Gateway) URL() string { return "http://" + g.addr.String() }
+
+// Shutdown stops accepting requests, waits for those under way (bounded by
+// ctx) and closes the control-plane connection. It is idempotent.
+func (g *Gateway) Shutdown(ctx context.Context) error {
+	var err error
+	g.stopped.Do(func() {
+		err = g.http.Shutdown(ctx)
+		g.nc.Close()
+	})
+	return err
+}
+
+// clientIP returns the address rate limits apply to.
+func (g *Gateway) clientIP(r *http.Request) string {
+	if g.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

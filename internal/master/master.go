@@ -1,0 +1,269 @@
+// Package master is the cluster's orchestrator. It owns the accounts database
+// (argon2id password hashes, roles, bans), gateway sessions and the registry
+// of live worlds, answers the gateways' control-plane requests, and forwards
+// character and join-token requests to the world they name.
+//
+// By default it also runs the embedded NATS server that forms the control
+// plane. A Master runs the control-plane handlers (see cluster.Service), one
+// registry sweeper and its HTTP server; Shutdown stops them all.
+package master
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+// Config configures a Master. The zero value works: it runs an embedded NATS
+// server on 127.0.0.1:4222 and keeps its database in ./data.
+type Config struct {
+	// DataDir holds master.db and, when Secret is empty, the generated
+	// cluster secret. Default "data".
+	DataDir string `toml:"data"`
+	// NATSURL, when set, points at an external NATS server or cluster and
+	// disables the embedded one.
+	NATSURL string `toml:"nats"`
+	// NATSListen is where the embedded NATS server listens. Default
+	// "127.0.0.1:4222"; port 0 picks a free port.
+	NATSListen string `toml:"nats_listen"`
+	// Secret authenticates every control-plane connection. Default: read from
+	// or generated into DataDir/cluster.secret.
+	Secret string `toml:"secret"`
+	// HTTPListen serves /healthz and /metrics. Default "127.0.0.1:8090".
+	HTTPListen string `toml:"http_listen"`
+	// SessionTTL is how long a gateway session lives. Default 24h.
+	SessionTTL time.Duration `toml:"session_ttl"`
+	// MaxConcurrentHashes bounds argon2id work at once (each takes 19 MiB).
+	// Default 2×GOMAXPROCS.
+	MaxConcurrentHashes int `toml:"max_concurrent_hashes"`
+	// HashParams are the argon2id parameters; zero means OWASP's
+	// (m=19456 KiB, t=2, p=1). Tests lower them.
+	HashParams password.Params `toml:"-"`
+}
+
+func (c *Config) setDefaults() {
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.NATSListen == "" {
+		c.NATSListen = "127.0.0.1:4222"
+	}
+	if c.HTTPListen == "" {
+		c.HTTPListen = "127.0.0.1:8090"
+	}
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 24 * time.Hour
+	}
+}
+
+func (c *Config) validate() error {
+	if c.SessionTTL < time.Minute {
+		return fmt.Errorf("master: session_ttl %v is under a minute", c.SessionTTL)
+	}
+	if c.MaxConcurrentHashes < 0 {
+		return fmt.Errorf("master: max_concurrent_hashes %d is negative", c.MaxConcurrentHashes)
+	}
+	return nil
+}
+
+// Master is a running master. Create it with Start.
+type Master struct {
+	cfg      Config
+	log      *slog.Logger
+	db       *store.MasterDB
+	hasher   *password.Hasher
+	embedded *cluster.Embedded // nil with an external NATS
+	nc       *nats.Conn
+	svc      *cluster.Service
+	worlds   *registry
+	metrics  *metrics
+	http     *http.Server
+	httpAddr net.Addr
+
+	stop     context.CancelFunc // stops the sweeper
+	sweeper  sync.WaitGroup
+	shutdown sync.Once
+}
+
+// Start opens the database, starts the control plane and begins answering.
+// Everything listens when Start returns.
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	m := &Master{cfg: cfg, log: log, worlds: newRegistry(), metrics: newMetrics()}
+	defer func() {
+		if err != nil {
+			m.close()
+		}
+	}()
+	if m.cfg.Secret == "" {
+		if m.cfg.Secret, err = cluster.LoadOrCreateSecret(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	m.db, err = store.OpenMaster(ctx, filepath.Join(cfg.DataDir, "master.db"))
+	if err != nil {
+		return nil, err
+	}
+	if m.hasher, err = password.NewHasher(cfg.HashParams, cfg.MaxConcurrentHashes); err != nil {
+		return nil, fmt.Errorf("master: %w", err)
+	}
+	natsURL := cfg.NATSURL
+	if natsURL == "" {
+		m.embedded, err = cluster.StartEmbedded(cfg.NATSListen, m.cfg.Secret)
+		if err != nil {
+			return nil, err
+		}
+		natsURL = m.embedded.URL()
+	}
+	m.nc, err = cluster.Connect(natsURL, m.cfg.Secret, "master", log)
+	if err != nil {
+		return nil, err
+	}
+	if err := cluster.WaitConnected(ctx, m.nc); err != nil {
+		return nil, err
+	}
+	if err := m.serveControlPlane(); err != nil {
+		return nil, err
+	}
+	if err := m.serveHTTP(); err != nil {
+		return nil, err
+	}
+	sweepCtx, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	m.sweeper.Go(func() { m.sweep(sweepCtx) })
+	// Tell worlds that were running before this master started to register
+	// now rather than at their next heartbeat.
+	if err := m.nc.Publish(cluster.SubjectMasterStarted, nil); err != nil {
+		return nil, fmt.Errorf("master: announce start: %w", err)
+	}
+	log.Info("master started", "nats", natsURL, "http", m.httpAddr.String())
+	return m, nil
+}
+
+func (m *Master) serveControlPlane() error {
+	m.svc = cluster.NewService(m.nc, m.log)
+	// The subscription ends when the connection closes.
+	if _, err := m.nc.Subscribe(cluster.SubjectHeartbeat, m.onHeartbeat); err != nil {
+		return fmt.Errorf("master: subscribe heartbeats: %w", err)
+	}
+	return errors.Join(
+		cluster.Handle(m.svc, cluster.SubjectCreateAccount, m.createAccount),
+		cluster.Handle(m.svc, cluster.SubjectLogin, m.login),
+		cluster.Handle(m.svc, cluster.SubjectGuestLogin, m.guestLogin),
+		cluster.Handle(m.svc, cluster.SubjectLogout, m.logout),
+		cluster.Handle(m.svc, cluster.SubjectWorlds, m.listWorlds),
+		cluster.Handle(m.svc, cluster.SubjectCharacters, m.characters),
+		cluster.Handle(m.svc, cluster.SubjectCreateCharacter, m.createCharacter),
+		cluster.Handle(m.svc, cluster.SubjectEnter, m.enter),
+	)
+}
+
+func (m *Master) serveHTTP() error {
+	ln, err := net.Listen("tcp", m.cfg.HTTPListen)
+	if err != nil {
+		return fmt.Errorf("master: listen %s: %w", m.cfg.HTTPListen, err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(m.metrics.collectors()...)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if !m.nc.IsConnected() {
+			http.Error(w, "control plane disconnected", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	m.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	m.httpAddr = ln.Addr()
+	go func() {
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("master http server failed", "err", err)
+		}
+	}()
+	return nil
+}
+
+// NATSURL returns the control plane's address, for gateways and worlds.
+func (m *Master) NATSURL() string {
+	if m.embedded != nil {
+		return m.embedded.URL()
+	}
+	return m.cfg.NATSURL
+}
+
+// Secret returns the cluster secret in use.
+func (m *Master) Secret() string { return m.cfg.Secret }
+
+// HTTPAddr returns the address of the /healthz and /metrics server.
+func (m *Master) HTTPAddr() net.Addr { return m.httpAddr }
+
+// Shutdown stops answering requests, waits for the ones under way (bounded by
+// ctx), and closes the database and the control plane. It is idempotent.
+func (m *Master) Shutdown(ctx context.Context) error {
+	var err error
+	m.shutdown.Do(func() {
+		if m.http != nil {
+			err = m.http.Shutdown(ctx)
+		}
+		m.close()
+	})
+	return err
+}
+
+// close releases whatever Start acquired, in reverse order.
+func (m *Master) close() {
+	if m.stop != nil {
+		m.stop()
+		m.sweeper.Wait()
+	}
+	if m.svc != nil {
+		m.svc.Close()
+	}
+	if m.nc != nil {
+		m.nc.Close()
+	}
+	if m.embedded != nil {
+		m.embedded.Shutdown()
+	}
+	if m.db != nil {
+		if err := m.db.Close(); err != nil {
+			m.log.Error("master: close database", "err", err)
+		}
+	}
+}
+
+// sweep drops expired sessions from the database now and then.
+func (m *Master) sweep(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := m.db.DeleteExpiredSessions(ctx, now); err != nil && ctx.Err() == nil {
+				m.log.Warn("master: sweep sessions", "err", err)
+			} else if n > 0 {
+				m.log.Debug("master: swept expired sessions", "count", n)
+			}
+		}
+	}
+}

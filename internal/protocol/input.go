@@ -1,0 +1,113 @@
+package protocol
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tinymmo/tinymmo/internal/wire"
+)
+
+// Direction is a movement direction: none, or one of the eight compass
+// points, numbered clockwise from north. North is up the screen (-Y).
+type Direction uint8
+
+// Directions. Values above DirNW are malformed.
+const (
+	DirNone Direction = iota
+	DirN
+	DirNE
+	DirE
+	DirSE
+	DirS
+	DirSW
+	DirW
+	DirNW
+)
+
+// String returns the compass name, such as "NE", "none", or
+// "Direction(9)" for an invalid value.
+func (d Direction) String() string {
+	switch d {
+	case DirNone:
+		return "none"
+	case DirN:
+		return "N"
+	case DirNE:
+		return "NE"
+	case DirE:
+		return "E"
+	case DirSE:
+		return "SE"
+	case DirS:
+		return "S"
+	case DirSW:
+		return "SW"
+	case DirW:
+		return "W"
+	case DirNW:
+		return "NW"
+	}
+	return fmt.Sprintf("Direction(%d)", uint8(d))
+}
+
+// Buttons is a set of action buttons held during a tick, one bit each.
+type Buttons uint8
+
+// Buttons. Bits not defined here are reserved: a sender must leave them
+// clear, and an Input with any of them set is malformed.
+const (
+	ButtonPrimary Buttons = 1 << 0 // the primary action (attack, use)
+)
+
+// definedButtons holds every defined button bit; the others are reserved.
+const definedButtons = ButtonPrimary
+
+// Input is one tick of a player's intent, sent at the world's tick rate
+// (20 times a second by default). It carries no position: the world moves
+// the player by its own rules, and acknowledges Seq so the client can
+// reconcile its prediction.
+//
+// On the wire it is 5 bytes while Seq < 128, 6 while Seq < 16384 (13 min
+// at 20 Hz) and 7 while Seq < 2,097,152 (29 h).
+type Input struct {
+	// Seq numbers the client's inputs, increasing by one per input.
+	Seq uint32
+	// Move is the direction the player wants to move in, or DirNone.
+	Move Direction
+	// Aim is the facing, in 1/256ths of a turn: the angle is Aim*360/256
+	// degrees, clockwise from east (+X) as seen on screen, so 64 is
+	// south (+Y, down), 128 west and 192 north.
+	Aim uint8
+	// Buttons are the buttons held.
+	Buttons Buttons
+}
+
+// Type returns TypeInput.
+func (Input) Type() Type { return TypeInput }
+
+// Append appends the encoded Input to b.
+func (m Input) Append(b []byte) []byte {
+	b = wire.AppendU8(b, uint8(TypeInput))
+	b = wire.AppendUvarint(b, uint64(m.Seq))
+	return append(b, uint8(m.Move), m.Aim, uint8(m.Buttons))
+}
+
+func decodeInput(payload []byte) (Message, error) {
+	r := wire.NewReader(payload)
+	seq := r.Uvarint()
+	move := Direction(r.U8())
+	aim := r.U8()
+	buttons := Buttons(r.U8())
+	if err := r.Done(); err != nil {
+		return nil, err
+	}
+	switch {
+	case seq > math.MaxUint32:
+		return nil, fmt.Errorf("seq %d overflows uint32", seq)
+	case move > DirNW:
+		return nil, fmt.Errorf("move %d out of range 0..%d", move, DirNW)
+	case buttons&^definedButtons != 0:
+		return nil, fmt.Errorf("buttons 0b%08b set reserved bits", buttons)
+	}
+	return Input{Seq: uint32(seq), Move: move, Aim: aim, Buttons: buttons}, nil
+}

@@ -1,0 +1,238 @@
+// Package store persists TinyMMO's state in SQLite.
+//
+// It owns two databases with separate schemas and embedded goose migrations:
+// the master's ([MasterDB]: accounts, gateway sessions, bans) and one per
+// world ([WorldDB]: characters). Both are files opened in WAL mode through
+// the pure-Go modernc.org/sqlite driver; opening one creates its directory
+// and applies any pending migration.
+//
+// SQLite allows one writer at a time. Each database therefore keeps two
+// connection pools: a single write connection, whose transactions begin
+// IMMEDIATE, so writers in this process queue in database/sql (honouring
+// their contexts) instead of failing with SQLITE_BUSY; and a pool of
+// read-only connections, which WAL lets run alongside the writer. A busy
+// timeout covers other processes that open the same file.
+//
+// Times are time.Time in UTC, stored as unix milliseconds, so they round-trip
+// at millisecond precision. All methods are safe for concurrent use. The
+// package starts no goroutines of its own; database/sql's pools run theirs
+// until Close. The master imports MasterDB and each world WorldDB;
+// validation of names, classes and other game rules belongs to them, and
+// this package enforces only storage invariants (uniqueness, counts,
+// allowed enumerations).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Sentinel errors. Methods wrap them with context; test with errors.Is.
+var (
+	// ErrNotFound: no row matched (an id, a username, or a session that is
+	// missing, expired or revoked).
+	ErrNotFound = errors.New("store: not found")
+	// ErrUsernameTaken: another account has this username, ignoring case.
+	ErrUsernameTaken = errors.New("store: username taken")
+	// ErrNameTaken: another character in this world has this name, ignoring case.
+	ErrNameTaken = errors.New("store: name taken")
+	// ErrTooManyCharacters: the account already has the maximum number of
+	// characters in this world.
+	ErrTooManyCharacters = errors.New("store: too many characters")
+	// ErrInvalidRole: a Role other than RolePlayer, RoleModerator or RoleAdmin.
+	ErrInvalidRole = errors.New("store: invalid role")
+	// ErrInvalidClass: a Class other than ClassKnight, ClassRogue or ClassWizard.
+	ErrInvalidClass = errors.New("store: invalid class")
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// conns holds the two pools of one database file.
+type conns struct {
+	// rw is the only connection that writes. One connection is enough for
+	// SQLite's single writer, and it makes this process's writers wait in
+	// the pool rather than in SQLite's busy handler.
+	rw *sql.DB
+	// ro serves reads, concurrently with rw thanks to WAL.
+	ro *sql.DB
+}
+
+// openConns opens the SQLite file at path, creating it and its directory if
+// needed, and migrates it to the newest version in dir (a directory under
+// migrations). It is shared by OpenMaster and OpenWorld.
+func openConns(ctx context.Context, path, dir string) (c *conns, err error) {
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	// The driver cuts a plain file name at its first '?', where the DSN
+	// parameters begin.
+	if strings.Contains(path, "?") {
+		return nil, fmt.Errorf("store: database path %q contains '?'", path)
+	}
+	// An absolute path can never be mistaken for a "file:" URI, and stays
+	// correct if the working directory changes.
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: database path %q: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
+		return nil, fmt.Errorf("store: create directory for %s: %w", abs, err)
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations %s: %w", dir, err)
+	}
+
+	// Parameters every connection runs when it opens (see modernc.org/sqlite
+	// Driver.Open). WAL is a property of the file, set once by the writer;
+	// foreign_keys and synchronous are per connection.
+	q := url.Values{"_pragma": {
+		"busy_timeout(5000)",
+		"journal_mode(WAL)",
+		"foreign_keys(1)",
+		"synchronous(NORMAL)",
+	}}
+	wq := cloneValues(q)
+	wq.Set("_txlock", "immediate")
+	rw, err := sql.Open("sqlite", abs+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	rw.SetMaxOpenConns(1)
+	rw.SetMaxIdleConns(1)
+	defer func() {
+		if err != nil {
+			rw.Close()
+		}
+	}()
+
+	// Migrate before the read pool exists, so readers only ever see the
+	// current schema.
+	p, err := goose.NewProvider(goose.DialectSQLite3, rw, sub)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations %s: %w", dir, err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return nil, fmt.Errorf("store: migrate %s: %w", abs, err)
+	}
+
+	rq := cloneValues(q)
+	rq.Add("_pragma", "query_only(1)")
+	ro, err := sql.Open("sqlite", abs+"?"+rq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	ro.SetMaxOpenConns(n)
+	ro.SetMaxIdleConns(n)
+	if err := ro.PingContext(ctx); err != nil {
+		ro.Close()
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	return &conns{rw: rw, ro: ro}, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := make(url.Values, len(v))
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// close closes both pools. Calls after the first return nil.
+func (c *conns) close() error {
+	return errors.Join(c.ro.Close(), c.rw.Close())
+}
+
+// inTx runs fn in a transaction on the write connection (BEGIN IMMEDIATE),
+// committing when fn returns nil and rolling back otherwise. fn must use
+// only tx: the write pool has one connection, which tx holds.
+func (c *conns) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := c.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	return tx.Commit()
+}
+
+// ignoreDone drops sql.ErrTxDone, which Rollback returns when a cancelled
+// context has already rolled the transaction back.
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// sqliteCode returns the extended SQLite result code in err, or 0.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
+
+func isUniqueViolation(err error) bool {
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+func isForeignKeyViolation(err error) bool {
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// rowsAffectedOrNotFound returns ErrNotFound when res changed no row.
+func rowsAffectedOrNotFound(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// millis converts t to the stored form.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis converts the stored form to a UTC time.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// nullMillis stores the zero time as NULL.
+func nullMillis(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: millis(t), Valid: true}
+}
+
+// fromNullMillis reads NULL as the zero time.
+func fromNullMillis(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromMillis(n.Int64)
+}
+
+// currentTime returns the current time at the stored precision.
+func currentTime() time.Time { return fromMillis(millis(time.Now())) }

@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// WorldDB is one world's database: its characters. Its methods are safe for
+// concurrent use.
+type WorldDB struct {
+	c *conns
+}
+
+// OpenWorld opens (creating if needed) the world database at path, a file
+// name, and migrates it. The caller must Close it.
+func OpenWorld(ctx context.Context, path string) (*WorldDB, error) {
+	c, err := openConns(ctx, path, "world")
+	if err != nil {
+		return nil, err
+	}
+	return &WorldDB{c: c}, nil
+}
+
+// Close closes the database. Calls in flight may fail; later calls fail.
+func (w *WorldDB) Close() error { return w.c.close() }
+
+// Class is a character class.
+type Class string
+
+// The classes.
+const (
+	ClassKnight Class = "knight"
+	ClassRogue  Class = "rogue"
+	ClassWizard Class = "wizard"
+)
+
+// ParseClass returns the Class named s, ignoring case ("Knight" is
+// ClassKnight), or an error wrapping ErrInvalidClass.
+func ParseClass(s string) (Class, error) {
+	c := Class(strings.ToLower(s))
+	if !c.valid() {
+		return "", fmt.Errorf("%w %q", ErrInvalidClass, s)
+	}
+	return c, nil
+}
+
+func (c Class) valid() bool {
+	return c == ClassKnight || c == ClassRogue || c == ClassWizard
+}
+
+// Character is a row of the characters table.
+type Character struct {
+	ID        int64
+	AccountID int64 // an account in the master database
+	Name      string
+	Class     Class
+	Level, XP int
+	Map       string
+	X, Y      int32 // position in 1/16 px
+	HP, MaxHP int
+	MP, MaxMP int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+const characterColumns = `id, account_id, name, class, level, xp, map, x, y, hp, max_hp, mp, max_mp, created_at, updated_at`
+
+func scanCharacter(row interface{ Scan(...any) error }) (Character, error) {
+	var (
+		c                    Character
+		createdAt, updatedAt int64
+	)
+	err := row.Scan(&c.ID, &c.AccountID, &c.Name, &c.Class, &c.Level, &c.XP, &c.Map, &c.X, &c.Y,
+		&c.HP, &c.MaxHP, &c.MP, &c.MaxMP, &createdAt, &updatedAt)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Character{}, ErrNotFound
+		}
+		return Character{}, err
+	}
+	c.CreatedAt = fromMillis(createdAt)
+	c.UpdatedAt = fromMillis(updatedAt)
+	return c, nil
+}
+
+// orNow returns t at the stored precision, or the current time if t
+// is zero.
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return currentTime()
+	}
+	return fromMillis(millis(t))
+}
+
+// CreateCharacter inserts c for c.AccountID, unless that account already
+// has maxPerAccount (which must be positive) characters in this world:
+// then it returns ErrTooManyCharacters. It returns ErrNameTaken when another
+// character has the same name ignoring (ASCII) case, and ErrInvalidClass for
+// an unknown class. c.ID is ignored; zero CreatedAt and UpdatedAt mean now.
+// It returns the stored character with its new ID.
+//
+// The count and the insert run in one IMMEDIATE transaction, so concurrent
+// creates for one account, even from another process, cannot exceed the
+// limit. Name and class rules are the caller's to enforce.
+func (w *WorldDB) CreateCharacter(ctx context.Context, c Character, maxPerAccount int) (Character, error) {
+	if maxPerAccount < 1 {
+		return Character{}, fmt.Errorf("store: create character: maxPerAccount = %d, want >= 1", maxPerAccount)
+	}
+	if !c.Class.valid() {
+		return Character{}, fmt.Errorf("store: create character %q: %w %q", c.Name, ErrInvalidClass, c.Class)
+	}
+	c.CreatedAt = orNow(c.CreatedAt)
+	c.UpdatedAt = orNow(c.UpdatedAt)
+	err := w.c.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM characters WHERE account_id = ?`, c.AccountID).Scan(&n); err != nil {
+			return err
+		}
+		if n >= maxPerAccount {
+			return ErrTooManyCharacters
+		}
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO characters (account_id, name, class, level, xp, map, x, y, hp, max_hp, mp, max_mp, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.AccountID, c.Name, c.Class, c.Level, c.XP, c.Map, c.X, c.Y, c.HP, c.MaxHP, c.MP, c.MaxMP,
+			millis(c.CreatedAt), millis(c.UpdatedAt)).Scan(&c.ID)
+		if isUniqueViolation(err) {
+			return ErrNameTaken
+		}
+		return err
+	})
+	if err != nil {
+		return Character{}, fmt.Errorf("store: create character %q for account %d: %w", c.Name, c.AccountID, err)
+	}
+	return c, nil
+}
+
+// Characters returns the account's characters in this world, oldest first
+// (by id). An account without characters gets an empty slice and no error.
+func (w *WorldDB) Characters(ctx context.Context, accountID int64) ([]Character, error) {
+	rows, err := w.c.ro.QueryContext(ctx,
+		`SELECT `+characterColumns+` FROM characters WHERE account_id = ? ORDER BY id`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("store: characters of account %d: %w", accountID, err)
+	}
+	defer rows.Close()
+	cs := []Character{}
+	for rows.Next() {
+		c, err := scanCharacter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: characters of account %d: %w", accountID, err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: characters of account %d: %w", accountID, err)
+	}
+	return cs, nil
+}
+
+// Character returns the character with id, or ErrNotFound.
+func (w *WorldDB) Character(ctx context.Context, id int64) (Character, error) {
+	c, err := scanCharacter(w.c.ro.QueryRowContext(ctx,
+		`SELECT `+characterColumns+` FROM characters WHERE id = ?`, id))
+	if err != nil {
+		return Character{}, fmt.Errorf("store: character %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// SaveCharacters writes the mutable state of each character (level, XP,
+// map, position, HP, max HP, MP, max MP and UpdatedAt, where zero means
+// now) in one transaction: all are saved or none. It returns ErrNotFound,
+// saving nothing, when any ID does not exist. Name, class, account and
+// CreatedAt are never changed.
+func (w *WorldDB) SaveCharacters(ctx context.Context, cs ...Character) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	err := w.c.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx,
+			`UPDATE characters SET level = ?, xp = ?, map = ?, x = ?, y = ?, hp = ?, max_hp = ?, mp = ?, max_mp = ?, updated_at = ?
+			WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, c := range cs {
+			res, err := stmt.ExecContext(ctx, c.Level, c.XP, c.Map, c.X, c.Y, c.HP, c.MaxHP, c.MP, c.MaxMP,
+				millis(orNow(c.UpdatedAt)), c.ID)
+			if err == nil {
+				err = rowsAffectedOrNotFound(res)
+			}
+			if err != nil {
+				return fmt.Errorf("character %d: %w", c.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save %d characters: %w", len(cs), err)
+	}
+	return nil
+}
