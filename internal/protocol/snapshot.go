@@ -130,12 +130,12 @@ type Move struct {
 // Snapshot is one tick of a world as one client sees it, relative to what
 // that client already has. It is sent every tick.
 //
-// The client applies a snapshot of tick T to its view at tick T' < T like
-// this: remove Despawns; step every remaining entity T-T' times along its
-// direction with the shared movement rules (the world steps entities once
-// per tick, after applying their inputs); then apply Moves and Changes,
-// which happened at tick T after its step and hold the state at the end of
-// T; then add Spawns, whose properties are the full state at the end of T.
+// The world runs a tick as: apply inputs (which set directions), then step
+// every entity once with the shared movement rules. A client applies the
+// snapshot of tick T to its view as of tick T' < T like this: remove
+// Despawns; step every remaining entity T-T'-1 times along its direction;
+// apply Moves, then step every entity once (tick T's step); then apply
+// Changes and add Spawns, which hold the state at the end of tick T.
 type Snapshot struct {
 	// Tick is the instance's tick number.
 	Tick uint32

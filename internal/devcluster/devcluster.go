@@ -1,0 +1,108 @@
+// Package devcluster runs a whole TinyMMO cluster in one process: a master
+// with its embedded NATS server, one world and one gateway, each over its
+// real network path on loopback. It is what "tinymmo dev" runs, and what
+// end-to-end tests start.
+package devcluster
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/gateway"
+	"github.com/tinymmo/tinymmo/internal/master"
+	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/version"
+	"github.com/tinymmo/tinymmo/internal/world"
+)
+
+// Config configures a Cluster. DataDir is required.
+type Config struct {
+	// DataDir holds the databases and the cluster secret.
+	DataDir string
+	// Listen is the gateway's address. Default "127.0.0.1:0".
+	Listen string
+	// Web is the web client the gateway serves; nil serves none.
+	Web fs.FS
+	// World configures the world; its DataDir, NATS and secret are set
+	// here, and its Listen defaults to "127.0.0.1:0".
+	World world.Config
+	// Gateway configures the gateway's rate limits; its addresses, secret
+	// and version are set here.
+	Gateway gateway.Config
+	// HashParams are the argon2id parameters; zero means OWASP's. Tests
+	// lower them.
+	HashParams password.Params
+}
+
+// Cluster is a running cluster. Its roles are exported for tests that need
+// to reach one directly.
+type Cluster struct {
+	Master  *master.Master
+	World   *world.Server
+	Gateway *gateway.Gateway
+}
+
+// Start starts the master, then the world, then the gateway.
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Cluster, error) {
+	c := &Cluster{}
+	var err error
+	c.Master, err = master.Start(ctx, master.Config{
+		DataDir: cfg.DataDir, NATSListen: "127.0.0.1:0", HTTPListen: "127.0.0.1:0", HashParams: cfg.HashParams,
+	}, log.With("role", "master"))
+	if err != nil {
+		return nil, err
+	}
+	wc := cfg.World
+	wc.DataDir, wc.NATSURL, wc.Secret = cfg.DataDir, c.Master.NATSURL(), c.Master.Secret()
+	if wc.Listen == "" {
+		wc.Listen = "127.0.0.1:0"
+	}
+	if c.World, err = world.Start(ctx, wc, log.With("role", "world")); err != nil {
+		c.Shutdown(context.Background())
+		return nil, err
+	}
+	gc := cfg.Gateway
+	gc.Listen, gc.NATSURL, gc.Secret, gc.Version, gc.Web = cfg.Listen, c.Master.NATSURL(), c.Master.Secret(), version.Version, cfg.Web
+	if gc.Listen == "" {
+		gc.Listen = "127.0.0.1:0"
+	}
+	if c.Gateway, err = gateway.Start(ctx, gc, log.With("role", "gateway")); err != nil {
+		c.Shutdown(context.Background())
+		return nil, err
+	}
+	return c, nil
+}
+
+// URL returns the gateway's base URL: the page to open.
+func (c *Cluster) URL() string { return c.Gateway.URL() }
+
+// WaitReady waits until the master lists the world, so players can enter.
+func (c *Cluster) WaitReady(ctx context.Context) error {
+	for !c.Master.WorldOnline(c.World.ID()) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// Shutdown stops the gateway, then the world (saving every character), then
+// the master. Roles that never started are skipped.
+func (c *Cluster) Shutdown(ctx context.Context) error {
+	var errs []error
+	if c.Gateway != nil {
+		errs = append(errs, c.Gateway.Shutdown(ctx))
+	}
+	if c.World != nil {
+		errs = append(errs, c.World.Shutdown(ctx))
+	}
+	if c.Master != nil {
+		errs = append(errs, c.Master.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}

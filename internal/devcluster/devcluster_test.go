@@ -1,0 +1,453 @@
+package devcluster_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/bots"
+	"github.com/tinymmo/tinymmo/internal/client"
+	"github.com/tinymmo/tinymmo/internal/devcluster"
+	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// fastHash keeps argon2id cheap in tests; the production parameters are
+// covered by package password.
+var fastHash = password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// startCluster starts a cluster on loopback with its data in dir (a fresh
+// temporary directory when empty) and stops it when the test ends.
+func startCluster(t *testing.T, dir string, tweak func(*devcluster.Config)) *devcluster.Cluster {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	cfg := devcluster.Config{DataDir: dir, HashParams: fastHash}
+	cfg.World.Heartbeat = 200 * time.Millisecond
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	c, err := devcluster.Start(t.Context(), cfg, log)
+	if err != nil {
+		t.Fatalf("devcluster.Start: %v", err)
+	}
+	t.Cleanup(func() { c.Shutdown(context.Background()) }) // idempotent
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := c.WaitReady(ctx); err != nil {
+		t.Fatalf("WaitReady: %v", err)
+	}
+	return c
+}
+
+// wantCode fails the test unless err is an API error with code.
+func wantCode(t *testing.T, what string, err error, code api.Code) {
+	t.Helper()
+	if got := api.CodeOf(err); err == nil || got != code {
+		t.Fatalf("%s: error = %v (code %q), want code %q", what, err, got, code)
+	}
+}
+
+// enterWorld logs a new guest in, creates a character and returns a fresh
+// join grant for it.
+func enterWorld(t *testing.T, c *devcluster.Cluster) (*client.Gateway, api.Character, api.EnterResponse) {
+	t.Helper()
+	ctx := t.Context()
+	gw := client.NewGateway(c.URL(), nil)
+	if _, err := gw.Guest(ctx); err != nil {
+		t.Fatalf("Guest: %v", err)
+	}
+	ch, err := gw.CreateCharacter(ctx, c.World.ID(), "Hero"+gw.Session().Account.Username[6:12], api.ClassRogue)
+	if err != nil {
+		t.Fatalf("CreateCharacter: %v", err)
+	}
+	enter, err := gw.Enter(ctx, c.World.ID(), ch.ID)
+	if err != nil {
+		t.Fatalf("Enter: %v", err)
+	}
+	return gw, ch, enter
+}
+
+func TestFullFlowEndToEnd(t *testing.T) {
+	c := startCluster(t, "", nil)
+	ctx := t.Context()
+	gw := client.NewGateway(c.URL(), nil)
+	v, err := gw.Version(ctx)
+	if err != nil || v.Protocol != protocol.Version {
+		t.Fatalf("Version() = %+v, %v", v, err)
+	}
+	s, err := gw.CreateAccount(ctx, "Alice_1", "correct horse battery")
+	if err != nil {
+		t.Fatalf("CreateAccount: %v", err)
+	}
+	if s.Account.Username != "alice_1" || s.Token == "" || s.Account.Guest {
+		t.Fatalf("CreateAccount session = %+v, want username alice_1 and a token", s)
+	}
+	worlds, err := gw.Worlds(ctx)
+	if err != nil || len(worlds) != 1 || worlds[0].ID != c.World.ID() || worlds[0].Status != "online" {
+		t.Fatalf("Worlds() = %+v, %v; want the one world online", worlds, err)
+	}
+	ch, err := gw.CreateCharacter(ctx, c.World.ID(), "Alicia", api.ClassWizard)
+	if err != nil {
+		t.Fatalf("CreateCharacter: %v", err)
+	}
+	list, err := gw.Characters(ctx, c.World.ID())
+	if err != nil || len(list) != 1 || list[0].Name != "Alicia" || list[0].Class != api.ClassWizard {
+		t.Fatalf("Characters() = %+v, %v; want [Alicia wizard]", list, err)
+	}
+	enter, err := gw.Enter(ctx, c.World.ID(), ch.ID)
+	if err != nil {
+		t.Fatalf("Enter: %v", err)
+	}
+	conn, err := client.Join(ctx, enter.URL, enter.Token)
+	if err != nil {
+		t.Fatalf("Join: %v", err)
+	}
+	if conn.Welcome.Map != "overworld" || conn.Welcome.TickRate != 20 {
+		t.Fatalf("Welcome = %+v, want map overworld at 20 Hz", conn.Welcome)
+	}
+	if err := conn.Send(ctx, protocol.Ping{ClientTime: 42}); err != nil {
+		t.Fatalf("Send Ping: %v", err)
+	}
+	for {
+		m, err := conn.Recv(ctx)
+		if err != nil {
+			t.Fatalf("Recv: %v", err)
+		}
+		if p, ok := m.(protocol.Pong); ok {
+			if p.ClientTime != 42 {
+				t.Fatalf("Pong.ClientTime = %d, want 42", p.ClientTime)
+			}
+			break
+		}
+	}
+	conn.Close(protocol.CloseLogout)
+
+	// Logging out revokes the session.
+	if err := gw.Logout(ctx); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	stale := client.NewGateway(c.URL(), nil)
+	if _, err := stale.Login(ctx, "alice_1", "correct horse battery"); err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	token := stale.Session().Token
+	if err := stale.Logout(ctx); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.URL()+api.Prefix+"/worlds", nil)
+	req.Header.Set(api.VersionHeader, "0.1.0")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("worlds with a revoked session: HTTP %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.MaxCharacters = 2 })
+	ctx := t.Context()
+	world := c.World.ID()
+
+	gw := client.NewGateway(c.URL(), nil)
+	_, err := gw.WithVersion("0.0.1").Version(ctx)
+	wantCode(t, "old client version", err, api.CodeVersionMismatch)
+	_, err = gw.WithVersion("0.0.1").Guest(ctx)
+	wantCode(t, "guest login with an old client", err, api.CodeVersionMismatch)
+
+	_, err = gw.Worlds(ctx)
+	wantCode(t, "worlds without a session", err, api.CodeUnauthorized)
+
+	for _, tc := range []struct {
+		user, pass string
+		code       api.Code
+	}{
+		{"ab", "long enough pw", api.CodeInvalidUsername},
+		{"has space", "long enough pw", api.CodeInvalidUsername},
+		{"admin", "long enough pw", api.CodeInvalidUsername},
+		{"guest_abc", "long enough pw", api.CodeInvalidUsername},
+		{"bob", "short", api.CodeInvalidPassword},
+		{"bob", strings.Repeat("x", 129), api.CodeInvalidPassword},
+	} {
+		_, err := gw.CreateAccount(ctx, tc.user, tc.pass)
+		wantCode(t, "CreateAccount("+tc.user+")", err, tc.code)
+	}
+
+	if _, err := gw.CreateAccount(ctx, "bob", "bobs password"); err != nil {
+		t.Fatalf("CreateAccount(bob): %v", err)
+	}
+	_, err = client.NewGateway(c.URL(), nil).CreateAccount(ctx, "BOB", "another password")
+	wantCode(t, "duplicate username, other case", err, api.CodeUsernameTaken)
+
+	// A wrong password and an unknown user get the very same answer.
+	_, errWrong := client.NewGateway(c.URL(), nil).Login(ctx, "bob", "not bobs password")
+	_, errUnknown := client.NewGateway(c.URL(), nil).Login(ctx, "nobody_here", "whatever pw")
+	wantCode(t, "wrong password", errWrong, api.CodeBadCredentials)
+	wantCode(t, "unknown user", errUnknown, api.CodeBadCredentials)
+	if errWrong.Error() != errUnknown.Error() {
+		t.Fatalf("login errors differ: %q vs %q; they must not reveal whether the user exists", errWrong, errUnknown)
+	}
+
+	for _, tc := range []struct {
+		name  string
+		class api.Class
+		code  api.Code
+	}{
+		{"x", api.ClassKnight, api.CodeInvalidName},
+		{"1abc", api.ClassKnight, api.CodeInvalidName},
+		{"Admin", api.ClassKnight, api.CodeInvalidName},
+		{"Goodname", "paladin", api.CodeInvalidClass},
+	} {
+		_, err := gw.CreateCharacter(ctx, world, tc.name, tc.class)
+		wantCode(t, "CreateCharacter("+tc.name+")", err, tc.code)
+	}
+	if _, err := gw.CreateCharacter(ctx, world, "Bobby", api.ClassKnight); err != nil {
+		t.Fatalf("CreateCharacter(Bobby): %v", err)
+	}
+	other := client.NewGateway(c.URL(), nil)
+	if _, err := other.Guest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = other.CreateCharacter(ctx, world, "BOBBY", api.ClassRogue)
+	wantCode(t, "duplicate character name, other case", err, api.CodeNameTaken)
+	if _, err := gw.CreateCharacter(ctx, world, "Bobbina", api.ClassRogue); err != nil {
+		t.Fatalf("second character: %v", err)
+	}
+	_, err = gw.CreateCharacter(ctx, world, "Bobbette", api.ClassRogue)
+	wantCode(t, "third character with a maximum of 2", err, api.CodeTooManyCharacters)
+
+	_, err = gw.Characters(ctx, "no-such-world")
+	wantCode(t, "characters on an unknown world", err, api.CodeNotFound)
+	mine, err := gw.Characters(ctx, world)
+	if err != nil || len(mine) != 2 {
+		t.Fatalf("Characters = %v, %v; want 2", mine, err)
+	}
+	_, err = other.Enter(ctx, world, mine[0].ID)
+	wantCode(t, "entering with someone else's character", err, api.CodeNotFound)
+}
+
+func TestMalformedRequestBodies(t *testing.T) {
+	c := startCluster(t, "", nil)
+	for _, tc := range []struct {
+		name, body string
+		status     int
+	}{
+		{"not json", "{{{", http.StatusBadRequest},
+		{"trailing data", `{"username":"a","password":"b"} {}`, http.StatusBadRequest},
+		{"too big", `{"username":"` + strings.Repeat("a", 5000) + `"}`, http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, c.URL()+api.Prefix+"/sessions", strings.NewReader(tc.body))
+			req.Header.Set(api.VersionHeader, "0.1.0")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || !strings.Contains(string(body), `"code":"bad_request"`) {
+				t.Fatalf("HTTP %d %s, want %d with code bad_request", resp.StatusCode, body, tc.status)
+			}
+		})
+	}
+}
+
+func TestRateLimitPerUsername(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) {
+		cfg.Gateway.NameBurst = 3
+		cfg.Gateway.NameEvery = time.Hour
+	})
+	ctx := t.Context()
+	for i := range 3 {
+		_, err := client.NewGateway(c.URL(), nil).Login(ctx, "victim", "guess number "+string(rune('a'+i)))
+		wantCode(t, "guess", err, api.CodeBadCredentials)
+	}
+	_, err := client.NewGateway(c.URL(), nil).Login(ctx, "victim", "guess number d")
+	wantCode(t, "fourth guess", err, api.CodeRateLimited)
+	var ae *api.Error
+	if errors.As(err, &ae); ae.RetryAfter < time.Minute {
+		t.Fatalf("Retry-After = %v, want about an hour", ae.RetryAfter)
+	}
+	// Another username from the same IP is unaffected.
+	_, err = client.NewGateway(c.URL(), nil).Login(ctx, "bystander", "some password")
+	wantCode(t, "other username", err, api.CodeBadCredentials)
+}
+
+func TestRateLimitPerIP(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) {
+		cfg.Gateway.IPBurst = 2
+		cfg.Gateway.IPEvery = time.Hour
+	})
+	ctx := t.Context()
+	for range 2 {
+		if _, err := client.NewGateway(c.URL(), nil).Guest(ctx); err != nil {
+			t.Fatalf("Guest: %v", err)
+		}
+	}
+	_, err := client.NewGateway(c.URL(), nil).Guest(ctx)
+	wantCode(t, "third guest login from one IP", err, api.CodeRateLimited)
+}
+
+// closeCode dials the world and sends raw bytes as the first message, then
+// returns the close code the world answered with.
+func closeCode(t *testing.T, url string, first []byte) protocol.CloseCode {
+	t.Helper()
+	ctx := t.Context()
+	ws, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	defer ws.CloseNow()
+	if err := ws.Write(ctx, websocket.MessageBinary, first); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	for {
+		if _, _, err := ws.Read(ctx); err != nil {
+			return protocol.CloseCode(websocket.CloseStatus(err))
+		}
+	}
+}
+
+func TestJoinRefusals(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.JoinTokenTTL = time.Second })
+	url := c.World.PlayURL()
+
+	t.Run("malformed Hello", func(t *testing.T) {
+		for _, raw := range [][]byte{{}, {0xff}, {byte(protocol.TypeHello), 0x80}, protocol.Ping{ClientTime: 1}.Append(nil)} {
+			if got := closeCode(t, url, raw); got != protocol.CloseMalformed {
+				t.Errorf("first message %x: close %v, want %v", raw, got, protocol.CloseMalformed)
+			}
+		}
+	})
+	t.Run("oversized Hello", func(t *testing.T) {
+		raw := protocol.Hello{Version: protocol.Version, Token: strings.Repeat("t", 64)}.Append(nil)
+		raw = append(raw, make([]byte, protocol.MaxClientMessage)...)
+		if got := closeCode(t, url, raw); got != protocol.CloseCode(websocket.StatusMessageTooBig) {
+			t.Errorf("oversized: close %v, want %d", got, websocket.StatusMessageTooBig)
+		}
+	})
+	t.Run("bad version", func(t *testing.T) {
+		_, _, enter := enterWorld(t, c)
+		if got := closeCode(t, url, protocol.Hello{Version: protocol.Version + 1, Token: enter.Token}.Append(nil)); got != protocol.CloseBadVersion {
+			t.Errorf("close %v, want %v", got, protocol.CloseBadVersion)
+		}
+	})
+	t.Run("unknown token", func(t *testing.T) {
+		if got := closeCode(t, url, protocol.Hello{Version: protocol.Version, Token: "forged"}.Append(nil)); got != protocol.CloseBadToken {
+			t.Errorf("close %v, want %v", got, protocol.CloseBadToken)
+		}
+	})
+	t.Run("reused token", func(t *testing.T) {
+		_, _, enter := enterWorld(t, c)
+		conn, err := client.Join(t.Context(), enter.URL, enter.Token)
+		if err != nil {
+			t.Fatalf("first Join: %v", err)
+		}
+		defer conn.Close(protocol.CloseLogout)
+		_, err = client.Join(t.Context(), enter.URL, enter.Token)
+		var ce *client.CloseError
+		if !errors.As(err, &ce) || ce.Code != protocol.CloseTokenUsed {
+			t.Fatalf("second Join with the same token: %v, want close %v", err, protocol.CloseTokenUsed)
+		}
+	})
+	t.Run("expired token", func(t *testing.T) {
+		_, _, enter := enterWorld(t, c)
+		time.Sleep(time.Until(enter.ExpiresAt) + 50*time.Millisecond) // past the 1 s lifetime
+		_, err := client.Join(t.Context(), enter.URL, enter.Token)
+		var ce *client.CloseError
+		if !errors.As(err, &ce) || ce.Code != protocol.CloseTokenExpired {
+			t.Fatalf("Join with an expired token: %v, want close %v", err, protocol.CloseTokenExpired)
+		}
+	})
+}
+
+func TestSecondLoginReplacesFirst(t *testing.T) {
+	c := startCluster(t, "", nil)
+	ctx := t.Context()
+	gw, ch, enter := enterWorld(t, c)
+	first, err := client.Join(ctx, enter.URL, enter.Token)
+	if err != nil {
+		t.Fatalf("first Join: %v", err)
+	}
+	enter2, err := gw.Enter(ctx, c.World.ID(), ch.ID)
+	if err != nil {
+		t.Fatalf("second Enter: %v", err)
+	}
+	var wg sync.WaitGroup
+	var firstErr error
+	wg.Go(func() {
+		for {
+			if _, err := first.Recv(ctx); err != nil {
+				firstErr = err
+				return
+			}
+		}
+	})
+	second, err := client.Join(ctx, enter2.URL, enter2.Token)
+	if err != nil {
+		t.Fatalf("second Join: %v", err)
+	}
+	defer second.Close(protocol.CloseLogout)
+	wg.Wait()
+	var ce *client.CloseError
+	if !errors.As(firstErr, &ce) || ce.Code != protocol.CloseReplaced {
+		t.Fatalf("first connection ended with %v, want close %v", firstErr, protocol.CloseReplaced)
+	}
+}
+
+func TestWorldFull(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.Capacity = 1 })
+	ctx := t.Context()
+	_, _, enter := enterWorld(t, c)
+	conn, err := client.Join(ctx, enter.URL, enter.Token)
+	if err != nil {
+		t.Fatalf("Join: %v", err)
+	}
+	defer conn.Close(protocol.CloseLogout)
+	gw := client.NewGateway(c.URL(), nil)
+	if _, err := gw.Guest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := gw.CreateCharacter(ctx, c.World.ID(), "Latecomer", api.ClassKnight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = gw.Enter(ctx, c.World.ID(), ch.ID)
+	wantCode(t, "enter a full world", err, api.CodeWorldFull)
+}
+
+func TestBotsEnterAndReuseCharactersAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	run := func(want func(bots.Summary) bool) {
+		c := startCluster(t, dir, nil)
+		sum, err := bots.Run(t.Context(), bots.Config{
+			Gateway: c.URL(), Count: 8, Duration: 300 * time.Millisecond, AccountPrefix: "p", Password: "bot password",
+		})
+		if err != nil {
+			t.Fatalf("bots.Run: %v", err)
+		}
+		if sum.Entered != 8 || sum.Failed != 0 || !want(sum) {
+			t.Fatalf("summary %+v", sum)
+		}
+		if err := c.Shutdown(context.Background()); err != nil {
+			t.Fatalf("Shutdown: %v", err)
+		}
+	}
+	run(func(s bots.Summary) bool { return s.CreatedCharacters == 8 && s.ReusedCharacters == 0 })
+	run(func(s bots.Summary) bool { return s.CreatedCharacters == 0 && s.ReusedCharacters == 8 })
+}

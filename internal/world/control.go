@@ -1,0 +1,125 @@
+package world
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+func (s *Server) serveControlPlane() error {
+	s.svc = cluster.NewService(s.nc, s.log)
+	// A master that (re)starts asks every world to register at once. The
+	// subscription ends when the connection closes.
+	if _, err := s.nc.Subscribe(cluster.SubjectMasterStarted, func(*nats.Msg) { s.sendHeartbeat() }); err != nil {
+		return fmt.Errorf("world: subscribe: %w", err)
+	}
+	return errors.Join(
+		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpCharacters), s.listCharacters),
+		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpCreateCharacter), s.createCharacter),
+		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpMintJoin), s.mintJoin),
+	)
+}
+
+// heartbeatLoop announces the world until Shutdown. NATS buffers publishes
+// while disconnected and the loop keeps going, so a restarted master hears
+// from this world again without anything restarting here.
+func (s *Server) heartbeatLoop() {
+	t := time.NewTicker(s.cfg.Heartbeat)
+	defer t.Stop()
+	s.sendHeartbeat()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			s.sendHeartbeat()
+		}
+	}
+}
+
+func (s *Server) sendHeartbeat() {
+	population := s.players.count()
+	status := "online"
+	if population >= s.cfg.Capacity {
+		status = "full"
+	}
+	hb := cluster.Heartbeat{
+		World: api.World{
+			ID: s.cfg.ID, Name: s.cfg.Name, Population: population, Capacity: s.cfg.Capacity,
+			Status: status, PvP: s.cfg.PvP, Hardcore: s.cfg.Hardcore,
+		},
+		Instances: s.instanceCount(),
+		Interval:  s.cfg.Heartbeat,
+	}
+	data, _ := json.Marshal(hb) // a Heartbeat always encodes
+	if err := s.nc.Publish(cluster.SubjectHeartbeat, data); err != nil && s.ctx.Err() == nil {
+		s.log.Warn("world: heartbeat", "err", err)
+	}
+}
+
+func (s *Server) listCharacters(ctx context.Context, req cluster.WorldCharactersRequest) (api.CharactersResponse, error) {
+	cs, err := s.db.Characters(ctx, req.AccountID)
+	if err != nil {
+		return api.CharactersResponse{}, err
+	}
+	out := api.CharactersResponse{Characters: make([]api.Character, 0, len(cs))}
+	for _, c := range cs {
+		out.Characters = append(out.Characters, publicCharacter(c))
+	}
+	return out, nil
+}
+
+func (s *Server) createCharacter(ctx context.Context, req cluster.WorldCreateCharacterRequest) (api.Character, error) {
+	if err := api.CheckCharacterName(req.Name); err != nil {
+		return api.Character{}, err
+	}
+	class, err := api.ParseClass(string(req.Class))
+	if err != nil {
+		return api.Character{}, err
+	}
+	stats, _ := rules.Stats(string(class)) // every api.Class has stats
+	spawn := s.startPosition()
+	c, err := s.db.CreateCharacter(ctx, store.Character{
+		AccountID: req.AccountID, Name: req.Name, Class: store.Class(class), Level: 1,
+		Map: spawn.Map, X: spawn.Pos.X, Y: spawn.Pos.Y,
+		HP: stats.MaxHP, MaxHP: stats.MaxHP, MP: stats.MaxMP, MaxMP: stats.MaxMP,
+	}, s.cfg.MaxCharacters)
+	switch {
+	case errors.Is(err, store.ErrNameTaken):
+		return api.Character{}, api.Errorf(api.CodeNameTaken, "the name %q is taken on this world", req.Name)
+	case errors.Is(err, store.ErrTooManyCharacters):
+		return api.Character{}, api.Errorf(api.CodeTooManyCharacters, "you already have %d characters on this world", s.cfg.MaxCharacters)
+	case err != nil:
+		return api.Character{}, err
+	}
+	return publicCharacter(c), nil
+}
+
+func (s *Server) mintJoin(ctx context.Context, req cluster.MintJoinRequest) (api.EnterResponse, error) {
+	c, err := s.db.Character(ctx, req.CharacterID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && c.AccountID != req.AccountID {
+		// Someone else's character looks exactly like a missing one.
+		return api.EnterResponse{}, api.Errorf(api.CodeNotFound, "no such character")
+	}
+	if err != nil {
+		return api.EnterResponse{}, err
+	}
+	if s.players.count() >= s.cfg.Capacity && !s.players.online(req.AccountID) {
+		return api.EnterResponse{}, api.Errorf(api.CodeWorldFull, "%s is full; try again later or pick another world", s.cfg.Name)
+	}
+	token, expires := s.tokens.mint(joinGrant{AccountID: req.AccountID, CharacterID: c.ID}, time.Now())
+	return api.EnterResponse{URL: s.cfg.PublicURL, Token: token, ExpiresAt: expires.UTC()}, nil
+}
+
+func publicCharacter(c store.Character) api.Character {
+	return api.Character{ID: c.ID, Name: c.Name, Class: api.Class(c.Class), Level: c.Level, Map: c.Map}
+}

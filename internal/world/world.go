@@ -1,0 +1,325 @@
+// Package world is a TinyMMO realm: it owns its characters database, mints
+// single-use join tokens when the master asks, accepts players' WebSockets
+// at /play, and runs the game for them.
+//
+// A Server runs: its HTTP server (one goroutine per connection, plus one
+// writer goroutine per player), the control-plane handlers and one heartbeat
+// loop. Shutdown saves every character, closes every player with a reason and
+// stops them all.
+package world
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+// Config configures a world Server. The zero value works with a master on
+// the same machine that uses its defaults.
+type Config struct {
+	// ID names the world on the control plane: 1 to 64 of [A-Za-z0-9_-].
+	// Default "w1".
+	ID string `toml:"id"`
+	// Name is shown to players. Default "Tiny Realm".
+	Name string `toml:"name"`
+	// Listen is the address of /play, /healthz and /metrics. Default
+	// "127.0.0.1:8100".
+	Listen string `toml:"listen"`
+	// PublicURL is the WebSocket URL clients are sent to. Default
+	// "ws://<Listen>/play" with the bound address.
+	PublicURL string `toml:"public_url"`
+	// NATSURL is the control plane. Default "nats://127.0.0.1:4222".
+	NATSURL string `toml:"nats"`
+	// Secret is the cluster secret. Default: read from DataDir/cluster.secret.
+	Secret string `toml:"secret"`
+	// DataDir holds world-<ID>.db. Default "data".
+	DataDir string `toml:"data"`
+	// Capacity is the most players online at once. Default 2000.
+	Capacity int `toml:"capacity"`
+	// MaxCharacters is the most characters one account may have here.
+	// Default 5.
+	MaxCharacters int `toml:"max_characters"`
+	// TickRate is the simulation rate in Hz. Default 20.
+	TickRate int `toml:"tick_rate"`
+	// PvP and Hardcore are the world's rules, shown in the world list.
+	PvP      bool `toml:"pvp"`
+	Hardcore bool `toml:"hardcore"`
+	// Heartbeat is how often the world announces itself. Default 2s.
+	Heartbeat time.Duration `toml:"heartbeat"`
+	// JoinTokenTTL is how long a join token stays valid. Default 30s.
+	JoinTokenTTL time.Duration `toml:"join_token_ttl"`
+	// InputBurst and InputRate cap a connection's messages: InputBurst at
+	// once, InputRate per second after that. Defaults 40 and 30.
+	InputBurst int `toml:"input_burst"`
+	InputRate  int `toml:"input_rate"`
+	// SendQueue is how many messages may wait for a slow client before it is
+	// dropped. Default 256.
+	SendQueue int `toml:"send_queue"`
+	// ViewWidth and ViewHeight are the area around a player, in pixels,
+	// inside which other entities appear to it; ViewMargin is how far beyond
+	// it they must go to disappear again. Defaults 1280, 720 and 128.
+	ViewWidth  int `toml:"view_width"`
+	ViewHeight int `toml:"view_height"`
+	ViewMargin int `toml:"view_margin"`
+	// InstanceCapacity is how many players a shared map instance takes
+	// before another one opens. Default 2000.
+	InstanceCapacity int `toml:"instance_capacity"`
+	// PrivateMaps are maps each player gets a private instance of, opened
+	// on entry. Default ["dungeon"].
+	PrivateMaps []string `toml:"private_maps"`
+	// EmptyInstanceTimeout is how long an extra instance may stay empty
+	// before it closes. Default 30s.
+	EmptyInstanceTimeout time.Duration `toml:"empty_instance_timeout"`
+	// Autosave is how often every character online is saved. Default 30s;
+	// a crash loses at most this much.
+	Autosave time.Duration `toml:"autosave"`
+}
+
+func (c *Config) setDefaults() {
+	if c.ID == "" {
+		c.ID = "w1"
+	}
+	if c.Name == "" {
+		c.Name = "Tiny Realm"
+	}
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8100"
+	}
+	if c.NATSURL == "" {
+		c.NATSURL = "nats://127.0.0.1:4222"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.Capacity == 0 {
+		c.Capacity = 2000
+	}
+	if c.MaxCharacters == 0 {
+		c.MaxCharacters = 5
+	}
+	if c.TickRate == 0 {
+		c.TickRate = 20
+	}
+	if c.Heartbeat == 0 {
+		c.Heartbeat = 2 * time.Second
+	}
+	if c.JoinTokenTTL == 0 {
+		c.JoinTokenTTL = 30 * time.Second
+	}
+	if c.InputBurst == 0 {
+		c.InputBurst = 40
+	}
+	if c.InputRate == 0 {
+		c.InputRate = 30
+	}
+	if c.SendQueue == 0 {
+		c.SendQueue = 256
+	}
+	if c.ViewWidth == 0 {
+		c.ViewWidth = 1280
+	}
+	if c.ViewHeight == 0 {
+		c.ViewHeight = 720
+	}
+	if c.ViewMargin == 0 {
+		c.ViewMargin = 128
+	}
+	if c.InstanceCapacity == 0 {
+		c.InstanceCapacity = 2000
+	}
+	if c.PrivateMaps == nil {
+		c.PrivateMaps = []string{"dungeon"}
+	}
+	if c.EmptyInstanceTimeout == 0 {
+		c.EmptyInstanceTimeout = 30 * time.Second
+	}
+	if c.Autosave == 0 {
+		c.Autosave = 30 * time.Second
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if !cluster.ValidWorldID(c.ID) {
+		errs = append(errs, fmt.Errorf("world: id %q must be 1 to 64 of A-Z a-z 0-9 _ -", c.ID))
+	}
+	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueue < 0 {
+		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d and send_queue %d must not be negative",
+			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueue))
+	}
+	if c.TickRate < 1 || c.TickRate > 120 {
+		errs = append(errs, fmt.Errorf("world: tick_rate %d must be 1 to 120", c.TickRate))
+	}
+	if c.Heartbeat < 100*time.Millisecond || c.Heartbeat > 3*time.Second {
+		errs = append(errs, fmt.Errorf("world: heartbeat %v must be 100ms to 3s", c.Heartbeat))
+	}
+	if c.ViewWidth < 16 || c.ViewHeight < 16 || c.ViewMargin < 0 || c.InstanceCapacity < 1 {
+		errs = append(errs, fmt.Errorf("world: view %dx%d must be at least 16x16 px, view_margin %d not negative, instance_capacity %d at least 1",
+			c.ViewWidth, c.ViewHeight, c.ViewMargin, c.InstanceCapacity))
+	}
+	if c.EmptyInstanceTimeout < 0 || c.Autosave < time.Second {
+		errs = append(errs, fmt.Errorf("world: empty_instance_timeout %v must not be negative and autosave %v at least 1s", c.EmptyInstanceTimeout, c.Autosave))
+	}
+	if c.JoinTokenTTL < time.Second {
+		errs = append(errs, fmt.Errorf("world: join_token_ttl %v is under a second", c.JoinTokenTTL))
+	}
+	return errors.Join(errs...)
+}
+
+// Server is a running world. Create it with Start.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	db        *store.WorldDB
+	maps      map[string]*maps.Map // immutable after Start
+	instances *instances
+	nc        *nats.Conn
+	svc       *cluster.Service
+	tokens    *tokens
+	players   *players
+	metrics   *metrics
+	http      *http.Server
+	addr      net.Addr
+
+	ctx    context.Context // ends when Shutdown begins; parent of every player's context
+	cancel context.CancelFunc
+	loops  sync.WaitGroup // the heartbeat loop
+	conns  sync.WaitGroup // every player connection; they end before the instances
+	once   sync.Once
+}
+
+// Start opens the database, binds the listener, joins the control plane and
+// starts announcing itself. Players can connect when it returns.
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Secret == "" {
+		if cfg.Secret, err = cluster.ReadSecret(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("world: %w", err)
+		}
+	}
+	log = log.With("world", cfg.ID)
+	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics()}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if s.maps, err = loadMaps(); err != nil {
+		return nil, err
+	}
+	s.db, err = store.OpenWorld(ctx, filepath.Join(cfg.DataDir, "world-"+cfg.ID+".db"))
+	if err != nil {
+		return nil, err
+	}
+	s.instances = newInstances(s)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("world: listen %s: %w", cfg.Listen, err)
+	}
+	s.addr = ln.Addr()
+	if s.cfg.PublicURL == "" {
+		s.cfg.PublicURL = "ws://" + s.addr.String() + "/play"
+	}
+	s.nc, err = cluster.Connect(cfg.NATSURL, cfg.Secret, "world-"+cfg.ID, log)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if err := s.serveControlPlane(); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("world http server failed", "err", err)
+		}
+	}()
+	s.loops.Go(s.heartbeatLoop)
+	log.Info("world started", "addr", s.addr.String(), "public_url", s.cfg.PublicURL)
+	return s, nil
+}
+
+func (s *Server) routes() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(s.metrics.collectors()...)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /play", s.servePlay)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if !s.nc.IsConnected() {
+			http.Error(w, "control plane disconnected", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// Addr returns the bound address.
+func (s *Server) Addr() net.Addr { return s.addr }
+
+// ID returns the world's id.
+func (s *Server) ID() string { return s.cfg.ID }
+
+// PlayURL returns the WebSocket URL clients are sent to.
+func (s *Server) PlayURL() string { return s.cfg.PublicURL }
+
+// Shutdown stops accepting players, saves every character and closes each
+// connection with a "shutting down" reason, then stops the control plane.
+// ctx bounds the wait. It is idempotent.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var err error
+	s.once.Do(func() {
+		s.cancel() // every player's context: sessions save and close
+		err = s.http.Shutdown(ctx)
+		done := make(chan struct{})
+		go func() { s.conns.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			err = errors.Join(err, fmt.Errorf("world: players still saving at shutdown: %w", ctx.Err()))
+		}
+		s.close()
+	})
+	return err
+}
+
+// close releases what Start acquired. Every session has ended by now, so
+// the instances hold nobody and the last saves are queued.
+func (s *Server) close() {
+	s.cancel()
+	s.loops.Wait()
+	if s.instances != nil {
+		s.instances.shutdown()
+	}
+	if s.svc != nil {
+		s.svc.Close()
+	}
+	if s.nc != nil {
+		s.nc.Close()
+	}
+	if s.db != nil {
+		if err := s.db.Close(); err != nil {
+			s.log.Error("world: close database", "err", err)
+		}
+	}
+}
