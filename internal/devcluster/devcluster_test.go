@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -450,4 +451,152 @@ func TestBotsEnterAndReuseCharactersAcrossRestart(t *testing.T) {
 	}
 	run(func(s bots.Summary) bool { return s.CreatedCharacters == 8 && s.ReusedCharacters == 0 })
 	run(func(s bots.Summary) bool { return s.CreatedCharacters == 0 && s.ReusedCharacters == 8 })
+}
+
+// drain reads conn until it closes and returns the close error; snapshots
+// counts the snapshots received.
+func drain(conn *client.Conn, snapshots *atomic.Int64) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		for {
+			m, err := conn.Recv(context.Background())
+			if err != nil {
+				done <- err
+				return
+			}
+			if _, ok := m.(protocol.Snapshot); ok {
+				snapshots.Add(1)
+			}
+		}
+	}()
+	return done
+}
+
+func TestFloodingAndMalformedClientsAreCutOffAlone(t *testing.T) {
+	c := startCluster(t, "", nil)
+	ctx := t.Context()
+	join := func() *client.Conn {
+		_, _, enter := enterWorld(t, c)
+		conn, err := client.Join(ctx, enter.URL, enter.Token)
+		if err != nil {
+			t.Fatalf("Join: %v", err)
+		}
+		return conn
+	}
+	bystander := join()
+	defer bystander.Close(protocol.CloseLogout)
+	var bystanderSnaps atomic.Int64
+	bystanderDone := drain(bystander, &bystanderSnaps)
+
+	// A flood: far more messages than the rate cap allows.
+	flooder := join()
+	var ignored atomic.Int64
+	flooderDone := drain(flooder, &ignored)
+	for seq := uint32(1); seq <= 1000; seq++ {
+		if err := flooder.Send(ctx, protocol.Input{Seq: seq, Move: protocol.DirE}); err != nil {
+			break // closed by the world
+		}
+	}
+	var ce *client.CloseError
+	if err := <-flooderDone; !errors.As(err, &ce) || ce.Code != protocol.CloseRateLimited {
+		t.Fatalf("flooder ended with %v, want close %v", err, protocol.CloseRateLimited)
+	}
+
+	// Malformed bytes after Welcome, on a hand-made connection.
+	_, _, enter := enterWorld(t, c)
+	ws, _, err := websocket.Dial(ctx, enter.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	if err := ws.Write(ctx, websocket.MessageBinary, protocol.Hello{Version: protocol.Version, Token: enter.Token}.Append(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, welcome, err := ws.Read(ctx); err != nil || welcome[0] != byte(protocol.TypeWelcome) {
+		t.Fatalf("no Welcome: %x, %v", welcome, err)
+	}
+	raw := protocol.Input{Seq: 1, Move: protocol.DirE}.Append(nil)
+	raw[2] = 9 // no such direction
+	if err := ws.Write(ctx, websocket.MessageBinary, raw); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, _, err := ws.Read(ctx); err != nil {
+			if got := protocol.CloseCode(websocket.CloseStatus(err)); got != protocol.CloseMalformed {
+				t.Fatalf("malformed sender closed with %v, want %v", got, protocol.CloseMalformed)
+			}
+			break
+		}
+	}
+
+	// The bystander kept getting its snapshots all along, and still does.
+	before := bystanderSnaps.Load()
+	deadline := time.Now().Add(5 * time.Second)
+	for bystanderSnaps.Load() < before+5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("bystander received %d snapshots in 5 s after the others were cut off", bystanderSnaps.Load()-before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-bystanderDone:
+		t.Fatalf("bystander's connection ended: %v", err)
+	default:
+	}
+}
+
+func TestShutdownSavesWhereThePlayerWalked(t *testing.T) {
+	dir := t.TempDir()
+	c := startCluster(t, dir, nil)
+	ctx := t.Context()
+	gw := client.NewGateway(c.URL(), nil)
+	if _, err := gw.CreateAccount(ctx, "walker", "walker password"); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := gw.CreateCharacter(ctx, c.World.ID(), "Walker", api.ClassKnight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enter, err := gw.Enter(ctx, c.World.ID(), ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Join(ctx, enter.URL, enter.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snaps atomic.Int64
+	drain(conn, &snaps)
+	start := conn.Welcome
+	for seq := uint32(1); seq <= 10; seq++ {
+		if err := conn.Send(ctx, protocol.Input{Seq: seq, Move: protocol.DirS}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond) // one input a tick, as a real client sends them
+	}
+	for snaps.Load() < 20 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := c.Shutdown(context.Background()); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+
+	c2 := startCluster(t, dir, nil)
+	gw = client.NewGateway(c2.URL(), nil)
+	if _, err := gw.Login(ctx, "walker", "walker password"); err != nil {
+		t.Fatalf("Login after the restart: %v", err)
+	}
+	enter2, err := gw.Enter(ctx, c2.World.ID(), ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn2, err := client.Join(ctx, enter2.URL, enter2.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn2.Close(protocol.CloseLogout)
+	if conn2.Welcome.X != start.X || conn2.Welcome.Y <= start.Y {
+		t.Fatalf("after the restart the character is at (%d, %d); it walked south from (%d, %d)",
+			conn2.Welcome.X, conn2.Welcome.Y, start.X, start.Y)
+	}
 }

@@ -1,0 +1,148 @@
+package world
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+// lockedRecorder is a sink safe to read while an instance writes to it.
+type lockedRecorder struct {
+	mu   sync.Mutex
+	msgs []protocol.Message
+}
+
+func (r *lockedRecorder) deliver(b []byte) {
+	m, err := protocol.Decode(b)
+	if err != nil {
+		panic(err) // the world sent something it cannot decode itself
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, m)
+}
+
+func (r *lockedRecorder) mapChange() (protocol.MapChange, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range r.msgs {
+		if mc, ok := m.(protocol.MapChange); ok {
+			return mc, true
+		}
+	}
+	return protocol.MapChange{}, false
+}
+
+// testServer is a world without network: real maps, a real database and
+// real instances.
+func testServer(t *testing.T) *Server {
+	t.Helper()
+	cfg := Config{}
+	cfg.setDefaults()
+	s := &Server{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newMetrics()}
+	var err error
+	if s.maps, err = loadMaps(); err != nil {
+		t.Fatal(err)
+	}
+	if s.db, err = store.OpenWorld(t.Context(), filepath.Join(t.TempDir(), "world.db")); err != nil {
+		t.Fatal(err)
+	}
+	s.instances = newInstances(s)
+	t.Cleanup(func() {
+		s.instances.shutdown()
+		s.db.Close()
+	})
+	return s
+}
+
+func TestPortalTravelKeepsHealthAndSavesTheNewMap(t *testing.T) {
+	s := testServer(t)
+	overworld := s.maps["overworld"]
+	portal := overworld.Portals[0]
+	centre := portal.Rect.Min
+	centre.X += (portal.Rect.Max.X - portal.Rect.Min.X) / 2
+	centre.Y += (portal.Rect.Max.Y - portal.Rect.Min.Y) / 2
+	c, err := s.db.CreateCharacter(t.Context(), store.Character{
+		AccountID: 1, Name: "Traveller", Class: store.ClassWizard, Level: 1,
+		Map: "overworld", X: centre.X, Y: centre.Y, HP: 37, MaxHP: 70, MP: 12, MaxMP: 100,
+	}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &lockedRecorder{}
+	p := newPlayer(rec, c)
+	s.instances.join(p) // stands in the portal; it works once the arrival guard ends
+
+	deadline := time.Now().Add(10 * time.Second)
+	var mc protocol.MapChange
+	for ok := false; !ok; mc, ok = rec.mapChange() {
+		if time.Now().After(deadline) {
+			t.Fatal("no MapChange within 10 s of standing in a portal")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if mc.Map != portal.TargetMap {
+		t.Fatalf("MapChange to %q, want %q", mc.Map, portal.TargetMap)
+	}
+	want, _ := s.maps[portal.TargetMap].Spawn(portal.TargetSpawn)
+	if mc.X != want.X || mc.Y != want.Y {
+		t.Fatalf("arrived at (%d, %d), want the %q spawn (%d, %d)", mc.X, mc.Y, portal.TargetSpawn, want.X, want.Y)
+	}
+	saved, err := s.db.Character(t.Context(), c.ID)
+	if err != nil || saved.Map != portal.TargetMap || saved.HP != 37 {
+		t.Fatalf("saved at the map change: %+v, %v; want map %q with 37 HP", saved, err, portal.TargetMap)
+	}
+	p.gone.Store(true)
+	final := <-p.final
+	if final.HP != 37 || final.MP != 12 || final.Map != portal.TargetMap {
+		t.Fatalf("final state %+v; want 37 HP and 12 MP on %q", final, portal.TargetMap)
+	}
+}
+
+func TestPrivateDungeonsArePerPlayerAndRetireWhenEmpty(t *testing.T) {
+	s := testServer(t)
+	s.instances.cfg.emptyTimeoutTicks = 2
+	spawn, _ := s.maps["dungeon"].Spawn("default")
+	var players []*player
+	for i := range 2 {
+		c := store.Character{ID: int64(i + 1), AccountID: int64(i + 1), Name: "Delver", Class: store.ClassKnight,
+			Map: "dungeon", X: spawn.X, Y: spawn.Y, HP: 120, MaxHP: 120}
+		p := newPlayer(&lockedRecorder{}, c)
+		s.instances.join(p)
+		players = append(players, p)
+	}
+	if got := s.instances.count(); got != 2 {
+		t.Fatalf("%d instances for two players in the dungeon, want 2 private ones", got)
+	}
+	for _, p := range players {
+		p.gone.Store(true)
+		<-p.final
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.instances.count() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d dungeon instances still open after their players left", s.instances.count())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestFullSharedInstanceOpensAnother(t *testing.T) {
+	s := testServer(t)
+	s.cfg.InstanceCapacity = 1
+	spawn, _ := s.maps["overworld"].Spawn("default")
+	for i := range 3 {
+		c := store.Character{ID: int64(i + 1), AccountID: int64(i + 1), Name: "Crowd", Class: store.ClassRogue,
+			Map: "overworld", X: spawn.X, Y: spawn.Y, HP: 90, MaxHP: 90}
+		s.instances.join(newPlayer(&lockedRecorder{}, c))
+	}
+	if got := s.instances.count(); got != 3 {
+		t.Fatalf("%d overworld instances for 3 players with capacity 1, want 3", got)
+	}
+}
