@@ -3,21 +3,39 @@
 // gateway and a world (version check, login, world list, character, enter,
 // play, log out) and reporting what they measured.
 //
-// Run owns one goroutine per bot and returns when all have finished.
+// Two scenarios say how a bot plays once in the world: "idle" stands still
+// and pings once a second; "walk" walks like a player, sending an input
+// every tick, keeping a client.View of the world and predicting its own
+// position with a client.Predictor, and counts every correction the world
+// forces on the prediction. Some walkers head for portals, so map changes
+// happen too.
+//
+// Run owns one goroutine per bot (two while it plays: one reads the
+// connection) and returns when all have finished.
 package bots
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// Scenarios: how a bot plays once it is in the world.
+const (
+	// ScenarioIdle stands still and pings once a second.
+	ScenarioIdle = "idle"
+	// ScenarioWalk walks with prediction, one input a tick; see walk.go.
+	ScenarioWalk = "walk"
 )
 
 // Config configures a run. Gateway is required.
@@ -35,18 +53,45 @@ type Config struct {
 	Password      string
 	// World is the id of the world to enter. Default: the first listed.
 	World string
+	// Scenario is how bots play: ScenarioIdle (the default) or
+	// ScenarioWalk.
+	Scenario string
 }
 
 // Summary is what a run measured. Its JSON form is the bots' report.
 type Summary struct {
-	Requested         int            `json:"requested"`
-	Entered           int            `json:"entered"`
-	Failed            int            `json:"failed"`
-	CreatedCharacters int            `json:"created_characters"`
-	ReusedCharacters  int            `json:"reused_characters"`
-	Errors            map[string]int `json:"errors"`
-	LoginMS           Percentiles    `json:"login_ms"`
-	EnterMS           Percentiles    `json:"enter_ms"`
+	Requested         int `json:"requested"`
+	Entered           int `json:"entered"`
+	Failed            int `json:"failed"`
+	CreatedCharacters int `json:"created_characters"`
+	ReusedCharacters  int `json:"reused_characters"`
+	// Errors counts failed bots by what failed. The key "tick_metrics"
+	// instead counts a failure to read the world's tick histogram (TickMS
+	// is then zero); it fails no bot.
+	Errors map[string]int `json:"errors"`
+	// ErrorSamples holds the message of one error of each kind in Errors.
+	ErrorSamples map[string]string `json:"error_samples,omitempty"`
+	LoginMS      Percentiles       `json:"login_ms"`
+	EnterMS      Percentiles       `json:"enter_ms"`
+
+	// Desyncs counts the walkers' prediction corrections larger than
+	// client.DesyncTolerance, outside the resync after a map change.
+	Desyncs int `json:"desyncs"`
+	// PortalTrips counts the map changes the bots went through, and
+	// PortalResyncs those after which the predictor had guessed wrong
+	// which inputs the world applied on the old map.
+	PortalTrips   int `json:"portal_trips"`
+	PortalResyncs int `json:"portal_resyncs"`
+	// DownBytesPerS and UpBytesPerS are each bot's WebSocket payload bytes
+	// per second received and sent while in the world, over the bots.
+	DownBytesPerS Percentiles `json:"down_bytes_per_s"`
+	UpBytesPerS   Percentiles `json:"up_bytes_per_s"`
+	// SnapshotsPerS is the mean of each bot's snapshots received per
+	// second in the world.
+	SnapshotsPerS float64 `json:"snapshots_per_s"`
+	// TickMS is the world's tick duration over the run, from the deltas of
+	// its tinymmo_world_tick_seconds histogram before and after.
+	TickMS Percentiles `json:"tick_ms"`
 }
 
 // Percentiles summarizes a distribution.
@@ -63,11 +108,34 @@ type result struct {
 	errKind string
 	login   time.Duration
 	enter   time.Duration
+	play    playStats
+}
+
+// playStats is what a bot measured in the world.
+type playStats struct {
+	duration      time.Duration
+	conn          client.ConnStats // carried while playing
+	snapshots     int
+	desyncs       int
+	trips         int
+	portalResyncs int
 }
 
 // Run runs cfg.Count bots and waits for them. A cancelled ctx ends the bots
 // early; they still log out.
 func Run(ctx context.Context, cfg Config) (Summary, error) {
+	return runWith(ctx, cfg, hooks{})
+}
+
+// hooks let tests look into and steer a run; the zero value changes
+// nothing.
+type hooks struct {
+	check       *viewCheck // collects what every walker saw
+	seekerEvery int        // overrides the package's seekerEvery
+}
+
+// runWith is Run with test hooks.
+func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 	if cfg.Gateway == "" {
 		return Summary{}, errors.New("bots: no gateway URL")
 	}
@@ -77,6 +145,13 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if cfg.Duration <= 0 {
 		cfg.Duration = 10 * time.Second
 	}
+	switch cfg.Scenario {
+	case "":
+		cfg.Scenario = ScenarioIdle
+	case ScenarioIdle, ScenarioWalk:
+	default:
+		return Summary{}, fmt.Errorf("bots: unknown scenario %q (want %s or %s)", cfg.Scenario, ScenarioIdle, ScenarioWalk)
+	}
 	if cfg.AccountPrefix != "" {
 		if _, err := api.NormalizeUsername(fmt.Sprintf("%s_%d", cfg.AccountPrefix, cfg.Count-1)); err != nil {
 			return Summary{}, fmt.Errorf("bots: account prefix %q: %w", cfg.AccountPrefix, err)
@@ -85,25 +160,60 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			return Summary{}, fmt.Errorf("bots: %w", err)
 		}
 	}
+	f := &fleet{
+		cfg: cfg, maps: client.NewMapCache(nil), seed: uint64(time.Now().UnixNano()),
+		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check,
+	}
 	results := make([]result, cfg.Count)
 	var wg sync.WaitGroup
 	for i := range cfg.Count {
-		wg.Go(func() { results[i] = runBot(ctx, cfg, i) })
+		wg.Go(func() { results[i] = f.bot(ctx, i) })
 	}
 	wg.Wait()
-	return summarize(results), nil
+	s := summarize(results)
+	tick, err := f.ticks.finish(context.WithoutCancel(ctx))
+	if err != nil {
+		s.Errors["tick_metrics"]++
+		s.ErrorSamples["tick_metrics"] = err.Error()
+	}
+	s.TickMS = tick
+	return s, nil
+}
+
+// fleet is what the bots of a run share.
+type fleet struct {
+	cfg  Config
+	maps *client.MapCache // every walker's maps, loaded once
+	seed uint64           // of the walkers' random choices
+	// seekerEvery makes one walker in seekerEvery a portal seeker.
+	seekerEvery int
+	check       *viewCheck // nil except in tests
+	ticks       tickProbe
 }
 
 func summarize(results []result) Summary {
-	s := Summary{Requested: len(results), Errors: map[string]int{}}
+	s := Summary{Requested: len(results), Errors: map[string]int{}, ErrorSamples: map[string]string{}}
 	var logins, enters []time.Duration
+	var down, up []float64
+	var snapshotRates float64
 	for _, r := range results {
+		s.Desyncs += r.play.desyncs
+		s.PortalTrips += r.play.trips
+		s.PortalResyncs += r.play.portalResyncs
+		if secs := r.play.duration.Seconds(); secs > 0 {
+			down = append(down, float64(r.play.conn.BytesIn)/secs)
+			up = append(up, float64(r.play.conn.BytesOut)/secs)
+			snapshotRates += float64(r.play.snapshots) / secs
+		}
 		if r.login > 0 {
 			logins = append(logins, r.login)
 		}
 		if r.err != nil {
 			s.Failed++
 			s.Errors[r.errKind]++
+			if _, ok := s.ErrorSamples[r.errKind]; !ok {
+				s.ErrorSamples[r.errKind] = r.err.Error()
+			}
 			continue
 		}
 		if r.entered {
@@ -116,20 +226,35 @@ func summarize(results []result) Summary {
 			s.ReusedCharacters++
 		}
 	}
-	s.LoginMS = percentiles(logins)
-	s.EnterMS = percentiles(enters)
+	s.LoginMS = durationPercentiles(logins)
+	s.EnterMS = durationPercentiles(enters)
+	s.DownBytesPerS = percentiles(down)
+	s.UpBytesPerS = percentiles(up)
+	if len(down) > 0 {
+		s.SnapshotsPerS = snapshotRates / float64(len(down))
+	}
 	return s
 }
 
-// percentiles returns the nearest-rank p50 and p99 of ds in milliseconds.
-func percentiles(ds []time.Duration) Percentiles {
-	if len(ds) == 0 {
+// durationPercentiles returns the nearest-rank p50 and p99 of ds in
+// milliseconds.
+func durationPercentiles(ds []time.Duration) Percentiles {
+	ms := make([]float64, len(ds))
+	for i, d := range ds {
+		ms[i] = float64(d.Microseconds()) / 1000
+	}
+	return percentiles(ms)
+}
+
+// percentiles returns the nearest-rank p50 and p99 of vs.
+func percentiles(vs []float64) Percentiles {
+	if len(vs) == 0 {
 		return Percentiles{}
 	}
-	slices.Sort(ds)
+	slices.Sort(vs)
 	rank := func(p float64) float64 {
-		i := int(p*float64(len(ds))+0.999999) - 1
-		return float64(ds[max(0, min(i, len(ds)-1))].Microseconds()) / 1000
+		i := int(p*float64(len(vs))+0.999999) - 1
+		return vs[max(0, min(i, len(vs)-1))]
 	}
 	return Percentiles{P50: rank(0.50), P99: rank(0.99)}
 }
@@ -137,12 +262,15 @@ func percentiles(ds []time.Duration) Percentiles {
 // bot is one headless player.
 type bot struct {
 	cfg   Config
+	fleet *fleet
 	index int
 	gw    *client.Gateway
 }
 
-func runBot(ctx context.Context, cfg Config, i int) (r result) {
-	b := &bot{cfg: cfg, index: i, gw: client.NewGateway(cfg.Gateway, nil)}
+// bot runs bot i from start to logout.
+func (f *fleet) bot(ctx context.Context, i int) (r result) {
+	cfg := f.cfg
+	b := &bot{cfg: cfg, fleet: f, index: i, gw: client.NewGateway(cfg.Gateway, nil)}
 	fail := func(kind string, err error) result {
 		r.err, r.errKind = err, kind
 		if code := api.CodeOf(err); code != api.CodeInternal {
@@ -174,13 +302,29 @@ func runBot(ctx context.Context, cfg Config, i int) (r result) {
 	if err != nil {
 		return fail("enter", err)
 	}
+	f.ticks.start(ctx, enter.URL)
 	conn, err := client.Join(ctx, enter.URL, enter.Token)
 	if err != nil {
 		return fail("join", err)
 	}
 	r.enter = time.Since(start)
 	r.entered = true
-	if err := b.play(ctx, conn); err != nil {
+	before, began := conn.Stats(), time.Now()
+	if cfg.Scenario == ScenarioWalk {
+		err = b.walk(ctx, conn, char, &r.play)
+	} else {
+		err = b.idle(ctx, conn, &r.play)
+	}
+	r.play.duration = time.Since(began)
+	after := conn.Stats()
+	r.play.conn = client.ConnStats{
+		MessagesIn: after.MessagesIn - before.MessagesIn, BytesIn: after.BytesIn - before.BytesIn,
+		MessagesOut: after.MessagesOut - before.MessagesOut, BytesOut: after.BytesOut - before.BytesOut,
+	}
+	if errors.Is(err, client.ErrDesync) {
+		return fail("desync", err)
+	}
+	if err != nil {
 		return fail("play", err)
 	}
 	return r
@@ -233,38 +377,56 @@ func (b *bot) character(ctx context.Context, world string) (api.Character, bool,
 	}
 }
 
-// play stays in the world for the configured duration, pinging once a
-// second, then logs out.
-func (b *bot) play(ctx context.Context, conn *client.Conn) error {
-	ctx, cancel := context.WithTimeout(ctx, b.cfg.Duration)
-	defer cancel()
+// idle stays in the world for the configured duration, pinging once a
+// second, then logs out. It counts the snapshots it receives. A cancelled
+// ctx ends the visit early, without an error.
+//
+// The visit ends on a timer rather than on a ctx deadline: the WebSocket
+// library cuts the connection when a write's context expires, and a ping
+// racing the deadline would then look like a lost connection.
+func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) error {
 	recvErr := make(chan error, 1)
+	var snapshots atomic.Int64
+	defer func() { stats.snapshots = int(snapshots.Load()) }()
 	go func() {
 		for {
-			if _, err := conn.Recv(context.WithoutCancel(ctx)); err != nil {
+			m, err := conn.Recv(context.WithoutCancel(ctx))
+			if err != nil {
 				recvErr <- err
 				return
 			}
+			if m.Type() == protocol.TypeSnapshot {
+				snapshots.Add(1)
+			}
 		}
 	}()
+	visit := time.NewTimer(b.cfg.Duration)
+	defer visit.Stop()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
+		var err error
 		select {
+		case <-visit.C:
 		case <-ctx.Done():
-			conn.Close(protocol.CloseLogout)
-			<-recvErr
-			return nil
 		case err := <-recvErr:
 			conn.Close(protocol.CloseLogout)
+			if ctx.Err() != nil {
+				return nil // a write cancelled with the run cut the connection
+			}
 			return fmt.Errorf("bots: connection lost: %w", err)
 		case <-tick.C:
-			if err := conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); err != nil && ctx.Err() == nil {
-				conn.Close(protocol.CloseLogout)
-				<-recvErr
-				return err
+			if err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); err == nil {
+				continue
 			}
 		}
+		// The visit is over, the run was cancelled, or a ping failed.
+		conn.Close(protocol.CloseLogout)
+		<-recvErr
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
 	}
 }
 

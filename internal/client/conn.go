@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/coder/websocket"
 
@@ -11,10 +12,31 @@ import (
 )
 
 // Conn is a connection to a world, after the world has welcomed the player.
-// One goroutine may call Recv while others call Send.
+// One goroutine may call Recv while others call Send; Stats may be called
+// from any goroutine.
 type Conn struct {
 	ws      *websocket.Conn
 	Welcome protocol.Welcome
+
+	// Counted by Send and Recv: WebSocket message payloads, without
+	// framing.
+	msgsIn, bytesIn   atomic.Int64
+	msgsOut, bytesOut atomic.Int64
+}
+
+// ConnStats counts what a Conn carried: WebSocket messages and their
+// payload bytes (the protocol messages, without WebSocket framing).
+type ConnStats struct {
+	MessagesIn, BytesIn   int64 // received, Welcome included
+	MessagesOut, BytesOut int64 // sent, Hello included
+}
+
+// Stats returns what c has carried so far.
+func (c *Conn) Stats() ConnStats {
+	return ConnStats{
+		MessagesIn: c.msgsIn.Load(), BytesIn: c.bytesIn.Load(),
+		MessagesOut: c.msgsOut.Load(), BytesOut: c.bytesOut.Load(),
+	}
 }
 
 // CloseError is how a world ended a connection: its close code and reason.
@@ -56,9 +78,12 @@ func Join(ctx context.Context, url, token string) (*Conn, error) {
 
 // Send encodes and sends m.
 func (c *Conn) Send(ctx context.Context, m protocol.Message) error {
-	if err := c.ws.Write(ctx, websocket.MessageBinary, m.Append(nil)); err != nil {
+	b := m.Append(nil)
+	if err := c.ws.Write(ctx, websocket.MessageBinary, b); err != nil {
 		return c.closeErr(err)
 	}
+	c.msgsOut.Add(1)
+	c.bytesOut.Add(int64(len(b)))
 	return nil
 }
 
@@ -69,6 +94,8 @@ func (c *Conn) Recv(ctx context.Context) (protocol.Message, error) {
 	if err != nil {
 		return nil, c.closeErr(err)
 	}
+	c.msgsIn.Add(1)
+	c.bytesIn.Add(int64(len(data)))
 	m, err := protocol.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)

@@ -1,9 +1,3 @@
-// Package client is the game client's core, without a screen: the gateway
-// API calls, the connection to a world, and (as the game grows) the client's
-// view of the world. The Ebitengine client draws on top of it, and the load
-// tool's bots are clients built on it alone.
-//
-// It imports no server package and no Ebitengine, and builds for js/wasm.
 package client
 
 import (

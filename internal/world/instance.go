@@ -42,7 +42,6 @@ type entity struct {
 	pos   rules.Vec
 	dir   rules.Dir
 	speed int32
-	ack   uint32 // Seq of the last input applied
 	// guardUntil is the first tick at which portals work for this entity.
 	guardUntil uint32
 
@@ -273,7 +272,7 @@ func (in *instance) applyInput(e *entity) {
 	select {
 	case m := <-e.p.inputs:
 		dir = rules.Dir(m.Move)
-		e.ack = m.Seq
+		e.p.ack = m.Seq
 	default:
 	}
 	if dir != e.dir {

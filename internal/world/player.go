@@ -33,7 +33,8 @@ type player struct {
 
 	// Owned by the current owner (see above).
 	char     store.Character
-	welcomed bool // whether the client has had its Welcome (later places send MapChange)
+	welcomed bool   // whether the client has had its Welcome (later places send MapChange)
+	ack      uint32 // Seq of the last input applied, in whichever instance
 }
 
 func newPlayer(out sink, c store.Character) *player {

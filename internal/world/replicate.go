@@ -59,9 +59,9 @@ func (in *instance) snapshot(self *entity) []byte {
 		Moves:    s.Moves[:0],
 		Changes:  s.Changes[:0],
 	}
-	if !v.ackSet || v.ackSent != self.ack {
-		s.HasAck, s.Ack = true, self.ack
-		v.ackSent, v.ackSet = self.ack, true
+	if ack := self.p.ack; !v.ackSet || v.ackSent != ack {
+		s.HasAck, s.Ack = true, ack
+		v.ackSent, v.ackSet = ack, true
 	}
 	if self.pos != v.ownSent {
 		s.HasOwn = true

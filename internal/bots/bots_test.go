@@ -1,0 +1,155 @@
+package bots
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/devcluster"
+	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+// startCluster starts a whole cluster on loopback with cheap password
+// hashing and its data in dir, and stops it when the test ends.
+func startCluster(t *testing.T, dir string) *devcluster.Cluster {
+	t.Helper()
+	cfg := devcluster.Config{
+		DataDir:    dir,
+		HashParams: password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
+	}
+	cfg.World.Heartbeat = 200 * time.Millisecond
+	c, err := devcluster.Start(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("devcluster.Start: %v", err)
+	}
+	t.Cleanup(func() { c.Shutdown(context.Background()) })
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := c.WaitReady(ctx); err != nil {
+		t.Fatalf("WaitReady: %v", err)
+	}
+	return c
+}
+
+// TestWalkingBotsStayInSync runs walking bots against a real cluster: every
+// bot's view takes every snapshot without a protocol error, every
+// prediction matches the world exactly, and wherever one bot saw another,
+// it saw it where that bot's own view, from the world, says it was.
+func TestWalkingBotsStayInSync(t *testing.T) {
+	c := startCluster(t, t.TempDir())
+	const n = 20
+	check := newViewCheck()
+	sum, err := runWith(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: 3 * time.Second, Scenario: ScenarioWalk}, hooks{check: check})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("summary: %+v", sum)
+	if sum.Requested != n || sum.Entered != n || sum.Failed != 0 || len(sum.Errors) != 0 {
+		t.Fatalf("requested %d, entered %d, failed %d, errors %v; want all %d in, no errors", sum.Requested, sum.Entered, sum.Failed, sum.Errors, n)
+	}
+	if sum.Desyncs != 0 {
+		t.Errorf("desyncs = %d, want 0: the client's prediction and the world disagree", sum.Desyncs)
+	}
+	if sum.SnapshotsPerS <= 0 || sum.DownBytesPerS.P50 <= 0 || sum.UpBytesPerS.P50 <= 0 {
+		t.Errorf("snapshots/s %v, down %+v, up %+v; want traffic both ways", sum.SnapshotsPerS, sum.DownBytesPerS, sum.UpBytesPerS)
+	}
+	if sum.TickMS.P50 <= 0 || sum.TickMS.P99 < sum.TickMS.P50 {
+		t.Errorf("tick_ms = %+v, want the world's tick durations", sum.TickMS)
+	}
+	bad, compared := check.mismatches()
+	// Every bot sees most others for most of the 60 ticks.
+	if compared < n*n*10 {
+		t.Errorf("only %d sightings could be compared, want at least %d", compared, n*n*10)
+	}
+	for i, b := range bad {
+		if i == 10 {
+			t.Errorf("... and %d more", len(bad)-i)
+			break
+		}
+		t.Errorf("view mismatch: %s", b)
+	}
+}
+
+// TestWalkingBotsThroughPortals places walkers next to the overworld's
+// portal and makes them all portal seekers, so that they travel back and
+// forth between the overworld and the dungeon entrance, and checks that
+// map changes keep every view and prediction right.
+func TestWalkingBotsThroughPortals(t *testing.T) {
+	const n = 10
+	dir := t.TempDir()
+	cfg := Config{Count: n, Duration: 100 * time.Millisecond, AccountPrefix: "walker", Password: "walker password"}
+	// First visit: create the accounts and characters.
+	c := startCluster(t, dir)
+	cfg.Gateway = c.URL()
+	if sum, err := Run(t.Context(), cfg); err != nil || sum.Entered != n {
+		t.Fatalf("first visit: %+v, %v", sum, err)
+	}
+	if err := c.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Move every character next to the portal.
+	overworld, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nearPortal, _ := overworld.Spawn("from_dungeon_entrance")
+	db, err := store.OpenWorld(t.Context(), filepath.Join(dir, "world-w1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range int64(n) {
+		ch, err := db.Character(t.Context(), id+1)
+		if err != nil {
+			t.Fatalf("character %d: %v", id+1, err)
+		}
+		ch.Map, ch.X, ch.Y = "overworld", nearPortal.X, nearPortal.Y
+		if err := db.SaveCharacters(t.Context(), ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Second visit: walk.
+	c = startCluster(t, dir)
+	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 4*time.Second, ScenarioWalk
+	check := newViewCheck()
+	sum, err := runWith(t.Context(), cfg, hooks{check: check, seekerEvery: 1})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("summary: %+v", sum)
+	if sum.Entered != n || sum.Failed != 0 || sum.Desyncs != 0 || sum.PortalTrips == 0 {
+		t.Fatalf("entered %d, failed %d (%v), desyncs %d, portal trips %d; want all in, none failed, no desyncs, some trips",
+			sum.Entered, sum.Failed, sum.Errors, sum.Desyncs, sum.PortalTrips)
+	}
+	bad, compared := check.mismatches()
+	if len(bad) > 0 {
+		t.Errorf("%d of %d sightings differ from the world, the first: %s", len(bad), compared, bad[0])
+	}
+	if compared < n*n {
+		t.Errorf("only %d sightings could be compared, want at least %d", compared, n*n)
+	}
+}
+
+func TestIdleBotsCountSnapshots(t *testing.T) {
+	c := startCluster(t, t.TempDir())
+	sum, err := Run(t.Context(), Config{Gateway: c.URL(), Count: 3, Duration: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if sum.Entered != 3 || sum.Failed != 0 || sum.SnapshotsPerS <= 0 || sum.PortalTrips != 0 || sum.Desyncs != 0 {
+		t.Fatalf("summary %+v; want 3 idle bots in, receiving snapshots", sum)
+	}
+}
+
+func TestRunRefusesAnUnknownScenario(t *testing.T) {
+	if _, err := Run(t.Context(), Config{Gateway: "http://127.0.0.1:1", Scenario: "dance"}); err == nil {
+		t.Fatal("Run(scenario dance) = nil error, want one")
+	}
+}

@@ -1,0 +1,363 @@
+package bots
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/client"
+	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
+)
+
+// Walking parameters.
+const (
+	// seekerEvery makes one walker in seekerEvery head for the nearest
+	// portal of its map instead of wandering, so that map changes happen.
+	seekerEvery = 5
+	// wanderAfterTrip is how long a seeker wanders after arriving on a map
+	// before it heads for a portal: longer than the world's guard (1 s)
+	// during which it ignores the portals of the arrival map.
+	wanderAfterTrip = 1500 * time.Millisecond
+)
+
+// walk plays the walk scenario for the configured duration, then logs out:
+// one input a tick, predicted with a client.Predictor and reconciled against
+// a client.View of the world, counting into stats. A cancelled ctx ends the
+// visit early, without an error. Like idle, it ends the visit on a timer,
+// never by a deadline on a write.
+func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, stats *playStats) error {
+	g, err := b.newGame(conn.Welcome, char)
+	if err != nil {
+		conn.Close(protocol.CloseLogout)
+		return err
+	}
+	defer func() { *stats = g.stats }()
+
+	msgs := make(chan protocol.Message, 64)
+	stop := make(chan struct{}) // closed when the loop below stops taking msgs
+	recvErr := make(chan error, 1)
+	go func() {
+		for {
+			m, err := conn.Recv(context.WithoutCancel(ctx))
+			if err != nil {
+				recvErr <- err
+				return
+			}
+			select {
+			case msgs <- m:
+			case <-stop:
+			}
+		}
+	}()
+	// leave logs out and waits for the reader, which the close ends.
+	leave := func() {
+		close(stop)
+		conn.Close(protocol.CloseLogout)
+		<-recvErr
+	}
+
+	visit := time.NewTimer(b.cfg.Duration)
+	defer visit.Stop()
+	tick := time.NewTicker(time.Second / time.Duration(g.view.TickRate()))
+	defer tick.Stop()
+	ping := time.NewTicker(time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-visit.C:
+			leave()
+			return nil
+		case <-ctx.Done():
+			leave()
+			return nil
+		case err := <-recvErr:
+			close(stop)
+			conn.Close(protocol.CloseLogout)
+			if ctx.Err() != nil {
+				return nil // a write cancelled with the run cut the connection
+			}
+			return fmt.Errorf("bots: connection lost: %w", err)
+		case m := <-msgs:
+			if err := g.observe(m); err != nil {
+				leave()
+				return err
+			}
+		case <-tick.C:
+			err = conn.Send(ctx, g.input())
+		case <-ping.C:
+			err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
+		}
+		if err != nil {
+			leave()
+			if ctx.Err() != nil {
+				return nil // the run was cancelled during the write
+			}
+			return err
+		}
+	}
+}
+
+// game is a walking bot's client state: the world as the snapshots say it
+// is, the predicted own position, and the walking policy. One goroutine
+// owns it.
+type game struct {
+	name  string // the character's
+	maps  *client.MapCache
+	view  *client.View
+	pred  *client.Predictor
+	walk  walker
+	stats playStats
+	check *viewCheck // nil except in tests
+}
+
+// newGame starts a game from the world's Welcome for char.
+func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
+	g := &game{name: char.Name, maps: b.fleet.maps, view: client.NewView(b.fleet.maps.Terrain), check: b.fleet.check}
+	if err := g.view.Apply(w); err != nil {
+		return nil, fmt.Errorf("bots: %w", err)
+	}
+	cs, ok := rules.Stats(string(char.Class))
+	if !ok {
+		return nil, fmt.Errorf("bots: character class %q has no stats", char.Class)
+	}
+	speed := rules.SpeedPerTick(cs.Speed, g.view.TickRate())
+	g.pred = client.NewPredictor(g.view.Own(), speed, g.view.Terrain())
+	g.walk = walker{
+		rng:    rand.New(rand.NewPCG(b.fleet.seed, uint64(b.index))),
+		rate:   g.view.TickRate(),
+		seeker: b.index%b.fleet.seekerEvery == b.fleet.seekerEvery-1,
+	}
+	if err := g.arrive(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// arrive tells the walker about the map the view is on.
+func (g *game) arrive() error {
+	m, err := g.maps.Map(g.view.MapName()) // cached: the view loaded it
+	if err != nil {
+		return fmt.Errorf("bots: %w", err)
+	}
+	g.walk.arrive(m.Portals)
+	return nil
+}
+
+// observe applies a message from the world and reconciles the prediction.
+func (g *game) observe(m protocol.Message) error {
+	if err := g.view.Apply(m); err != nil {
+		return fmt.Errorf("bots: %w", err)
+	}
+	switch m := m.(type) {
+	case protocol.Snapshot:
+		g.stats.snapshots++
+		if g.check != nil {
+			g.check.record(g.name, g.view)
+		}
+		if !m.HasAck && !m.HasOwn {
+			return nil
+		}
+		c := g.pred.Reconcile(g.view.Ack(), g.view.Own())
+		switch {
+		case c.Size <= client.DesyncTolerance:
+		case c.Resync:
+			g.stats.portalResyncs++
+		default:
+			g.stats.desyncs++
+		}
+	case protocol.MapChange:
+		g.stats.trips++
+		g.pred.ChangeMap(g.view.Own(), g.view.Terrain())
+		return g.arrive()
+	}
+	return nil
+}
+
+// input returns this tick's input, already predicted.
+func (g *game) input() protocol.Input {
+	dir := g.walk.next(g.pred.Pos(), g.pred.Peek)
+	return g.pred.Next(dir, g.walk.aim, 0)
+}
+
+// walker decides where a bot walks. A wanderer turns to a random one of
+// the eight directions every 0.5-2 s, and at once when its way is blocked.
+// A seeker heads for the centre of the nearest portal, keeping its course
+// while it gains at least 70% of what the best direction would, and
+// wanders for 0.5-2 s when no direction gets it closer (a wall in the way).
+type walker struct {
+	rng     *rand.Rand
+	rate    int // ticks per second
+	seeker  bool
+	portals []maps.Portal // of the current map
+
+	dir    protocol.Direction
+	aim    uint8
+	turnIn int // ticks until a wanderer's next turn
+	detour int // ticks a seeker still wanders
+}
+
+// arrive starts over on a map with these portals. A seeker wanders for a
+// while first.
+func (w *walker) arrive(portals []maps.Portal) {
+	w.portals = portals
+	w.detour = int(wanderAfterTrip) * w.rate / int(time.Second)
+}
+
+// next returns the direction to walk this tick from pos; peek tells where
+// one step in a direction would lead.
+func (w *walker) next(pos rules.Vec, peek func(protocol.Direction) rules.Vec) protocol.Direction {
+	switch {
+	case !w.seeker || len(w.portals) == 0:
+		w.wander(pos, peek)
+	case w.detour > 0:
+		w.detour--
+		w.wander(pos, peek)
+	default:
+		w.seek(pos, peek)
+	}
+	if w.dir != protocol.DirNone {
+		w.aim = aimOf(w.dir)
+	}
+	return w.dir
+}
+
+// aimOf returns the facing (Input.Aim) of a direction other than DirNone:
+// 1/256 turns clockwise from east, so E is 0 and S is 64.
+func aimOf(d protocol.Direction) uint8 {
+	// Directions run clockwise from N, 32 aim units apart; N is 192.
+	return uint8(192 + 32*(int(d)-1))
+}
+
+func (w *walker) wander(pos rules.Vec, peek func(protocol.Direction) rules.Vec) {
+	w.turnIn--
+	if w.turnIn <= 0 || w.dir == protocol.DirNone {
+		w.dir = protocol.Direction(1 + w.rng.IntN(8))
+		w.turnIn = w.turnTicks()
+	}
+	if peek(w.dir) == pos {
+		w.dir = w.freeDir(pos, peek)
+	}
+}
+
+// turnTicks returns a random time between turns, 0.5-2 s, in ticks.
+func (w *walker) turnTicks() int {
+	lo, hi := max(w.rate/2, 1), max(2*w.rate, 1)
+	return lo + w.rng.IntN(hi-lo+1)
+}
+
+// freeDir returns a random direction in which a step moves, or DirNone if
+// every one is blocked.
+func (w *walker) freeDir(pos rules.Vec, peek func(protocol.Direction) rules.Vec) protocol.Direction {
+	var free [8]protocol.Direction
+	n := 0
+	for d := protocol.DirN; d <= protocol.DirNW; d++ {
+		if peek(d) != pos {
+			free[n] = d
+			n++
+		}
+	}
+	if n == 0 {
+		return protocol.DirNone
+	}
+	return free[w.rng.IntN(n)]
+}
+
+func (w *walker) seek(pos rules.Vec, peek func(protocol.Direction) rules.Vec) {
+	target := w.nearestPortal(pos)
+	here := dist2(pos, target)
+	best, bestGain, curGain := protocol.DirNone, int64(0), int64(0)
+	for d := protocol.DirN; d <= protocol.DirNW; d++ {
+		gain := here - dist2(peek(d), target)
+		if gain > bestGain {
+			best, bestGain = d, gain
+		}
+		if d == w.dir {
+			curGain = gain
+		}
+	}
+	if best == protocol.DirNone {
+		w.detour = w.turnTicks()
+		w.dir = w.freeDir(pos, peek)
+		return
+	}
+	if w.dir == protocol.DirNone || curGain*10 < bestGain*7 {
+		w.dir = best
+	}
+}
+
+// nearestPortal returns the centre of the portal nearest to pos.
+func (w *walker) nearestPortal(pos rules.Vec) rules.Vec {
+	var best rules.Vec
+	bestD := int64(-1)
+	for _, p := range w.portals {
+		c := rules.Vec{X: p.Rect.Min.X + (p.Rect.Max.X-p.Rect.Min.X)/2, Y: p.Rect.Min.Y + (p.Rect.Max.Y-p.Rect.Min.Y)/2}
+		if d := dist2(pos, c); bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// dist2 returns the squared distance between a and b.
+func dist2(a, b rules.Vec) int64 {
+	dx, dy := int64(a.X)-int64(b.X), int64(a.Y)-int64(b.Y)
+	return dx*dx + dy*dy
+}
+
+// viewCheck collects, for tests, where every walker was by its own view and
+// where the others saw it, tick by tick, so that a test can check that
+// every view of every entity matched the world. Safe for concurrent use.
+type viewCheck struct {
+	mu   sync.Mutex             // guards following fields
+	own  map[sighting]rules.Vec // a character's own position
+	seen map[sighting][]rules.Vec
+}
+
+// sighting names a character on a map instance at a tick.
+type sighting struct {
+	mapName  string
+	instance uint32
+	tick     uint32
+	name     string
+}
+
+func newViewCheck() *viewCheck {
+	return &viewCheck{own: map[sighting]rules.Vec{}, seen: map[sighting][]rules.Vec{}}
+}
+
+// record notes what the view of the character name holds after a snapshot.
+func (c *viewCheck) record(name string, v *client.View) {
+	key := sighting{v.MapName(), v.Instance(), v.Tick(), name}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.own[key] = v.Own()
+	for _, e := range v.Entities() {
+		key.name = e.Name
+		c.seen[key] = append(c.seen[key], e.Pos)
+	}
+}
+
+// mismatches returns the sightings that differ from the character's own
+// position at the same tick, and how many sightings had one to compare to.
+func (c *viewCheck) mismatches() (bad []string, compared int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key, positions := range c.seen {
+		own, ok := c.own[key]
+		if !ok {
+			continue
+		}
+		for _, p := range positions {
+			compared++
+			if p != own {
+				bad = append(bad, fmt.Sprintf("%+v: seen at %v, own position %v", key, p, own))
+			}
+		}
+	}
+	return bad, compared
+}

@@ -1,0 +1,10 @@
+// Package client is the game client's core, without a screen: the gateway
+// API calls (Gateway), the connection to a world (Conn), the client's exact
+// copy of the world it sees (View), own-player prediction and
+// reconciliation (Predictor), and interpolation of remote entities for
+// rendering (View.RenderPos, Smoother, ServerClock). The Ebitengine client
+// draws on top of it, and the load tool's bots are clients built on it
+// alone.
+//
+// It imports no server package and no Ebitengine, and builds for js/wasm.
+package client
