@@ -177,6 +177,10 @@ type Character struct {
 	Class Class  `json:"class"`
 	Level int    `json:"level"`
 	Map   string `json:"map"`
+	HP    int    `json:"hp"`
+	MaxHP int    `json:"max_hp"`
+	MP    int    `json:"mp"`
+	MaxMP int    `json:"max_mp"`
 }
 
 // CharactersResponse answers GET /worlds/{world}/characters.

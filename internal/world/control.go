@@ -121,5 +121,8 @@ func (s *Server) mintJoin(ctx context.Context, req cluster.MintJoinRequest) (api
 }
 
 func publicCharacter(c store.Character) api.Character {
-	return api.Character{ID: c.ID, Name: c.Name, Class: api.Class(c.Class), Level: c.Level, Map: c.Map}
+	return api.Character{
+		ID: c.ID, Name: c.Name, Class: api.Class(c.Class), Level: c.Level, Map: c.Map,
+		HP: c.HP, MaxHP: c.MaxHP, MP: c.MP, MaxMP: c.MaxMP,
+	}
 }
