@@ -430,19 +430,36 @@ func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) err
 	}
 }
 
-// retry calls fn until it succeeds with anything but a rate-limit error,
-// waiting as long as the gateway's Retry-After asks.
+// retry calls fn until it returns anything but a rate-limit error (waiting
+// as long as the gateway's Retry-After asks) or an unavailable error (a few
+// times, backing off).
 func retry[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	const maxUnavailable = 5
+	unavailable := 0
 	for {
 		v, err := fn()
 		var ae *api.Error
-		if !errors.As(err, &ae) || ae.Code != api.CodeRateLimited {
+		if !errors.As(err, &ae) {
+			return v, err
+		}
+		wait := ae.RetryAfter
+		switch ae.Code {
+		case api.CodeRateLimited:
+		case api.CodeUnavailable:
+			// An overloaded master sheds requests it cannot answer in time
+			// (a burst of logins queues for the password hasher): back off
+			// and try again, as a real client would, a few times.
+			if unavailable++; unavailable > maxUnavailable {
+				return v, err
+			}
+			wait = time.Duration(unavailable) * time.Second
+		default:
 			return v, err
 		}
 		select {
 		case <-ctx.Done():
 			return v, err
-		case <-time.After(max(ae.RetryAfter, 100*time.Millisecond)):
+		case <-time.After(max(wait, 100*time.Millisecond)):
 		}
 	}
 }
