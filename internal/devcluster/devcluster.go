@@ -24,7 +24,8 @@ type Config struct {
 	DataDir string
 	// Listen is the gateway's address. Default "127.0.0.1:0".
 	Listen string
-	// Web is the web client the gateway serves; nil serves none.
+	// Web is the web client the gateway serves; nil serves a page that says
+	// how to build it.
 	Web fs.FS
 	// World configures the world; its DataDir, NATS and secret are set
 	// here, and its Listen defaults to "127.0.0.1:0".

@@ -52,7 +52,8 @@ type Config struct {
 	// TrustProxy takes the client IP from X-Forwarded-For (the last hop).
 	// Enable it only behind a proxy you run. Default false.
 	TrustProxy bool `toml:"trust_proxy"`
-	// Web holds the web client's files, served at /. Nil serves none.
+	// Web holds the web client's files, served at /. Nil (or empty) serves a page
+	// that says how to build them.
 	Web fs.FS `toml:"-"`
 }
 

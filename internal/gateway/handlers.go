@@ -12,6 +12,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/webclient"
 )
 
 // maxBody caps every request body; the largest legitimate one is a login.
@@ -41,9 +42,9 @@ func (g *Gateway) routes() http.Handler {
 		}
 		io.WriteString(w, "ok\n")
 	})
-	if g.cfg.Web != nil {
-		mux.Handle("GET /", http.FileServerFS(g.cfg.Web))
-	}
+	// The web client (GET and HEAD); without one, "/" says how to build it.
+	// A method-less pattern: "GET /" would conflict with "/api/".
+	mux.Handle("/", webclient.Handler(g.cfg.Web))
 	return mux
 }
 

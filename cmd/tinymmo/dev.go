@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/devcluster"
+	"github.com/tinymmo/tinymmo/internal/webclient"
+)
+
+// runDev runs a whole cluster in one process. It prints the URL to open,
+// then "ready" once players can enter.
+func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	var cfg devcluster.Config
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	fs.StringVar(&cfg.DataDir, "data", "data", "directory for the databases and the cluster secret")
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
+	web := fs.String("web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
+	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
+	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")
+	fs.IntVar(&cfg.Gateway.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once (raise it for load tests from one machine)")
+	fs.DurationVar(&cfg.Gateway.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
+	if err := parseConfig(fs, args, &cfg); err != nil {
+		return err
+	}
+	var err error
+	if cfg.Web, err = webFiles(ctx, *web, true, log); err != nil {
+		return err
+	}
+	c, err := devcluster.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "TinyMMO is running: open %s/\n", c.URL())
+	if err := c.WaitReady(ctx); err == nil {
+		fmt.Fprintln(stdout, "ready")
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return c.Shutdown(sctx)
+}
+
+// webFiles returns the web client to serve: dir when given; otherwise
+// web/dist if it exists, after building it (or rebuilding it when stale)
+// when build is set and the current directory is the source tree's root;
+// nil when there is none, and the gateway's page then says how to build it.
+// Building logs to log; a failed build is logged and what is there served.
+func webFiles(ctx context.Context, dir string, build bool, log *slog.Logger) (fs.FS, error) {
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("web client directory %q not found", dir)
+		}
+		return os.DirFS(dir), nil
+	}
+	if build && webclient.IsSource(".") {
+		if _, _, err := webclient.Build(ctx, webclient.BuildConfig{Log: log}); err != nil {
+			log.Error("cannot build the web client", "err", err)
+		}
+	}
+	const dist = "web/dist"
+	if st, err := os.Stat(dist); err != nil || !st.IsDir() {
+		log.Warn("no web client to serve; build it with: go run ./tools/buildweb")
+		return nil, nil
+	}
+	return os.DirFS(dist), nil
+}

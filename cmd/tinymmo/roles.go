@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/gateway"
+	"github.com/tinymmo/tinymmo/internal/master"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/version"
+	"github.com/tinymmo/tinymmo/internal/world"
+)
+
+func masterFlags(fs *flag.FlagSet, c *master.Config) {
+	fs.StringVar(&c.DataDir, "data", "data", "directory for master.db and the generated cluster secret")
+	fs.StringVar(&c.NATSURL, "nats", "", "external NATS URL; empty runs the embedded NATS server")
+	fs.StringVar(&c.NATSListen, "nats-listen", "127.0.0.1:4222", "address of the embedded NATS server")
+	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads or creates DATA/cluster.secret")
+	fs.StringVar(&c.HTTPListen, "http-listen", "127.0.0.1:8090", "address of /healthz and /metrics")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", 24*time.Hour, "lifetime of a login session")
+	fs.IntVar(&c.MaxConcurrentHashes, "max-hashes", 0, "password hashes computed at once (0: 2×CPUs)")
+}
+
+func gatewayFlags(fs *flag.FlagSet, c *gateway.Config) {
+	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "HTTP address of the API and web client")
+	fs.StringVar(&c.NATSURL, "nats", "nats://127.0.0.1:4222", "control-plane NATS URL")
+	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads DATA/cluster.secret")
+	fs.StringVar(&c.DataDir, "data", "data", "directory holding the cluster secret")
+	fs.IntVar(&c.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once")
+	fs.DurationVar(&c.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
+	fs.IntVar(&c.NameBurst, "name-burst", 10, "login attempts one username may take at once")
+	fs.DurationVar(&c.NameEvery, "name-every", 6*time.Second, "then one more per this interval")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take client IPs from X-Forwarded-For (only behind your own proxy)")
+}
+
+func worldFlags(fs *flag.FlagSet, c *world.Config) {
+	fs.StringVar(&c.ID, "id", "w1", "world id on the control plane")
+	fs.StringVar(&c.Name, "name", "Tiny Realm", "world name shown to players")
+	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8100", "address of /play, /healthz and /metrics")
+	fs.StringVar(&c.PublicURL, "public-url", "", "WebSocket URL players are sent to (default ws://LISTEN/play)")
+	fs.StringVar(&c.NATSURL, "nats", "nats://127.0.0.1:4222", "control-plane NATS URL")
+	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads DATA/cluster.secret")
+	fs.StringVar(&c.DataDir, "data", "data", "directory for the world database")
+	fs.IntVar(&c.Capacity, "capacity", 2000, "most players online at once")
+	fs.IntVar(&c.MaxCharacters, "max-characters", 5, "most characters per account")
+	fs.IntVar(&c.TickRate, "tick-rate", 20, "simulation rate in Hz")
+	fs.BoolVar(&c.PvP, "pvp", false, "players may fight each other")
+	fs.BoolVar(&c.Hardcore, "hardcore", false, "death is permanent")
+	fs.DurationVar(&c.Heartbeat, "heartbeat", 2*time.Second, "how often to announce the world")
+	fs.DurationVar(&c.JoinTokenTTL, "join-token-ttl", 30*time.Second, "how long a join token is valid")
+	fs.IntVar(&c.InputBurst, "input-burst", 40, "messages a player may send at once")
+	fs.IntVar(&c.InputRate, "input-rate", 30, "messages per second a player may send after the burst")
+	fs.IntVar(&c.SendQueue, "send-queue", 256, "messages queued for a slow client before it is dropped")
+	fs.IntVar(&c.ViewWidth, "view-width", 1280, "width in pixels of the area in which a player sees others")
+	fs.IntVar(&c.ViewHeight, "view-height", 720, "height in pixels of that area")
+	fs.IntVar(&c.ViewMargin, "view-margin", 128, "how far in pixels beyond it others must go to disappear")
+	fs.IntVar(&c.InstanceCapacity, "instance-capacity", 2000, "players in one shared map instance before another opens")
+	fs.DurationVar(&c.EmptyInstanceTimeout, "empty-instance-timeout", 30*time.Second, "how long an extra or private instance stays open empty")
+	fs.DurationVar(&c.Autosave, "autosave", 30*time.Second, "how often every online character is saved")
+}
+
+func runMaster(ctx context.Context, args []string, log *slog.Logger) error {
+	var cfg master.Config
+	fs := flag.NewFlagSet("master", flag.ContinueOnError)
+	masterFlags(fs, &cfg)
+	if err := parseConfig(fs, args, &cfg); err != nil {
+		return err
+	}
+	m, err := master.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return serveUntilDone(ctx, log, m)
+}
+
+func runGateway(ctx context.Context, args []string, log *slog.Logger) error {
+	cfg := gateway.Config{Version: version.Version}
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	gatewayFlags(fs, &cfg)
+	web := fs.String("web", "", "directory of the web client to serve at / (default web/dist when it exists)")
+	if err := parseConfig(fs, args, &cfg); err != nil {
+		return err
+	}
+	var err error
+	if cfg.Web, err = webFiles(ctx, *web, false, log); err != nil {
+		return err
+	}
+	g, err := gateway.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return serveUntilDone(ctx, log, g)
+}
+
+func runWorld(ctx context.Context, args []string, log *slog.Logger) error {
+	var cfg world.Config
+	fs := flag.NewFlagSet("world", flag.ContinueOnError)
+	worldFlags(fs, &cfg)
+	if err := parseConfig(fs, args, &cfg); err != nil {
+		return err
+	}
+	w, err := world.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	return serveUntilDone(ctx, log, w)
+}
+
+func runVersion(stdout io.Writer) error {
+	_, err := fmt.Fprintf(stdout, "tinymmo %s (protocol %d)\n", version.Version, protocol.Version)
+	return err
+}

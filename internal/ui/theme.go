@@ -1,0 +1,243 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// The palette.
+var (
+	colBackground = color.RGBA{0x14, 0x18, 0x24, 0xff}
+	colPanel      = color.RGBA{0x1f, 0x25, 0x36, 0xff}
+	colPanelEdge  = color.RGBA{0x2f, 0x38, 0x50, 0xff}
+	colControl    = color.RGBA{0x2b, 0x32, 0x47, 0xff}
+	colHover      = color.RGBA{0x36, 0x3f, 0x5a, 0xff}
+	colPressed    = color.RGBA{0x22, 0x28, 0x3a, 0xff}
+	colField      = color.RGBA{0x10, 0x13, 0x1c, 0xff}
+	colText       = color.RGBA{0xe8, 0xe6, 0xe3, 0xff}
+	colMuted      = color.RGBA{0xaa, 0xb1, 0xc5, 0xff}
+	colDim        = color.RGBA{0x6a, 0x71, 0x85, 0xff}
+	colAccent     = color.RGBA{0x3d, 0x8b, 0xe0, 0xff}
+	colAccentHi   = color.RGBA{0x5f, 0xb0, 0xff, 0xff}
+	colGold       = color.RGBA{0xf4, 0xd3, 0x5e, 0xff}
+	colDanger     = color.RGBA{0xe0, 0x5d, 0x5d, 0xff}
+	colGood       = color.RGBA{0x6c, 0xc0, 0x70, 0xff}
+)
+
+// Text sizes in points (CSS pixels); the theme multiplies them by the
+// device scale.
+const (
+	sizeTitle = 34
+	sizeHead  = 22
+	sizeBody  = 16
+	sizeSmall = 13
+)
+
+// theme holds the fonts and the device scale, and draws the shapes every
+// screen uses. It is owned by the game goroutine.
+type theme struct {
+	regular, bold *text.GoTextFaceSource
+	// scale is device pixels per CSS pixel: every length in points is
+	// multiplied by it, so text stays sharp on high-density screens.
+	scale float64
+	faces map[faceKey]*text.GoTextFace
+}
+
+type faceKey struct {
+	size float64
+	bold bool
+}
+
+func newTheme() (*theme, error) {
+	regular, err := text.NewGoTextFaceSource(bytes.NewReader(goregular.TTF))
+	if err != nil {
+		return nil, fmt.Errorf("ui: load font: %w", err)
+	}
+	bold, err := text.NewGoTextFaceSource(bytes.NewReader(gobold.TTF))
+	if err != nil {
+		return nil, fmt.Errorf("ui: load font: %w", err)
+	}
+	return &theme{regular: regular, bold: bold, scale: 1, faces: map[faceKey]*text.GoTextFace{}}, nil
+}
+
+// setScale changes the device scale; faces are made again at the new size.
+func (t *theme) setScale(s float64) {
+	if s <= 0 || s == t.scale {
+		return
+	}
+	t.scale = s
+	clear(t.faces)
+}
+
+// face returns the face for a size in points.
+func (t *theme) face(size float64, bold bool) *text.GoTextFace {
+	k := faceKey{size, bold}
+	if f, ok := t.faces[k]; ok {
+		return f
+	}
+	src := t.regular
+	if bold {
+		src = t.bold
+	}
+	f := &text.GoTextFace{Source: src, Size: size * t.scale}
+	t.faces[k] = f
+	return f
+}
+
+// px converts points to device pixels.
+func (t *theme) px(points float64) int { return int(points*t.scale + 0.5) }
+
+// align is a horizontal text alignment.
+type align int
+
+const (
+	alignLeft align = iota
+	alignCenter
+	alignRight
+)
+
+// drawText draws one line of s with its top at y; x is its left edge,
+// centre or right edge according to a.
+func drawText(dst *ebiten.Image, s string, face text.Face, x, y float64, clr color.Color, a align) {
+	op := &text.DrawOptions{}
+	op.GeoM.Translate(x, y)
+	op.ColorScale.ScaleWithColor(clr)
+	switch a {
+	case alignCenter:
+		op.PrimaryAlign = text.AlignCenter
+	case alignRight:
+		op.PrimaryAlign = text.AlignEnd
+	}
+	text.Draw(dst, s, face, op)
+}
+
+// drawTextIn draws s centred in r, vertically and horizontally.
+func drawTextIn(dst *ebiten.Image, s string, face text.Face, r image.Rectangle, clr color.Color) {
+	h := lineHeight(face)
+	drawText(dst, s, face, float64(r.Min.X+r.Max.X)/2, float64(r.Min.Y+r.Max.Y)/2-h/2, clr, alignCenter)
+}
+
+// lineHeight returns the height of one line of face.
+func lineHeight(face text.Face) float64 {
+	m := face.Metrics()
+	return m.HAscent + m.HDescent
+}
+
+// wrap splits s into lines no wider than width, breaking at spaces (a word
+// wider than width gets a line of its own).
+func wrap(s string, face text.Face, width float64) []string {
+	var lines []string
+	for para := range strings.SplitSeq(s, "\n") {
+		line := ""
+		for word := range strings.FieldsSeq(para) {
+			try := word
+			if line != "" {
+				try = line + " " + word
+			}
+			if line != "" && textWidth(try, face) > width {
+				lines = append(lines, line)
+				line = word
+				continue
+			}
+			line = try
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// textWidth returns how wide s is drawn with face.
+func textWidth(s string, face text.Face) float64 { return text.AdvanceAt(s, len(s), face) }
+
+// capitalize upper-cases the first letter of an ASCII word.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// fillRound fills r with rounded corners of radius rad.
+func fillRound(dst *ebiten.Image, r image.Rectangle, rad float32, clr color.Color) {
+	var p vector.Path
+	roundRect(&p, r, rad)
+	op := &vector.DrawPathOptions{AntiAlias: true}
+	op.ColorScale.ScaleWithColor(clr)
+	vector.FillPath(dst, &p, nil, op)
+}
+
+// strokeRound outlines r with rounded corners.
+func strokeRound(dst *ebiten.Image, r image.Rectangle, rad, width float32, clr color.Color) {
+	var p vector.Path
+	roundRect(&p, r, rad)
+	op := &vector.DrawPathOptions{AntiAlias: true}
+	op.ColorScale.ScaleWithColor(clr)
+	vector.StrokePath(dst, &p, &vector.StrokeOptions{Width: width}, op)
+}
+
+func roundRect(p *vector.Path, r image.Rectangle, rad float32) {
+	x0, y0, x1, y1 := float32(r.Min.X), float32(r.Min.Y), float32(r.Max.X), float32(r.Max.Y)
+	rad = min(rad, (x1-x0)/2, (y1-y0)/2)
+	p.MoveTo(x0+rad, y0)
+	p.LineTo(x1-rad, y0)
+	p.QuadTo(x1, y0, x1, y0+rad)
+	p.LineTo(x1, y1-rad)
+	p.QuadTo(x1, y1, x1-rad, y1)
+	p.LineTo(x0+rad, y1)
+	p.QuadTo(x0, y1, x0, y1-rad)
+	p.LineTo(x0, y0+rad)
+	p.QuadTo(x0, y0, x0+rad, y0)
+	p.Close()
+}
+
+// column lays out boxes of the given height from top to bottom.
+type column struct {
+	x, y, w, gap int
+}
+
+// next returns the next box of height h.
+func (c *column) next(h int) image.Rectangle {
+	r := image.Rect(c.x, c.y, c.x+c.w, c.y+h)
+	c.y += h + c.gap
+	return r
+}
+
+// skip moves down by h.
+func (c *column) skip(h int) { c.y += h }
+
+// splitRow splits r into n boxes side by side with gap between them.
+func splitRow(r image.Rectangle, n, gap int) []image.Rectangle {
+	out := make([]image.Rectangle, n)
+	w := (r.Dx() - gap*(n-1)) / n
+	for i := range out {
+		x := r.Min.X + i*(w+gap)
+		out[i] = image.Rect(x, r.Min.Y, x+w, r.Max.Y)
+	}
+	return out
+}
+
+// panelRect returns a centred panel at most maxW points wide, with a margin
+// from the window's sides.
+func (t *theme) panelRect(winW, winH int, maxW, h float64) image.Rectangle {
+	margin := t.px(16)
+	w := min(t.px(maxW), winW-2*margin)
+	ph := min(t.px(h), winH-2*margin)
+	x := (winW - w) / 2
+	y := max(margin, (winH-ph)/2)
+	return image.Rect(x, y, x+w, y+ph)
+}
+
+// drawPanel draws the background card that holds a screen's content.
+func (t *theme) drawPanel(dst *ebiten.Image, r image.Rectangle) {
+	fillRound(dst, r, float32(t.px(10)), colPanel)
+	strokeRound(dst, r, float32(t.px(10)), float32(t.px(1)), colPanelEdge)
+}
