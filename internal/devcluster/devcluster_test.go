@@ -600,3 +600,29 @@ func TestShutdownSavesWhereThePlayerWalked(t *testing.T) {
 			conn2.Welcome.X, conn2.Welcome.Y, start.X, start.Y)
 	}
 }
+
+func TestStoppedWorldLeavesTheList(t *testing.T) {
+	c := startCluster(t, "", nil)
+	ctx := t.Context()
+	gw := client.NewGateway(c.URL(), nil)
+	if _, err := gw.Guest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.World.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		worlds, err := gw.Worlds(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(worlds) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the stopped world is still listed after 10 s: %+v", worlds)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -257,3 +257,31 @@ func TestGonePlayerIsHandedBackAndDespawned(t *testing.T) {
 		t.Fatalf("watcher's snapshot despawns %v, want the leaver's handle", s.Despawns)
 	}
 }
+
+// saveRecorder is a placer that keeps autosave batches.
+type saveRecorder struct {
+	recorder
+	batches [][]store.Character
+}
+
+func (r *saveRecorder) autosave(cs []store.Character) { r.batches = append(r.batches, cs) }
+
+func TestAutosaveSendsEveryoneWithCurrentPositions(t *testing.T) {
+	rec := &saveRecorder{}
+	cfg := instanceConfig{tickRate: 20, spawnHalf: rules.Vec{X: 10240, Y: 5760}, keepHalf: rules.Vec{X: 10240, Y: 5760}, autosaveTicks: 10}
+	in := newInstance(1, "test", openField{w: 100, h: 100}, cfg, rec, nil)
+	p := addPlayer(in, &recorder{}, 1, rules.TileCenter(50, 50))
+	addPlayer(in, &recorder{}, 2, rules.TileCenter(60, 50))
+	for tick := range 10 {
+		p.inputs <- protocol.Input{Seq: uint32(tick + 1), Move: protocol.DirW}
+		in.step()
+	}
+	if len(rec.batches) != 1 || len(rec.batches[0]) != 2 {
+		t.Fatalf("after 10 ticks: %d autosave batches, want 1 of 2 characters", len(rec.batches))
+	}
+	for _, c := range rec.batches[0] {
+		if c.ID == 1 && c.X >= rules.TileCenter(50, 50).X {
+			t.Fatalf("autosaved character 1 at x %d; it walked west from %d", c.X, rules.TileCenter(50, 50).X)
+		}
+	}
+}
