@@ -87,7 +87,10 @@ func (g *Gateway) credentialCall(w http.ResponseWriter, r *http.Request, subject
 		writeError(w, err)
 		return
 	}
-	if err := g.limit(g.byName, strings.ToLower(c.Username), now); err != nil {
+	// Valid usernames are short; a longer one is cut so that junk cannot
+	// make the limiter's keys large.
+	name := strings.ToLower(c.Username[:min(len(c.Username), 2*api.UsernameMaxLen)])
+	if err := g.limit(g.byName, name, now); err != nil {
 		writeError(w, err)
 		return
 	}
