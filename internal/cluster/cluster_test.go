@@ -1,0 +1,95 @@
+package cluster_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/cluster"
+)
+
+type echo struct {
+	Text string `json:"text"`
+}
+
+func TestRequestReply(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	secret := cluster.NewSecret()
+	srv, err := cluster.StartEmbedded("127.0.0.1:0", secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	nc, err := cluster.Connect(srv.URL(), secret, "test", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if err := cluster.WaitConnected(t.Context(), nc); err != nil {
+		t.Fatal(err)
+	}
+	svc := cluster.NewService(nc, log)
+	defer svc.Close()
+	handlers := map[string]func(context.Context, echo) (echo, error){
+		"t.echo":   func(_ context.Context, e echo) (echo, error) { return e, nil },
+		"t.coded":  func(context.Context, echo) (echo, error) { return echo{}, api.Errorf(api.CodeNameTaken, "taken") },
+		"t.plain":  func(context.Context, echo) (echo, error) { return echo{}, errors.New("disk on fire") },
+		"t.panics": func(context.Context, echo) (echo, error) { panic("bug") },
+	}
+	for subject, fn := range handlers {
+		if err := cluster.Handle(svc, subject, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := t.Context()
+	if got, err := cluster.Request[echo](ctx, nc, "t.echo", echo{"hi"}); err != nil || got.Text != "hi" {
+		t.Fatalf("echo = %+v, %v", got, err)
+	}
+	for _, tc := range []struct {
+		subject string
+		code    api.Code
+	}{
+		{"t.coded", api.CodeNameTaken},
+		{"t.plain", api.CodeInternal},  // internal detail stays in the log
+		{"t.panics", api.CodeInternal}, // contained to the one request
+		{"t.nobody", api.CodeUnavailable},
+	} {
+		_, err := cluster.Request[echo](ctx, nc, tc.subject, echo{})
+		var ae *api.Error
+		if !errors.As(err, &ae) || ae.Code != tc.code {
+			t.Errorf("%s: %v, want code %s", tc.subject, err, tc.code)
+		}
+		if ae != nil && ae.Code == api.CodeInternal && ae.Message != "internal error" {
+			t.Errorf("%s: internal error leaks %q", tc.subject, ae.Message)
+		}
+	}
+	// The service still answers after a handler panicked.
+	if _, err := cluster.Request[echo](ctx, nc, "t.echo", echo{"again"}); err != nil {
+		t.Fatalf("after a panic: %v", err)
+	}
+	svc.Close()
+	if err := cluster.Handle(svc, "t.late", handlers["t.echo"]); err == nil {
+		t.Fatal("Handle after Close succeeded")
+	}
+}
+
+func TestLoadOrCreateSecretKeepsTheFirst(t *testing.T) {
+	dir := t.TempDir()
+	first, err := cluster.LoadOrCreateSecret(dir)
+	if err != nil || len(first) != 64 {
+		t.Fatalf("LoadOrCreateSecret = %q, %v", first, err)
+	}
+	again, err := cluster.LoadOrCreateSecret(dir)
+	if err != nil || again != first {
+		t.Fatalf("second LoadOrCreateSecret = %q, %v; want the first %q", again, err, first)
+	}
+	if read, err := cluster.ReadSecret(dir); err != nil || read != first {
+		t.Fatalf("ReadSecret = %q, %v", read, err)
+	}
+	if _, err := cluster.ReadSecret(t.TempDir()); err == nil {
+		t.Fatal("ReadSecret of an empty directory succeeded")
+	}
+}
