@@ -2,11 +2,8 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
-
-	"github.com/coder/websocket"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
@@ -15,7 +12,7 @@ import (
 // One goroutine may call Recv while others call Send; Stats may be called
 // from any goroutine.
 type Conn struct {
-	ws      *websocket.Conn
+	ws      socket
 	Welcome protocol.Welcome
 
 	// Counted by Send and Recv: WebSocket message payloads, without
@@ -52,19 +49,18 @@ func (e *CloseError) Error() string {
 // Join opens a WebSocket to the world at url, presents the single-use join
 // token in Hello and waits for Welcome. A refusal comes back as *CloseError.
 func Join(ctx context.Context, url, token string) (*Conn, error) {
-	ws, _, err := websocket.Dial(ctx, url, nil)
+	ws, err := dial(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("client: dial %s: %w", url, err)
 	}
-	ws.SetReadLimit(protocol.MaxWorldMessage)
 	c := &Conn{ws: ws}
 	if err := c.Send(ctx, protocol.Hello{Version: protocol.Version, Token: token}); err != nil {
-		ws.CloseNow()
+		ws.closeNow()
 		return nil, err
 	}
 	msg, err := c.Recv(ctx)
 	if err != nil {
-		ws.CloseNow()
+		ws.closeNow()
 		return nil, err
 	}
 	w, ok := msg.(protocol.Welcome)
@@ -79,8 +75,8 @@ func Join(ctx context.Context, url, token string) (*Conn, error) {
 // Send encodes and sends m.
 func (c *Conn) Send(ctx context.Context, m protocol.Message) error {
 	b := m.Append(nil)
-	if err := c.ws.Write(ctx, websocket.MessageBinary, b); err != nil {
-		return c.closeErr(err)
+	if err := c.ws.write(ctx, b); err != nil {
+		return err
 	}
 	c.msgsOut.Add(1)
 	c.bytesOut.Add(int64(len(b)))
@@ -90,9 +86,9 @@ func (c *Conn) Send(ctx context.Context, m protocol.Message) error {
 // Recv reads and decodes the next message. When the world has closed the
 // connection the error is a *CloseError.
 func (c *Conn) Recv(ctx context.Context) (protocol.Message, error) {
-	_, data, err := c.ws.Read(ctx)
+	data, err := c.ws.read(ctx)
 	if err != nil {
-		return nil, c.closeErr(err)
+		return nil, err
 	}
 	c.msgsIn.Add(1)
 	c.bytesIn.Add(int64(len(data)))
@@ -105,13 +101,22 @@ func (c *Conn) Recv(ctx context.Context) (protocol.Message, error) {
 
 // Close closes the connection with code (protocol.CloseLogout to log out).
 func (c *Conn) Close(code protocol.CloseCode) error {
-	return c.ws.Close(websocket.StatusCode(code), code.Reason())
+	return c.ws.close(code)
 }
 
-func (c *Conn) closeErr(err error) error {
-	var ce websocket.CloseError
-	if errors.As(err, &ce) {
-		return &CloseError{Code: protocol.CloseCode(ce.Code), Reason: ce.Reason}
-	}
-	return fmt.Errorf("client: %w", err)
+// socket is a WebSocket carrying binary messages to and from a world. The
+// browser build has its own (ws_js.go), because the WebSocket library's
+// js/wasm port loses the close code the world sends, and with it the reason
+// a player should see.
+type socket interface {
+	// write sends one binary message.
+	write(ctx context.Context, b []byte) error
+	// read returns the next message, or a *CloseError once the world has
+	// closed the connection with a code.
+	read(ctx context.Context) ([]byte, error)
+	// close sends a close frame with code and its reason, and waits for the
+	// connection to end.
+	close(code protocol.CloseCode) error
+	// closeNow drops the connection.
+	closeNow()
 }
