@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/tinymmo/tinymmo/internal/api"
@@ -66,6 +67,21 @@ func TestRequestReply(t *testing.T) {
 			t.Errorf("%s: internal error leaks %q", tc.subject, ae.Message)
 		}
 	}
+	health := func() int {
+		rec := httptest.NewRecorder()
+		cluster.Healthz(nc)(rec, httptest.NewRequest("GET", "/healthz", nil))
+		return rec.Code
+	}
+	if code := health(); code != 200 {
+		t.Fatalf("healthz while connected: %d, want 200", code)
+	}
+	defer func() {
+		nc.Close()
+		if code := health(); code != 503 {
+			t.Errorf("healthz after the connection closed: %d, want 503", code)
+		}
+	}()
+
 	// The service still answers after a handler panicked.
 	if _, err := cluster.Request[echo](ctx, nc, "t.echo", echo{"again"}); err != nil {
 		t.Fatalf("after a panic: %v", err)

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -146,4 +148,16 @@ func WaitConnected(ctx context.Context, nc *nats.Conn) error {
 		}
 	}
 	return nil
+}
+
+// Healthz answers a role's /healthz: 200 "ok" while nc is connected to the
+// control plane, 503 otherwise.
+func Healthz(nc *nats.Conn) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !nc.IsConnected() {
+			http.Error(w, "control plane disconnected", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	}
 }

@@ -35,13 +35,7 @@ func (g *Gateway) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", g.checkVersion(apiMux))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if !g.nc.IsConnected() {
-			http.Error(w, "control plane disconnected", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
+	mux.HandleFunc("GET /healthz", cluster.Healthz(g.nc))
 	// The web client (GET and HEAD); without one, "/" says how to build it.
 	// A method-less pattern: "GET /" would conflict with "/api/".
 	mux.Handle("/", webclient.Handler(g.cfg.Web))

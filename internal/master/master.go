@@ -183,13 +183,7 @@ func (m *Master) serveHTTP() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(m.metrics.collectors()...)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if !m.nc.IsConnected() {
-			http.Error(w, "control plane disconnected", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
+	mux.HandleFunc("GET /healthz", cluster.Healthz(m.nc))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	m.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	m.httpAddr = ln.Addr()

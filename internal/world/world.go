@@ -263,13 +263,7 @@ func (s *Server) routes() http.Handler {
 	reg.MustRegister(s.metrics.collectors()...)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /play", s.servePlay)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if !s.nc.IsConnected() {
-			http.Error(w, "control plane disconnected", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
+	mux.HandleFunc("GET /healthz", cluster.Healthz(s.nc))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return mux
 }
