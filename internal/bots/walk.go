@@ -221,16 +221,9 @@ func (w *walker) next(pos rules.Vec, peek func(protocol.Direction) rules.Vec) pr
 		w.seek(pos, peek)
 	}
 	if w.dir != protocol.DirNone {
-		w.aim = aimOf(w.dir)
+		w.aim = w.dir.Aim()
 	}
 	return w.dir
-}
-
-// aimOf returns the facing (Input.Aim) of a direction other than DirNone:
-// 1/256 turns clockwise from east, so E is 0 and S is 64.
-func aimOf(d protocol.Direction) uint8 {
-	// Directions run clockwise from N, 32 aim units apart; N is 192.
-	return uint8(192 + 32*(int(d)-1))
 }
 
 func (w *walker) wander(pos rules.Vec, peek func(protocol.Direction) rules.Vec) {

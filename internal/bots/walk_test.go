@@ -40,18 +40,6 @@ func (g grid) portals() []maps.Portal {
 	return out
 }
 
-func TestAimFacesTheDirection(t *testing.T) {
-	want := map[protocol.Direction]uint8{
-		protocol.DirE: 0, protocol.DirSE: 32, protocol.DirS: 64, protocol.DirSW: 96,
-		protocol.DirW: 128, protocol.DirNW: 160, protocol.DirN: 192, protocol.DirNE: 224,
-	}
-	for d, aim := range want {
-		if got := aimOf(d); got != aim {
-			t.Errorf("aimOf(%v) = %d, want %d", d, got, aim)
-		}
-	}
-}
-
 func TestWandererTurnsAtRandomAndAvoidsWalls(t *testing.T) {
 	g := grid{
 		"##########",

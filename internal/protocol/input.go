@@ -50,6 +50,17 @@ func (d Direction) String() string {
 	return fmt.Sprintf("Direction(%d)", uint8(d))
 }
 
+// Aim returns the facing (Input.Aim) of d: 1/256ths of a turn clockwise
+// from east, so E is 0, S 64, W 128 and N 192. DirNone and invalid
+// directions have no facing and return 0.
+func (d Direction) Aim() uint8 {
+	if d == DirNone || d > DirNW {
+		return 0
+	}
+	// Directions run clockwise from N, 32 aim units apart; N is 192.
+	return uint8(192 + 32*(int(d)-1))
+}
+
 // Buttons is a set of action buttons held during a tick, one bit each.
 type Buttons uint8
 

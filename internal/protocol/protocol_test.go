@@ -249,3 +249,15 @@ func TestDecodeInputAllocatesOnce(t *testing.T) {
 		t.Errorf("Decode(Input): %v allocs, want at most 1", allocs)
 	}
 }
+
+func TestAimFacesTheDirection(t *testing.T) {
+	want := map[protocol.Direction]uint8{
+		protocol.DirNone: 0, protocol.DirE: 0, protocol.DirSE: 32, protocol.DirS: 64, protocol.DirSW: 96,
+		protocol.DirW: 128, protocol.DirNW: 160, protocol.DirN: 192, protocol.DirNE: 224, protocol.DirNW + 1: 0,
+	}
+	for d, aim := range want {
+		if got := d.Aim(); got != aim {
+			t.Errorf("%v.Aim() = %d, want %d", d, got, aim)
+		}
+	}
+}

@@ -15,12 +15,20 @@ type Snapshot struct {
 	Mode string `json:"mode,omitempty"`
 	// Busy is set while a request to the servers is under way.
 	Busy bool `json:"busy"`
-	// Map and Player are where the world put the character (game screen):
-	// the map's name and the feet position in pixels.
-	Map    string `json:"map"`
-	Player Point  `json:"player"`
-	// Entities counts the other entities the client knows of.
+	// Map is the name of the map the character is on (game screen).
+	Map string `json:"map"`
+	// Player is the character's predicted feet position in pixels: where
+	// the player sees it. Server is the world's word for it, as of the last
+	// snapshot; the two agree once the world has applied every input.
+	Player Point `json:"player"`
+	Server Point `json:"server"`
+	// Entities counts the other entities in the client's view.
 	Entities int `json:"entities"`
+	// Others lists up to MaxOthers of those entities, nearest first, with
+	// their positions as of the last snapshot.
+	Others []Other `json:"others"`
+	// Debug is set while the F3 overlay shows.
+	Debug bool `json:"debug"`
 	// Connected is set while the world connection is open.
 	Connected bool `json:"connected"`
 	// Received counts messages from the world; RTT is the last measured
@@ -32,6 +40,9 @@ type Snapshot struct {
 	FPS  float64 `json:"fps"`
 	TPS  float64 `json:"tps"`
 	Tick uint64  `json:"tick"`
+	// FrameMs is the mean time between drawn frames over the last second,
+	// in milliseconds; 0 before the first second.
+	FrameMs float64 `json:"frameMs"`
 	// Account, World and Character name the player's choices so far.
 	Account   string `json:"account"`
 	World     string `json:"world"`
@@ -44,6 +55,17 @@ type Snapshot struct {
 	Autoplay string `json:"autoplay"`
 	// Widgets lists the visible widgets of the current screen.
 	Widgets []WidgetState `json:"widgets"`
+}
+
+// MaxOthers is the most entities Snapshot.Others lists.
+const MaxOthers = 32
+
+// Other is an entity in the client's view: its name and feet position in
+// pixels.
+type Other struct {
+	Name string  `json:"name"`
+	X    float64 `json:"x"`
+	Y    float64 `json:"y"`
 }
 
 // Point is a position in pixels.
