@@ -329,7 +329,7 @@ func (c *viewCheck) record(name string, v *client.View) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.own[key] = v.Own()
-	for _, e := range v.Entities() {
+	for _, e := range v.All() {
 		key.name = e.Name
 		c.seen[key] = append(c.seen[key], e.Pos)
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"sync"
 
 	"github.com/tinymmo/tinymmo/internal/maps"
@@ -408,11 +409,14 @@ func (v *View) Entity(h uint32) (Entity, bool) {
 	return e.Entity, true
 }
 
-// Entities returns a copy of every entity in the view, by handle.
-func (v *View) Entities() map[uint32]Entity {
-	out := make(map[uint32]Entity, len(v.entities))
-	for h, e := range v.entities {
-		out[h] = e.Entity
+// All yields every entity in the view with its handle, in no particular
+// order. The view must not change while the loop runs.
+func (v *View) All() iter.Seq2[uint32, Entity] {
+	return func(yield func(uint32, Entity) bool) {
+		for h, e := range v.entities {
+			if !yield(h, e.Entity) {
+				return
+			}
+		}
 	}
-	return out
 }

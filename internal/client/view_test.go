@@ -228,7 +228,7 @@ func TestViewAppliesSnapshots(t *testing.T) {
 				t.Errorf("tick, own, ack, map = %d, %v, %d, %q; want %d, %v, %d, %q",
 					v.Tick(), v.Own(), v.Ack(), v.MapName(), tt.tick, tt.own, tt.ack, tt.mapName)
 			}
-			if got := v.Entities(); !maps.Equal(got, tt.entities) {
+			if got := maps.Collect(v.All()); !maps.Equal(got, tt.entities) {
 				t.Errorf("Entities() =\n%+v\nwant\n%+v", got, tt.entities)
 			}
 			if v.Len() != len(tt.entities) {
@@ -296,7 +296,7 @@ func TestViewRefusesWhatDoesNotFit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := applyAll(t, setup)
-			before, tick, mapName := v.Entities(), v.Tick(), v.MapName()
+			before, tick, mapName := maps.Collect(v.All()), v.Tick(), v.MapName()
 			err := v.Apply(roundTrip(t, tt.msg))
 			if err == nil {
 				t.Fatalf("Apply(%+v) = nil, want an error", tt.msg)
@@ -304,7 +304,7 @@ func TestViewRefusesWhatDoesNotFit(t *testing.T) {
 			if errors.Is(err, ErrDesync) != tt.desync {
 				t.Errorf("Apply(...) = %v; errors.Is(ErrDesync) = %v, want %v", err, !tt.desync, tt.desync)
 			}
-			if got := v.Entities(); !maps.Equal(got, before) || v.Tick() != tick || v.MapName() != mapName {
+			if got := maps.Collect(v.All()); !maps.Equal(got, before) || v.Tick() != tick || v.MapName() != mapName {
 				t.Errorf("after the refused message: tick %d map %q entities %+v; want it unchanged (tick %d map %q entities %+v)",
 					v.Tick(), v.MapName(), got, tick, mapName, before)
 			}

@@ -19,6 +19,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -80,7 +81,11 @@ type App struct {
 
 	theme   *theme
 	sprites *classSprites
-	gw      *client.Gateway // used by one request at a time (see do)
+	// maps holds the maps the player has been on, shared with the world
+	// sessions' goroutines; tilemaps their tiles, cut once.
+	maps     *client.MapCache
+	tilemaps map[string]*tilemap
+	gw       *client.Gateway // used by one request at a time (see do)
 
 	screen Screen
 	// busy is set while a request started by do is under way; widgets
@@ -103,6 +108,12 @@ type App struct {
 	pilot   *autopilot
 	quit    bool
 	snap    Snapshot
+
+	// frameMs is the mean time between frames over the last full second,
+	// measured from frames counted since frameStart.
+	frameMs    float64
+	frameStart time.Time
+	frames     int
 }
 
 // New returns a client showing the login screen. It loads the fonts and
@@ -118,13 +129,15 @@ func New(opts Options) (*App, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &App{
-		opts:    opts,
-		ctx:     ctx,
-		cancel:  cancel,
-		events:  make(chan func(), 16),
-		theme:   th,
-		sprites: sprites,
-		gw:      client.NewGateway(opts.Gateway, opts.HTTPClient),
+		opts:     opts,
+		ctx:      ctx,
+		cancel:   cancel,
+		events:   make(chan func(), 16),
+		theme:    th,
+		sprites:  sprites,
+		maps:     client.NewMapCache(nil),
+		tilemaps: map[string]*tilemap{},
+		gw:       client.NewGateway(opts.Gateway, opts.HTTPClient),
 	}
 	if opts.Autoplay == AutoplayGuest {
 		a.pilot = newAutopilot()
@@ -180,8 +193,40 @@ func (a *App) Update() error {
 
 // Draw implements ebiten.Game.
 func (a *App) Draw(dst *ebiten.Image) {
+	a.countFrame(time.Now())
 	dst.Fill(colBackground)
 	a.screen.Draw(dst)
+}
+
+// countFrame counts a frame drawn at now, and once a second turns the
+// count into frameMs.
+func (a *App) countFrame(now time.Time) {
+	if a.frameStart.IsZero() {
+		a.frameStart = now
+		return
+	}
+	a.frames++
+	if d := now.Sub(a.frameStart); d >= time.Second {
+		a.frameMs = float64(d) / float64(time.Millisecond) / float64(a.frames)
+		a.frameStart, a.frames = now, 0
+	}
+}
+
+// tilemap returns the tiles of the named map, cutting them on first use.
+func (a *App) tilemap(name string) (*tilemap, error) {
+	if tm, ok := a.tilemaps[name]; ok {
+		return tm, nil
+	}
+	m, err := a.maps.Map(name)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := newTilemap(assets.FS, m)
+	if err != nil {
+		return nil, err
+	}
+	a.tilemaps[name] = tm
+	return tm, nil
 }
 
 // Layout implements ebiten.Game. The game draws in device pixels, so text
@@ -338,7 +383,13 @@ func (a *App) enter(c api.Character) {
 			case err != nil:
 				a.fail(problemFromWorld(err, false), back, retry)
 			default:
-				a.show(newGameScreen(a, conn))
+				game, err := newGameScreen(a, conn)
+				if err != nil {
+					a.closeConn(conn)
+					a.fail(problem{kind: kindInternal, title: "Cannot show the world", message: err.Error()}, back, nil)
+					return
+				}
+				a.show(game)
 			}
 		}
 	})

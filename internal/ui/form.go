@@ -50,6 +50,9 @@ type form struct {
 
 	onSubmit func() // Enter in a text field or with nothing focused
 	onCancel func() // Escape
+	// playKeys leaves the arrow keys and Space to the game: they neither
+	// move the focus nor press the focused button.
+	playKeys bool
 }
 
 func newForm(app *App, widgets ...*widget) *form {
@@ -189,9 +192,9 @@ func (f *form) update(p pointer) error {
 		} else {
 			f.moveFocus(1)
 		}
-	case !inField && inpututil.IsKeyJustPressed(ebiten.KeyArrowDown):
+	case !inField && !f.playKeys && inpututil.IsKeyJustPressed(ebiten.KeyArrowDown):
 		f.moveFocus(1)
-	case !inField && inpututil.IsKeyJustPressed(ebiten.KeyArrowUp):
+	case !inField && !f.playKeys && inpututil.IsKeyJustPressed(ebiten.KeyArrowUp):
 		f.moveFocus(-1)
 	case enterPressed():
 		if f.focus != nil && !inField {
@@ -199,7 +202,7 @@ func (f *form) update(p pointer) error {
 		} else if f.onSubmit != nil && !f.app.busy {
 			f.onSubmit()
 		}
-	case !inField && inpututil.IsKeyJustPressed(ebiten.KeySpace):
+	case !inField && !f.playKeys && inpututil.IsKeyJustPressed(ebiten.KeySpace):
 		if f.focus != nil {
 			f.click(f.focus)
 		}

@@ -5,90 +5,144 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
+	"math"
 	"sync/atomic"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
-// pingEvery is how often the game screen measures the round trip.
-const pingEvery = 2 * time.Second
+// Game screen timings.
+const (
+	// pingEvery is how often the game measures the round trip (and keeps
+	// the server clock estimate fresh).
+	pingEvery = time.Second
+	// fadeTime is how long the picture takes to fade in on a new map, and
+	// titleTime how long the map's title shows.
+	fadeTime  = 350 * time.Millisecond
+	titleTime = 2500 * time.Millisecond
+	// maxViewWidth is the widest stretch of world, in pixels, the camera
+	// shows: about the world's interest area, so that nothing pops in
+	// inside the window.
+	maxViewWidth = 1280
+)
 
-// gameScreen is the player in the world. For now it shows where the world
-// put the character (map and position from Welcome) and the connection's
-// health; the world view replaces its Draw.
+// gameScreen is the player in the world: the map around the character,
+// the other entities the world replicates, the HUD and the controls.
 //
-// It owns the world connection: a reader goroutine receives every message
-// (a client that stops reading is dropped by the world) and a pinger
-// measures the round trip. Leaving the screen logs out.
+// It owns the world connection and two goroutines: a reader that applies
+// every message to the session (a client that stops reading is dropped by
+// the world) and a sender that sends the inputs the game goroutine makes,
+// one per world tick, and a Ping every pingEvery. Leaving the screen logs
+// out.
 type gameScreen struct {
 	app     *App
 	f       *form
 	logout  *widget
 	conn    *client.Conn
-	welcome protocol.Welcome
+	session *worldSession
+	inputs  chan protocol.Input // to the sender
 
-	stop     context.CancelFunc // ends the reader and the pinger
+	stop     context.CancelFunc // ends the reader and the sender
 	received atomic.Int64       // messages from the world; written by the reader
-	rtt      atomic.Int64       // last round trip in ms, -1 before the first Pong
 	left     bool               // leave has run; a late disconnect is ignored
 
-	panel, top image.Rectangle
+	period    time.Duration // between inputs: one world tick
+	nextInput time.Time
+	ctrl      controls
+	debug     bool // the F3 overlay shows
+
+	// The map on screen, and when the player arrived on it.
+	tm        *tilemap
+	arrivals  int
+	arrivedAt time.Time
+
+	// Bandwidth, measured once a second from the connection's counters.
+	counted        client.ConnStats
+	countedAt      time.Time
+	downBps, upBps float64
+
+	sc        scene // reused every frame
+	lastDraw  time.Time
+	playerAt  image.Point // where the player was drawn, for walking towards the mouse
+	top, hud  image.Rectangle
+	debugRect image.Rectangle
 }
 
-func newGameScreen(a *App, conn *client.Conn) *gameScreen {
-	s := &gameScreen{app: a, conn: conn, welcome: conn.Welcome}
-	s.rtt.Store(-1)
+func newGameScreen(a *App, conn *client.Conn) (*gameScreen, error) {
+	now := time.Now()
+	session, err := newWorldSession(a.maps, conn.Welcome, a.character.Class, now)
+	if err != nil {
+		return nil, err
+	}
+	s := &gameScreen{
+		app: a, conn: conn, session: session,
+		inputs:    make(chan protocol.Input, 8),
+		period:    time.Second / time.Duration(max(session.tickRate(), 1)),
+		nextInput: now,
+		ctrl:      controls{theme: a.theme},
+		countedAt: now,
+		counted:   conn.Stats(),
+	}
 	s.logout = &widget{id: "game.logout", label: "Log out", onClick: func() { a.show(newCharactersScreen(a, a.character.ID)) }}
 	s.f = newForm(a, s.logout)
+	s.f.playKeys = true
 	ctx, stop := context.WithCancel(a.ctx)
 	s.stop = stop
 	a.wg.Go(func() { s.read(ctx) })
-	a.wg.Go(func() { s.ping(ctx) })
-	return s
+	a.wg.Go(func() { s.send(ctx) })
+	return s, nil
 }
 
 func (s *gameScreen) Name() string { return "game" }
 func (s *gameScreen) form() *form  { return s.f }
 
 func (s *gameScreen) describe(snap *Snapshot) {
-	snap.Map = s.welcome.Map
-	snap.Player = Point{X: float64(s.welcome.X) / 16, Y: float64(s.welcome.Y) / 16}
+	s.session.describe(snap)
 	snap.Connected = !s.left
 	snap.Received = s.received.Load()
-	snap.RTT = s.rtt.Load()
+	snap.Debug = s.debug
 }
 
-// read receives until the connection ends, then reports why.
+// read applies messages until the connection ends or one does not fit the
+// view, then reports why.
 func (s *gameScreen) read(ctx context.Context) {
 	for {
 		m, err := s.conn.Recv(ctx)
+		if err == nil {
+			s.received.Add(1)
+			err = s.session.apply(m, time.Now())
+		}
 		if err != nil {
 			s.app.post(func() { s.lost(err) })
 			return
 		}
-		s.received.Add(1)
-		if p, ok := m.(protocol.Pong); ok {
-			s.rtt.Store(max(0, time.Now().UnixMilli()-int64(p.ClientTime)))
-		}
 	}
 }
 
-// ping sends a Ping now and every pingEvery; read turns the Pongs into rtt.
-func (s *gameScreen) ping(ctx context.Context) {
+// send sends the inputs the game goroutine makes, and a Ping now and
+// every pingEvery.
+func (s *gameScreen) send(ctx context.Context) {
 	t := time.NewTicker(pingEvery)
 	defer t.Stop()
+	var msg protocol.Message = protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}
 	for {
-		if err := s.conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); err != nil {
+		if err := s.conn.Send(ctx, msg); err != nil {
 			return // the reader reports the end
 		}
 		select {
 		case <-ctx.Done():
 			return
+		case in := <-s.inputs:
+			msg = in
 		case <-t.C:
+			msg = protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}
 		}
 	}
 }
@@ -122,48 +176,240 @@ func (s *gameScreen) leave() {
 
 func (s *gameScreen) layout() {
 	t := s.app.theme
-	s.top = image.Rect(0, 0, s.app.w, t.px(52))
-	s.logout.rect = image.Rect(s.app.w-t.px(120), t.px(8), s.app.w-t.px(12), t.px(44))
-	s.panel = t.panelRect(s.app.w, s.app.h, 420, 330)
+	s.top = image.Rect(0, 0, s.app.w, t.px(44))
+	s.logout.rect = image.Rect(s.app.w-t.px(112), t.px(6), s.app.w-t.px(10), t.px(38))
+	s.hud = image.Rect(t.px(10), s.top.Max.Y+t.px(10), t.px(10+230), s.top.Max.Y+t.px(10+84))
+	s.debugRect = image.Rect(s.app.w-t.px(10+250), s.top.Max.Y+t.px(10), s.app.w-t.px(10), s.top.Max.Y+t.px(10+176))
 }
 
 func (s *gameScreen) Update() error {
 	s.layout()
-	return s.f.update(s.app.ptr)
+	if err := s.f.update(s.app.ptr); err != nil {
+		return err
+	}
+	if s.app.screen != s { // Log out was pressed
+		return nil
+	}
+	now := time.Now()
+	if inpututil.IsKeyJustPressed(ebiten.KeyF3) {
+		s.debug = !s.debug
+	}
+	if err := s.arrive(now); err != nil {
+		s.leave()
+		a, c := s.app, s.app.character
+		a.fail(problemFromWorld(err, true), func() Screen { return newCharactersScreen(a, c.ID) }, func() { a.enter(c) })
+		return nil
+	}
+
+	// One input per world tick, and none while the world has a backlog of
+	// them. After a stall (a hidden tab, a slow frame) the game does not
+	// send a burst to catch up: the world would drop most of it.
+	onWidget := func(p image.Point) bool { return s.f.at(p) != nil }
+	dir, buttons := s.ctrl.read(s.app.w, s.app.h, s.playerAt, onWidget)
+	for n := 0; n < 2 && !now.Before(s.nextInput); n++ {
+		s.nextInput = s.nextInput.Add(s.period)
+		if s.session.backlogged(s.period) {
+			continue
+		}
+		in := s.session.step(dir, buttons, now)
+		select {
+		case s.inputs <- in:
+		default: // the sender is behind; the prediction reconciles
+		}
+	}
+	if now.Sub(s.nextInput) > s.period {
+		s.nextInput = now.Add(s.period)
+	}
+
+	if d := now.Sub(s.countedAt); d >= time.Second {
+		st := s.conn.Stats()
+		s.downBps = float64(st.BytesIn-s.counted.BytesIn) / d.Seconds()
+		s.upBps = float64(st.BytesOut-s.counted.BytesOut) / d.Seconds()
+		s.counted, s.countedAt = st, now
+	}
+	return nil
+}
+
+// arrive notices a new map (the first one, or one a portal led to) and
+// loads its tiles.
+func (s *gameScreen) arrive(now time.Time) error {
+	name, arrivals := s.session.arrival()
+	if arrivals == s.arrivals {
+		return nil
+	}
+	tm, err := s.app.tilemap(name)
+	if err != nil {
+		return err
+	}
+	s.tm, s.arrivals, s.arrivedAt = tm, arrivals, now
+	return nil
+}
+
+// zoom returns how many device pixels a world pixel takes: about two points,
+// and more when the window is wider than the world shows.
+func (s *gameScreen) zoom() float64 {
+	z := max(1, math.Round(2*s.app.theme.scale))
+	return max(z, math.Ceil(float64(s.app.w)/maxViewWidth))
 }
 
 func (s *gameScreen) Draw(dst *ebiten.Image) {
 	s.layout()
-	t := s.app.theme
-	fillRound(dst, s.top, 0, colPanel)
-	drawText(dst, "TinyMMO · "+s.app.world.Name, t.face(sizeBody, true), float64(t.px(14)),
-		float64(t.px(16)), colGold, alignLeft)
-
-	t.drawPanel(dst, s.panel)
+	now := time.Now()
+	dt := now.Sub(s.lastDraw)
+	if s.lastDraw.IsZero() {
+		dt = 0
+	}
+	s.lastDraw = now
+	if s.tm == nil { // before the first Update
+		return
+	}
 	c := s.app.character
-	cx := float64(s.panel.Min.X+s.panel.Max.X) / 2
-	y := s.panel.Min.Y + t.px(20)
-	drawText(dst, c.Name, t.face(sizeHead, true), cx, float64(y), colText, alignCenter)
-	sprite := image.Rect(s.panel.Min.X, y+t.px(36), s.panel.Max.X, y+t.px(36+96))
-	s.app.sprites.draw(dst, c.Class, sprite, s.app.tick, true)
+	self := sceneEntity{name: c.Name, sprite: string(c.Class), hp: int64(c.HP), maxHP: int64(c.MaxHP)}
+	s.session.scene(&s.sc, self, now, dt)
+	sc := &s.sc
+	sh := s.app.sprites.sheet
+	// The camera looks at the middle of the player's sprite.
+	cam := newCamera(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2, s.zoom(), s.app.w, s.app.h)
+	s.tm.draw(dst, cam)
+
+	t := s.app.theme
+	ms := now.UnixMilli()
+	for i := range sc.entities {
+		s.drawEntity(dst, cam, &sc.entities[i], ms)
+	}
+	nameFace := t.face(sizeSmall, true)
+	for i := range sc.entities {
+		s.drawLabel(dst, cam, &sc.entities[i], nameFace)
+	}
+	px, py := cam.toScreen(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2)
+	s.playerAt = image.Pt(int(px), int(py))
+
+	s.drawHUD(dst)
+	if s.debug {
+		s.drawDebug(dst)
+	}
+	s.ctrl.draw(dst)
+	s.drawTransition(dst, now)
+	s.f.draw(dst)
+}
+
+// drawEntity draws an entity's sprite with its feet at its position.
+func (s *gameScreen) drawEntity(dst *ebiten.Image, cam camera, e *sceneEntity, ms int64) {
+	sp := s.app.sprites
+	fr := sp.frame(e.sprite, e.face, e.walking, ms)
+	if fr == nil {
+		return
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Scale(cam.zoom, cam.zoom)
+	op.GeoM.Translate(cam.toScreen(e.x-float64(sp.sheet.AnchorX), e.y-float64(sp.sheet.AnchorY)))
+	dst.DrawImage(fr, op)
+}
+
+// drawLabel draws an entity's name above its head, and a health bar
+// between the two.
+func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity, face text.Face) {
+	sh := s.app.sprites.sheet
+	x, top := cam.toScreen(e.x, e.y-float64(sh.AnchorY))
+	barW, barH := 16*cam.zoom, max(2, math.Round(cam.zoom*1.5))
+	barY := top - barH - cam.zoom
+	if e.maxHP > 0 {
+		frac := min(max(float64(e.hp)/float64(e.maxHP), 0), 1)
+		fillRect(dst, x-barW/2, barY, barW, barH, colField)
+		fillRect(dst, x-barW/2, barY, barW*frac, barH, colGood)
+	}
+	col := colText
+	if e.self {
+		col = colGold
+	}
+	ny := barY - cam.zoom - lineHeight(face)
+	drawText(dst, e.name, face, x+1, ny+1, colField, alignCenter)
+	drawText(dst, e.name, face, x, ny, col, alignCenter)
+}
+
+// drawHUD draws the top bar and the character's panel: name, level, health
+// and mana.
+func (s *gameScreen) drawHUD(dst *ebiten.Image) {
+	t := s.app.theme
+	a := s.app
+	c := a.character
+	fillRect(dst, 0, 0, float64(s.top.Dx()), float64(s.top.Dy()), withAlpha(colPanel, 0xd8))
+	title := "TinyMMO · " + a.world.Name
+	if m, err := a.maps.Map(s.sc.mapName); err == nil && m.Title != "" {
+		title += " · " + m.Title
+	}
+	drawText(dst, title, t.face(sizeBody, true), float64(t.px(14)), float64(s.top.Dy())/2-lineHeight(t.face(sizeBody, true))/2, colGold, alignLeft)
+
+	r := s.hud
+	fillRound(dst, r, float32(t.px(8)), withAlpha(colPanel, 0xd8))
+	pad := t.px(10)
+	drawText(dst, c.Name, t.face(sizeBody, true), float64(r.Min.X+pad), float64(r.Min.Y+pad), colText, alignLeft)
+	drawText(dst, fmt.Sprintf("Lv %d %s", max(c.Level, 1), capitalize(string(c.Class))), t.face(sizeSmall, false),
+		float64(r.Max.X-pad), float64(r.Min.Y+pad+t.px(2)), colMuted, alignRight)
+	bar := image.Rect(r.Min.X+pad, r.Min.Y+t.px(34), r.Max.X-pad, r.Min.Y+t.px(34+18))
+	s.drawBar(dst, bar, "HP", c.HP, c.MaxHP, colDanger)
+	bar = bar.Add(image.Pt(0, t.px(24)))
+	s.drawBar(dst, bar, "MP", c.MP, c.MaxMP, colAccent)
+}
+
+// drawBar draws a labelled bar filled to v of most.
+func (s *gameScreen) drawBar(dst *ebiten.Image, r image.Rectangle, label string, v, most int, fill color.RGBA) {
+	t := s.app.theme
+	fillRound(dst, r, float32(t.px(4)), colField)
+	if most > 0 && v > 0 {
+		f := r
+		f.Max.X = r.Min.X + r.Dx()*min(v, most)/most
+		fillRound(dst, f, float32(t.px(4)), fill)
+	}
+	drawTextIn(dst, fmt.Sprintf("%s %d / %d", label, v, most), t.face(sizeSmall, true), r, colText)
+}
+
+// drawDebug draws the F3 overlay: frame rate, round trip, bandwidth, and
+// what the client knows of the world.
+func (s *gameScreen) drawDebug(dst *ebiten.Image) {
+	t := s.app.theme
+	sc := &s.sc
+	r := s.debugRect
+	fillRound(dst, r, float32(t.px(8)), withAlpha(colField, 0xd8))
 	ping := "…"
-	if ms := s.rtt.Load(); ms >= 0 {
-		ping = fmt.Sprintf("%d ms", ms)
+	if sc.rtt >= 0 {
+		ping = fmt.Sprintf("%.0f ms", sc.rtt)
 	}
 	lines := []string{
-		"Map: " + s.welcome.Map,
-		fmt.Sprintf("Position: %.1f, %.1f px", float64(s.welcome.X)/16, float64(s.welcome.Y)/16),
-		fmt.Sprintf("Ping: %s · messages received: %d", ping, s.received.Load()),
-		"The world view is not drawn in this build.",
+		fmt.Sprintf("FPS %.0f · frame %.1f ms · TPS %.0f", ebiten.ActualFPS(), s.app.frameMs, ebiten.ActualTPS()),
+		"Ping " + ping,
+		fmt.Sprintf("Down %.1f kB/s · up %.1f kB/s", s.downBps/1000, s.upBps/1000),
+		fmt.Sprintf("Entities %d", len(sc.entities)-1),
+		fmt.Sprintf("Map %s · tick %d", sc.mapName, sc.tick),
+		fmt.Sprintf("Pos %.1f, %.1f", sc.predicted.X, sc.predicted.Y),
+		fmt.Sprintf("Inputs in flight %d · corrections %d", sc.pending, sc.corrections),
 	}
-	ly := float64(sprite.Max.Y + t.px(14))
-	for i, l := range lines {
-		col := colText
-		if i == len(lines)-1 {
-			col = colDim
-		}
-		drawText(dst, l, t.face(sizeBody, false), cx, ly, col, alignCenter)
-		ly += float64(t.px(26))
+	face := t.face(sizeSmall, false)
+	y := float64(r.Min.Y + t.px(10))
+	for _, l := range lines {
+		drawText(dst, l, face, float64(r.Min.X+t.px(10)), y, colText, alignLeft)
+		y += float64(t.px(22))
 	}
-	s.f.draw(dst)
+}
+
+// drawTransition fades a new map in and shows its title for a while.
+func (s *gameScreen) drawTransition(dst *ebiten.Image, now time.Time) {
+	since := now.Sub(s.arrivedAt)
+	if since < fadeTime {
+		a := uint8(255 * (1 - float64(since)/float64(fadeTime)))
+		fillRect(dst, 0, 0, float64(s.app.w), float64(s.app.h), withAlpha(colBackground, a))
+	}
+	if since >= titleTime {
+		return
+	}
+	m, err := s.app.maps.Map(s.sc.mapName)
+	if err != nil || m.Title == "" {
+		return
+	}
+	t := s.app.theme
+	alpha := min(1, float64(titleTime-since)/float64(500*time.Millisecond))
+	face := t.face(sizeTitle, true)
+	y := float64(s.app.h)/4 - lineHeight(face)/2
+	drawText(dst, m.Title, face, float64(s.app.w)/2+2, y+2, withAlpha(colField, uint8(255*alpha)), alignCenter)
+	drawText(dst, m.Title, face, float64(s.app.w)/2, y, withAlpha(colGold, uint8(255*alpha)), alignCenter)
 }

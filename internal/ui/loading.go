@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // loadingScreen shows while the client asks for a join token and opens the
@@ -74,7 +73,7 @@ func (s *loadingScreen) Draw(dst *ebiten.Image) {
 		if i == lit {
 			c = colAccentHi
 		}
-		vector.FillCircle(dst, float32(x), float32(yy), float32(t.px(4)), c, true)
+		fillCircle(dst, x, yy, float64(t.px(4)), c)
 	}
 	s.f.draw(dst)
 }

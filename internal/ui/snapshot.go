@@ -109,6 +109,7 @@ func (a *App) snapshot() Snapshot {
 		FPS:       ebiten.ActualFPS(),
 		TPS:       ebiten.ActualTPS(),
 		Tick:      a.tick,
+		FrameMs:   a.frameMs,
 		Account:   a.account,
 		World:     a.world.Name,
 		Character: a.character.Name,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -168,20 +169,94 @@ func capitalize(s string) string {
 
 // fillRound fills r with rounded corners of radius rad.
 func fillRound(dst *ebiten.Image, r image.Rectangle, rad float32, clr color.Color) {
-	var p vector.Path
-	roundRect(&p, r, rad)
-	op := &vector.DrawPathOptions{AntiAlias: true}
-	op.ColorScale.ScaleWithColor(clr)
-	vector.FillPath(dst, &p, nil, op)
+	drawShape(dst, r, shapeKey{w: r.Dx(), h: r.Dy(), rad: rad}, clr)
 }
 
 // strokeRound outlines r with rounded corners.
 func strokeRound(dst *ebiten.Image, r image.Rectangle, rad, width float32, clr color.Color) {
-	var p vector.Path
-	roundRect(&p, r, rad)
-	op := &vector.DrawPathOptions{AntiAlias: true}
+	drawShape(dst, r, shapeKey{w: r.Dx(), h: r.Dy(), rad: rad, stroke: width}, clr)
+}
+
+// fillCircle fills the circle of radius r around (x, y).
+func fillCircle(dst *ebiten.Image, x, y, r float64, clr color.Color) {
+	fillRound(dst, circleBox(x, y, r), float32(r), clr)
+}
+
+// strokeCircle outlines the circle of radius r around (x, y).
+func strokeCircle(dst *ebiten.Image, x, y, r float64, width float32, clr color.Color) {
+	strokeRound(dst, circleBox(x, y, r), float32(r), width, clr)
+}
+
+// circleBox returns the square around a circle, in whole pixels.
+func circleBox(x, y, r float64) image.Rectangle {
+	d := int(math.Round(2 * r))
+	x0, y0 := int(math.Round(x-r)), int(math.Round(y-r))
+	return image.Rect(x0, y0, x0+d, y0+d)
+}
+
+// fillRect fills a rectangle given in device pixels, in one quad.
+func fillRect(dst *ebiten.Image, x, y, w, h float64, clr color.Color) {
+	if whitePixel == nil {
+		whitePixel = ebiten.NewImage(1, 1)
+		whitePixel.Fill(color.White)
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Scale(w, h)
+	op.GeoM.Translate(x, y)
 	op.ColorScale.ScaleWithColor(clr)
-	vector.StrokePath(dst, &p, &vector.StrokeOptions{Width: width}, op)
+	dst.DrawImage(whitePixel, op)
+}
+
+// Shapes are drawn once, in white, into small images that every later
+// frame copies in the colour it needs: filling a vector path each frame
+// costs far more, above all in a browser without a GPU. The caches belong
+// to the game goroutine, which does all drawing.
+var (
+	shapes     = map[shapeKey]*ebiten.Image{}
+	whitePixel *ebiten.Image
+)
+
+// maxShapes bounds the shape cache; when full it starts over.
+const maxShapes = 256
+
+// shapeKey is a rounded rectangle's size in device pixels, corner radius,
+// and outline width (0 for a filled one).
+type shapeKey struct {
+	w, h        int
+	rad, stroke float32
+}
+
+// drawShape draws shape k at r in clr, drawing it into the cache first if
+// it is not there.
+func drawShape(dst *ebiten.Image, r image.Rectangle, k shapeKey, clr color.Color) {
+	if k.w <= 0 || k.h <= 0 {
+		return
+	}
+	// An outline lies half outside its rectangle: the image has room for it.
+	m := int(math.Ceil(float64(k.stroke)))
+	img, ok := shapes[k]
+	if !ok {
+		if len(shapes) >= maxShapes {
+			for _, old := range shapes {
+				old.Deallocate()
+			}
+			clear(shapes)
+		}
+		img = ebiten.NewImage(k.w+2*m, k.h+2*m)
+		var p vector.Path
+		roundRect(&p, image.Rect(m, m, m+k.w, m+k.h), k.rad)
+		op := &vector.DrawPathOptions{AntiAlias: true}
+		if k.stroke > 0 {
+			vector.StrokePath(img, &p, &vector.StrokeOptions{Width: k.stroke}, op)
+		} else {
+			vector.FillPath(img, &p, nil, op)
+		}
+		shapes[k] = img
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(float64(r.Min.X-m), float64(r.Min.Y-m))
+	op.ColorScale.ScaleWithColor(clr)
+	dst.DrawImage(img, op)
 }
 
 func roundRect(p *vector.Path, r image.Rectangle, rad float32) {
@@ -240,4 +315,11 @@ func (t *theme) panelRect(winW, winH int, maxW, h float64) image.Rectangle {
 func (t *theme) drawPanel(dst *ebiten.Image, r image.Rectangle) {
 	fillRound(dst, r, float32(t.px(10)), colPanel)
 	strokeRound(dst, r, float32(t.px(10)), float32(t.px(1)), colPanelEdge)
+}
+
+// withAlpha returns c (opaque) made translucent with alpha a, premultiplied
+// as color.RGBA requires.
+func withAlpha(c color.RGBA, a uint8) color.RGBA {
+	k := func(v uint8) uint8 { return uint8(uint16(v) * uint16(a) / 0xff) }
+	return color.RGBA{k(c.R), k(c.G), k(c.B), a}
 }

@@ -1,0 +1,201 @@
+//go:build !js
+
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/client"
+	"github.com/tinymmo/tinymmo/internal/devcluster"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// testPlayer is a character in the world through a worldSession, fed by a
+// reader goroutine as the game screen feeds it.
+type testPlayer struct {
+	name    string
+	conn    *client.Conn
+	session *worldSession
+	done    chan error // the reader's end
+}
+
+// enterWorld creates a guest with a character called name and enters the
+// world with it.
+func enterWorld(t *testing.T, c *devcluster.Cluster, maps *client.MapCache, name string) *testPlayer {
+	t.Helper()
+	gw := newTestGateway(t, c)
+	char, err := gw.CreateCharacter(t.Context(), c.World.ID(), name, api.ClassKnight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grant, err := gw.Enter(t.Context(), c.World.ID(), char.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Join(t.Context(), grant.URL, grant.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := newWorldSession(maps, conn.Welcome, char.Class, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &testPlayer{name: name, conn: conn, session: session, done: make(chan error, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for {
+			m, err := conn.Recv(ctx)
+			if err == nil {
+				err = session.apply(m, time.Now())
+			}
+			if err != nil {
+				p.done <- err
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		conn.Close(protocol.CloseLogout)
+		cancel()
+		if err := <-p.done; err != nil {
+			var ce *client.CloseError
+			if !errors.As(err, &ce) && !errors.Is(err, context.Canceled) {
+				t.Logf("%s's reader ended with %v", name, err)
+			}
+		}
+	})
+	return p
+}
+
+// walk sends ticks inputs in dir at the world's tick rate, predicting each.
+func (p *testPlayer) walk(t *testing.T, dir protocol.Direction, ticks int) {
+	t.Helper()
+	period := time.Second / time.Duration(p.session.tickRate())
+	for range ticks {
+		in := p.session.step(dir, 0, time.Now())
+		if err := p.conn.Send(t.Context(), in); err != nil {
+			t.Fatalf("%s: sending input: %v", p.name, err)
+		}
+		time.Sleep(period)
+	}
+}
+
+// state returns what the session shows the test hook.
+func (p *testPlayer) state() Snapshot {
+	var s Snapshot
+	p.session.describe(&s)
+	return s
+}
+
+// settle waits until the world has acknowledged every input of p and check
+// accepts its state, failing the test after a generous bound.
+func (p *testPlayer) settle(t *testing.T, what string, check func(Snapshot) bool) Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p.session.mu.Lock()
+		pending := p.session.pred.Pending()
+		p.session.mu.Unlock()
+		s := p.state()
+		if pending == 0 && check(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: gave up waiting for %s; %d inputs pending, state %+v", p.name, what, pending, s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestSessionPredictsWhatTheWorldDoes(t *testing.T) {
+	c, _ := startCluster(t)
+	maps := client.NewMapCache(nil)
+	a := enterWorld(t, c, maps, "Walker")
+	b := enterWorld(t, c, maps, "Watcher")
+
+	start := a.state()
+	if start.Map == "" || start.Player != start.Server {
+		t.Fatalf("after Welcome: %+v; want a map, and the prediction where the world put the player", start)
+	}
+	// The spawn may have a wall on one side: walk until one way leads
+	// somewhere.
+	var moved Snapshot
+	for _, dir := range []protocol.Direction{protocol.DirE, protocol.DirW, protocol.DirS, protocol.DirN} {
+		a.walk(t, dir, 10)
+		moved = a.settle(t, "the walk acknowledged", func(Snapshot) bool { return true })
+		if moved.Server != start.Server {
+			break
+		}
+	}
+	if moved.Server == start.Server {
+		t.Fatalf("walking every way left the world's position at %+v", start.Server)
+	}
+	if moved.Player != moved.Server {
+		t.Errorf("after the world acknowledged every input: predicted %+v, world %+v; want them equal", moved.Player, moved.Server)
+	}
+
+	// The other player sees the walker where the world has it.
+	b.settle(t, "the walker in view at its new place", func(s Snapshot) bool {
+		for _, o := range s.Others {
+			if o.Name == a.name {
+				return o.X == moved.Server.X && o.Y == moved.Server.Y
+			}
+		}
+		return false
+	})
+	if got := b.state().Entities; got < 1 {
+		t.Errorf("the watcher's view holds %d entities, want the walker at least", got)
+	}
+
+	var sc scene
+	a.session.scene(&sc, sceneEntity{name: a.name, sprite: "knight"}, time.Now(), 0)
+	var self, other int
+	for _, e := range sc.entities {
+		switch {
+		case e.self:
+			self++
+			if e.x != moved.Server.X || e.y != moved.Server.Y {
+				t.Errorf("the player is drawn at %.1f,%.1f; want the settled position %+v", e.x, e.y, moved.Server)
+			}
+		case e.name == b.name:
+			other++
+			if e.sprite != "knight" {
+				t.Errorf("the watcher is drawn as %q, want knight", e.sprite)
+			}
+		}
+	}
+	if self != 1 || other != 1 {
+		t.Errorf("the scene has the player %d times and the watcher %d times, want once each", self, other)
+	}
+	for i := 1; i < len(sc.entities); i++ {
+		if sc.entities[i-1].y > sc.entities[i].y {
+			t.Errorf("the scene is not drawn back to front: %+v", sc.entities)
+		}
+	}
+}
+
+func TestDescribeListsTheNearestFew(t *testing.T) {
+	c, _ := startCluster(t)
+	maps := client.NewMapCache(nil)
+	me := enterWorld(t, c, maps, "Myself")
+	for i := range MaxOthers + 3 {
+		enterWorld(t, c, maps, fmt.Sprintf("Crowd%02d", i))
+	}
+	s := me.settle(t, "everyone in view", func(s Snapshot) bool { return s.Entities == MaxOthers+3 })
+	if len(s.Others) != MaxOthers {
+		t.Fatalf("Others lists %d entities, want MaxOthers = %d", len(s.Others), MaxOthers)
+	}
+	dist := func(o Other) float64 { return math.Hypot(o.X-s.Server.X, o.Y-s.Server.Y) }
+	for i := 1; i < len(s.Others); i++ {
+		if dist(s.Others[i-1]) > dist(s.Others[i]) {
+			t.Errorf("Others is not nearest first: %+v", s.Others)
+			break
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"image"
+	"testing"
+
+	"github.com/tinymmo/tinymmo/assets"
+	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+func TestDirectionIsTheNearestOfEight(t *testing.T) {
+	tests := []struct {
+		dx, dy float64
+		want   protocol.Direction
+	}{
+		{1, 0, protocol.DirE}, {10, 3, protocol.DirE}, {1, 1, protocol.DirSE}, {0, 1, protocol.DirS},
+		{-1, 1, protocol.DirSW}, {-1, 0, protocol.DirW}, {-5, -4, protocol.DirNW}, {0, -1, protocol.DirN},
+		{3, -10, protocol.DirN}, {1, -1, protocol.DirNE}, {-10, 0.5, protocol.DirW},
+	}
+	for _, tt := range tests {
+		if got := direction(tt.dx, tt.dy); got != tt.want {
+			t.Errorf("direction(%v, %v) = %v, want %v", tt.dx, tt.dy, got, tt.want)
+		}
+	}
+}
+
+func TestFacingOfEveryDirection(t *testing.T) {
+	want := map[protocol.Direction]facing{
+		protocol.DirE: faceRight, protocol.DirS: faceDown, protocol.DirW: faceLeft, protocol.DirN: faceUp,
+		// Diagonals look the way of their vertical half or the next
+		// quarter turn; what matters is that they are stable.
+		protocol.DirSE: faceDown, protocol.DirSW: faceLeft, protocol.DirNW: faceUp, protocol.DirNE: faceRight,
+	}
+	for d, f := range want {
+		if got := facingOf(d.Aim()); got != f {
+			t.Errorf("facingOf(%v.Aim() = %d) = %d, want %d", d, d.Aim(), got, f)
+		}
+	}
+}
+
+func TestCameraCentresAndConverts(t *testing.T) {
+	cam := newCamera(100.3, 50, 2, 800, 600)
+	if x, y := cam.toScreen(cam.x, cam.y); x != 400 || y != 300 {
+		t.Errorf("the camera's centre is drawn at %v,%v, want the window's centre 400,300", x, y)
+	}
+	x, y := cam.toScreen(110.5, 40)
+	if wx, wy := cam.toWorld(x, y); wx != 110.5 || wy != 40 {
+		t.Errorf("toWorld(toScreen(110.5, 40)) = %v,%v", wx, wy)
+	}
+	if cam.x*cam.zoom != float64(int(cam.x*cam.zoom)) {
+		t.Errorf("the camera at %v is not on a whole device pixel", cam.x)
+	}
+}
+
+func TestTilemapDrawsOnlyTheTilesInTheWindow(t *testing.T) {
+	m, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := newTilemap(assets.FS, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gid := range m.Ground {
+		if gid != 0 && tm.tiles[gid] == nil {
+			t.Fatalf("ground tile %d has no image", gid)
+		}
+	}
+	// 800×600 at zoom 2 shows 400×300 pixels: 25×19 tiles, one more
+	// each way when the view is not aligned to the tiles.
+	cam := newCamera(1000, 1000, 2, 800, 600)
+	r := tm.visible(cam)
+	if w, h := r.Dx(), r.Dy(); w < 25 || w > 26 || h < 19 || h > 20 {
+		t.Errorf("the window shows %v: %dx%d tiles, want about 25x19", r, w, h)
+	}
+	// At the map's corner the range stops at the edge.
+	r = tm.visible(newCamera(0, 0, 2, 800, 600))
+	if r.Min != (image.Point{}) || r.Dx() > 13 || r.Dy() > 10 {
+		t.Errorf("at the corner the window shows %v, want from 0,0 and about 13x10 tiles", r)
+	}
+}
