@@ -12,7 +12,6 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -69,6 +68,8 @@ type gameScreen struct {
 	downBps, upBps float64
 
 	sc        scene // reused every frame
+	shown     []*sceneEntity // the entities inside the window, this frame
+	labels    labelCache
 	lastDraw  time.Time
 	playerAt  image.Point // where the player was drawn, for walking towards the mouse
 	top, hud  image.Rectangle
@@ -272,14 +273,22 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 	cam := newCamera(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2, s.zoom(), s.app.w, s.app.h)
 	s.tm.draw(dst, cam)
 
-	t := s.app.theme
-	ms := now.UnixMilli()
+	// Entities outside the window (the world's view is wider) are not
+	// drawn; a margin keeps names and sprites whole at the edges.
+	s.shown = s.shown[:0]
+	margin := 48 * cam.zoom
 	for i := range sc.entities {
-		s.drawEntity(dst, cam, &sc.entities[i], ms)
+		x, y := cam.toScreen(sc.entities[i].x, sc.entities[i].y)
+		if x > -margin && y > -margin && x < float64(s.app.w)+margin && y < float64(s.app.h)+margin {
+			s.shown = append(s.shown, &sc.entities[i])
+		}
 	}
-	nameFace := t.face(sizeSmall, true)
-	for i := range sc.entities {
-		s.drawLabel(dst, cam, &sc.entities[i], nameFace)
+	ms := now.UnixMilli()
+	for _, e := range s.shown {
+		s.drawEntity(dst, cam, e, ms)
+	}
+	for _, e := range s.shown {
+		s.drawLabel(dst, cam, e)
 	}
 	px, py := cam.toScreen(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2)
 	s.playerAt = image.Pt(int(px), int(py))
@@ -308,7 +317,7 @@ func (s *gameScreen) drawEntity(dst *ebiten.Image, cam camera, e *sceneEntity, m
 
 // drawLabel draws an entity's name above its head, and a health bar
 // between the two.
-func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity, face text.Face) {
+func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity) {
 	sh := s.app.sprites.sheet
 	x, top := cam.toScreen(e.x, e.y-float64(sh.AnchorY))
 	barW, barH := 16*cam.zoom, max(2, math.Round(cam.zoom*1.5))
@@ -318,13 +327,54 @@ func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity, fa
 		fillRect(dst, x-barW/2, barY, barW, barH, colField)
 		fillRect(dst, x-barW/2, barY, barW*frac, barH, colGood)
 	}
+	img := s.labels.get(s.app.theme, e.name, e.self)
+	b := img.Bounds()
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(math.Round(x-float64(b.Dx())/2), barY-cam.zoom-float64(b.Dy()))
+	dst.DrawImage(img, op)
+}
+
+// labelCache holds names drawn into images, so that a crowd's names cost a
+// copy each a frame instead of laying out and drawing every glyph. It is
+// owned by the game goroutine.
+type labelCache struct {
+	scale  float64 // the theme scale the labels were drawn at
+	images map[labelKey]*ebiten.Image
+}
+
+type labelKey struct {
+	name string
+	self bool // the player's own name, in gold
+}
+
+// maxLabels bounds the label cache; when full it starts over.
+const maxLabels = 512
+
+// get returns the label for name, drawing it first if needed.
+func (c *labelCache) get(t *theme, name string, self bool) *ebiten.Image {
+	if c.images == nil || c.scale != t.scale || len(c.images) >= maxLabels {
+		for _, img := range c.images {
+			img.Deallocate()
+		}
+		c.images, c.scale = map[labelKey]*ebiten.Image{}, t.scale
+	}
+	k := labelKey{name, self}
+	if img, ok := c.images[k]; ok {
+		return img
+	}
+	face := t.face(sizeSmall, true)
+	shadow := max(1, t.px(1))
+	w := int(math.Ceil(textWidth(name, face))) + shadow
+	h := int(math.Ceil(lineHeight(face))) + shadow
+	img := ebiten.NewImage(max(w, 1), max(h, 1))
 	col := colText
-	if e.self {
+	if self {
 		col = colGold
 	}
-	ny := barY - cam.zoom - lineHeight(face)
-	drawText(dst, e.name, face, x+1, ny+1, colField, alignCenter)
-	drawText(dst, e.name, face, x, ny, col, alignCenter)
+	drawText(img, name, face, float64(shadow), float64(shadow), colField, alignLeft)
+	drawText(img, name, face, 0, 0, col, alignLeft)
+	c.images[k] = img
+	return img
 }
 
 // drawHUD draws the top bar and the character's panel: name, level, health
