@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image"
+	"slices"
 	"testing"
 
 	"github.com/tinymmo/tinymmo/assets"
@@ -54,18 +55,25 @@ func TestCameraCentresAndConverts(t *testing.T) {
 }
 
 func TestTilemapDrawsOnlyTheTilesInTheWindow(t *testing.T) {
-	m, err := maps.Load("overworld")
+	all, err := maps.LoadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
+	for name, m := range all {
+		tm, err := newTilemap(assets.FS, m)
+		if err != nil {
+			t.Fatalf("map %s: %v", name, err)
+		}
+		for _, gid := range append(slices.Clone(m.Ground), m.Decoration...) {
+			if gid != 0 && tm.tiles[gid] == nil {
+				t.Fatalf("map %s: tile %d has no image", name, gid)
+			}
+		}
+	}
+	m := all["overworld"]
 	tm, err := newTilemap(assets.FS, m)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, gid := range m.Ground {
-		if gid != 0 && tm.tiles[gid] == nil {
-			t.Fatalf("ground tile %d has no image", gid)
-		}
 	}
 	// 800×600 at zoom 2 shows 400×300 pixels: 25×19 tiles, one more
 	// each way when the view is not aligned to the tiles.
