@@ -177,6 +177,8 @@ func (c *controls) draw(dst *ebiten.Image) {
 	edge := float32(c.theme.px(2))
 	fillCircle(dst, ax, ay, ar, withAlpha(fill, 0xc0))
 	strokeCircle(dst, ax, ay, ar, edge, colPanelEdge)
+	face := c.theme.face(sizeHead, true)
+	drawText(dst, "A", face, ax, ay-lineHeight(face)/2, colText, alignCenter)
 	if c.stickOn {
 		r := float64(c.theme.px(stickRadius))
 		bx, by := float64(c.base.X), float64(c.base.Y)

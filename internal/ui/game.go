@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -67,7 +68,7 @@ type gameScreen struct {
 	countedAt      time.Time
 	downBps, upBps float64
 
-	sc        scene // reused every frame
+	sc        scene          // reused every frame
 	shown     []*sceneEntity // the entities inside the window, this frame
 	labels    labelCache
 	lastDraw  time.Time
@@ -384,11 +385,19 @@ func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 	a := s.app
 	c := a.character
 	fillRect(dst, 0, 0, float64(s.top.Dx()), float64(s.top.Dy()), withAlpha(colPanel, 0xd8))
-	title := "TinyMMO · " + a.world.Name
+	// The longest title that fits beside the Log out button.
+	parts := []string{"TinyMMO", a.world.Name}
 	if m, err := a.maps.Map(s.sc.mapName); err == nil && m.Title != "" {
-		title += " · " + m.Title
+		parts = append(parts, m.Title)
 	}
-	drawText(dst, title, t.face(sizeBody, true), float64(t.px(14)), float64(s.top.Dy())/2-lineHeight(t.face(sizeBody, true))/2, colGold, alignLeft)
+	face := t.face(sizeBody, true)
+	room := float64(s.logout.rect.Min.X - t.px(28))
+	title := strings.Join(parts, " · ")
+	for len(parts) > 1 && textWidth(title, face) > room {
+		parts = parts[1:]
+		title = strings.Join(parts, " · ")
+	}
+	drawText(dst, title, face, float64(t.px(14)), float64(s.top.Dy())/2-lineHeight(face)/2, colGold, alignLeft)
 
 	r := s.hud
 	fillRound(dst, r, float32(t.px(8)), withAlpha(colPanel, 0xd8))

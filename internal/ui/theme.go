@@ -179,12 +179,14 @@ func strokeRound(dst *ebiten.Image, r image.Rectangle, rad, width float32, clr c
 
 // fillCircle fills the circle of radius r around (x, y).
 func fillCircle(dst *ebiten.Image, x, y, r float64, clr color.Color) {
-	fillRound(dst, circleBox(x, y, r), float32(r), clr)
+	b := circleBox(x, y, r)
+	drawShape(dst, b, shapeKey{w: b.Dx(), h: b.Dy(), circle: true}, clr)
 }
 
 // strokeCircle outlines the circle of radius r around (x, y).
 func strokeCircle(dst *ebiten.Image, x, y, r float64, width float32, clr color.Color) {
-	strokeRound(dst, circleBox(x, y, r), float32(r), width, clr)
+	b := circleBox(x, y, r)
+	drawShape(dst, b, shapeKey{w: b.Dx(), h: b.Dy(), circle: true, stroke: width}, clr)
 }
 
 // circleBox returns the square around a circle, in whole pixels.
@@ -220,10 +222,11 @@ var (
 const maxShapes = 256
 
 // shapeKey is a rounded rectangle's size in device pixels, corner radius,
-// and outline width (0 for a filled one).
+// and outline width (0 for a filled one); or a circle filling the size.
 type shapeKey struct {
 	w, h        int
 	rad, stroke float32
+	circle      bool
 }
 
 // drawShape draws shape k at r in clr, drawing it into the cache first if
@@ -244,7 +247,13 @@ func drawShape(dst *ebiten.Image, r image.Rectangle, k shapeKey, clr color.Color
 		}
 		img = ebiten.NewImage(k.w+2*m, k.h+2*m)
 		var p vector.Path
-		roundRect(&p, image.Rect(m, m, m+k.w, m+k.h), k.rad)
+		if k.circle {
+			r := float32(min(k.w, k.h)) / 2
+			p.Arc(float32(m)+r, float32(m)+r, r, 0, 2*math.Pi, vector.Clockwise)
+			p.Close()
+		} else {
+			roundRect(&p, image.Rect(m, m, m+k.w, m+k.h), k.rad)
+		}
 		op := &vector.DrawPathOptions{AntiAlias: true}
 		if k.stroke > 0 {
 			vector.StrokePath(img, &p, &vector.StrokeOptions{Width: k.stroke}, op)

@@ -1,0 +1,270 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tinymmo/tinymmo/internal/bots"
+	"github.com/tinymmo/tinymmo/internal/ui"
+)
+
+// arrowKeys are the keys that walk, with their key codes.
+var arrowKeys = []struct {
+	name string
+	code int64
+}{
+	{"ArrowRight", 39}, {"ArrowLeft", 37}, {"ArrowDown", 40}, {"ArrowUp", 38},
+}
+
+// hold keeps a key down for d, as a player walking does.
+func hold(t *testing.T, ctx context.Context, name string, code int64, d time.Duration) {
+	t.Helper()
+	send := func(typ input.DispatchKeyEventType) {
+		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+				Type: typ, Key: name, Code: name, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
+			})
+			return err
+		}))
+		if err != nil {
+			t.Fatalf("%s %s: %v", typ, name, err)
+		}
+	}
+	send(input.DispatchKeyEventTypeKeyDown)
+	time.Sleep(d)
+	send(input.DispatchKeyEventTypeKeyUp)
+}
+
+// settled reports whether the client's prediction agrees with the world:
+// every input it made has been applied and acknowledged.
+func settled(s *ui.Snapshot) bool { return s.Screen == "game" && s.Player == s.Server }
+
+// walkSomewhere holds the arrow keys in turn until one moves the player
+// (the spawn may have a wall on some side), and returns the settled state.
+func walkSomewhere(t *testing.T, ctx context.Context) *ui.Snapshot {
+	t.Helper()
+	start := waitFor(t, ctx, "the prediction to settle", 30*time.Second, settled)
+	for _, k := range arrowKeys {
+		hold(t, ctx, k.name, k.code, time.Second)
+		s := waitFor(t, ctx, "the walk to settle", 30*time.Second, settled)
+		if distance(s.Server, start.Server) >= 8 {
+			return s
+		}
+	}
+	t.Fatalf("holding every arrow key left the world's position at %+v", start.Server)
+	return nil
+}
+
+func distance(a, b ui.Point) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }
+
+// sees returns where a page's view has the character name, if it has it.
+func sees(s *ui.Snapshot, name string) (ui.Point, bool) {
+	i := slices.IndexFunc(s.Others, func(o ui.Other) bool { return o.Name == name })
+	if i < 0 {
+		return ui.Point{}, false
+	}
+	return ui.Point{X: s.Others[i].X, Y: s.Others[i].Y}, true
+}
+
+// openGame opens a tab in the same browser that plays as a guest by
+// itself, and returns its context once it is in the game.
+func openGame(t *testing.T, ctx context.Context, url string) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(800, 600)); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate(url+"/?autoplay=guest")); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	waitFor(t, tab, "the second player in the game", 60*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "game" && s.Received > 0
+	})
+	return tab
+}
+
+func TestTwoPlayersSeeEachOtherMove(t *testing.T) {
+	needBrowser(t)
+	c := startCluster(t, buildWeb(t))
+	a := newBrowser(t)
+	if err := chromedp.Do(a, chromedp.Navigate(c.URL()+"/")); err != nil {
+		t.Fatalf("opening %s: %v", c.URL(), err)
+	}
+	// The first player clicks through the real UI.
+	onScreen(t, a, "login")
+	click(t, a, "login.guest")
+	waitFor(t, a, "the world list", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "servers" && widget(s, "servers.world.0") != nil
+	})
+	click(t, a, "servers.world.0")
+	waitFor(t, a, "the create form", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "characters" && s.Mode == "create" && !s.Busy
+	})
+	name := fmt.Sprintf("Walker%04d", rand.IntN(10000))
+	click(t, a, "create.name")
+	textInputReady(t, a)
+	if err := chromedp.Do(a, chromedp.KeyEvent(name)); err != nil {
+		t.Fatalf("typing the name: %v", err)
+	}
+	click(t, a, "create.class.knight")
+	click(t, a, "create.submit")
+	waitFor(t, a, "the new character in the list", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "characters" && s.Mode == "list" && widget(s, "characters.char.0") != nil
+	})
+	click(t, a, "characters.play")
+	sa := waitFor(t, a, "the game", 30*time.Second, func(s *ui.Snapshot) bool { return s.Screen == "game" && s.Received > 0 })
+	nameA := sa.Character
+	if nameA != name {
+		t.Fatalf("in the game as %q, want the new character %q", nameA, name)
+	}
+
+	// The keyboard moves the character, and the world agrees: its
+	// position, not the prediction, is what moved.
+	moved := walkSomewhere(t, a)
+
+	// A second player joins; each sees the other.
+	b := openGame(t, a, c.URL())
+	sb := waitFor(t, b, "the first player in the second's view", 30*time.Second, func(s *ui.Snapshot) bool {
+		_, ok := sees(s, nameA)
+		return ok
+	})
+	nameB := sb.Character
+	waitFor(t, a, "the second player in the first's view", 30*time.Second, func(s *ui.Snapshot) bool {
+		_, ok := sees(s, nameB)
+		return ok
+	})
+	at, _ := sees(sb, nameA)
+	if at != moved.Server {
+		t.Errorf("the second player sees the first at %+v; the world has it at %+v", at, moved.Server)
+	}
+
+	// The first walks again: the second sees it arrive where the world
+	// put it.
+	again := walkSomewhere(t, a)
+	waitFor(t, b, "the first player's walk in the second's view", 30*time.Second, func(s *ui.Snapshot) bool {
+		p, ok := sees(s, nameA)
+		return ok && p == again.Server
+	})
+	docShot(t, a, "game")
+	key(t, a, "F3", 114, func(s *ui.Snapshot) bool { return s.Debug })
+	docShot(t, a, "game-debug")
+}
+
+// crowd is the number of idle bots around the player in the frame-time
+// test.
+const crowd = 200
+
+func TestFrameTimeWith200Entities(t *testing.T) {
+	needBrowser(t)
+	web := buildWeb(t)
+	dir := t.TempDir()
+	cfg := clusterConfig(dir, web)
+	cfg.Gateway.IPBurst = 2 * crowd // every bot logs in from 127.0.0.1
+	c := start(t, cfg)
+
+	// The bots stand at the spawn, where the player arrives.
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var sum bots.Summary
+	var botsErr error
+	wg.Go(func() {
+		sum, botsErr = bots.Run(ctx, bots.Config{Gateway: c.URL(), Count: crowd, Duration: 10 * time.Minute, Scenario: bots.ScenarioIdle})
+	})
+	t.Cleanup(func() {
+		stop()
+		wg.Wait()
+		t.Logf("bots: %d entered, %d failed (%v)", sum.Entered, sum.Failed, botsErr)
+	})
+
+	page := newBrowser(t)
+	if err := chromedp.Do(page, chromedp.Navigate(c.URL()+"/?autoplay=guest")); err != nil {
+		t.Fatalf("opening %s: %v", c.URL(), err)
+	}
+	waitFor(t, page, "every bot in view", 180*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "game" && s.Entities >= crowd
+	})
+	// Let the first second's frames (the map fading in) pass, then sample.
+	time.Sleep(2 * time.Second)
+	var fps, frameMs []float64
+	for range 10 {
+		time.Sleep(time.Second)
+		s, err := state(page)
+		if err != nil || s == nil {
+			t.Fatalf("reading the game's state: %v", err)
+		}
+		if s.Entities < crowd {
+			t.Fatalf("the view lost bots: %d entities, want %d", s.Entities, crowd)
+		}
+		fps, frameMs = append(fps, s.FPS), append(frameMs, s.FrameMs)
+	}
+	docShot(t, page, "game-crowd")
+	fig, _ := json.Marshal(map[string]any{
+		"entities": crowd, "viewport": "800x600", "renderer": "headless Chromium, SwiftShader",
+		"fps_median": median(fps), "frame_ms_median": median(frameMs),
+	})
+	t.Logf("frame time: %s", fig)
+	if median(fps) <= 0 || median(frameMs) <= 0 {
+		t.Errorf("the game reports %v FPS and %v ms frames; want it to be drawing", fps, frameMs)
+	}
+}
+
+// median returns the middle of xs.
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	return s[len(s)/2]
+}
+
+func TestWalkWithTheTouchStick(t *testing.T) {
+	needBrowser(t)
+	c := startCluster(t, buildWeb(t))
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulatePortrait,
+			chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(c.URL()+"/?autoplay=guest"),
+	)
+	if err != nil {
+		t.Fatalf("opening %s as a phone: %v", c.URL(), err)
+	}
+	start := waitFor(t, ctx, "the game", 60*time.Second, func(s *ui.Snapshot) bool { return settled(s) && s.Received > 0 })
+
+	// A thumb lands on the lower left and slides; the stick follows it.
+	touch := func(typ input.DispatchTouchEventType, points ...*input.TouchPoint) {
+		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
+			return err
+		}))
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+	}
+	var moved *ui.Snapshot
+	for _, d := range []ui.Point{{X: 60}, {X: -60}, {Y: 60}, {Y: -60}} {
+		x, y := 195.0, 600.0
+		touch(input.DispatchTouchEventTypeTouchStart, &input.TouchPoint{X: x, Y: y})
+		for i := 1; i <= 4; i++ {
+			time.Sleep(50 * time.Millisecond)
+			touch(input.DispatchTouchEventTypeTouchMove, &input.TouchPoint{X: x + d.X*float64(i)/4, Y: y + d.Y*float64(i)/4})
+		}
+		time.Sleep(time.Second)
+		docShot(t, ctx, "phone-game")
+		touch(input.DispatchTouchEventTypeTouchEnd)
+		moved = waitFor(t, ctx, "the walk to settle", 30*time.Second, settled)
+		if distance(moved.Server, start.Server) >= 8 {
+			return
+		}
+	}
+	t.Fatalf("sliding the stick every way left the world's position at %+v", moved.Server)
+}
