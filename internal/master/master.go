@@ -163,7 +163,7 @@ func (m *Master) serveControlPlane() error {
 	if _, err := m.nc.Subscribe(cluster.SubjectHeartbeat, m.onHeartbeat); err != nil {
 		return fmt.Errorf("master: subscribe heartbeats: %w", err)
 	}
-	return errors.Join(
+	err := errors.Join(
 		cluster.Handle(m.svc, cluster.SubjectCreateAccount, m.createAccount),
 		cluster.Handle(m.svc, cluster.SubjectLogin, m.login),
 		cluster.Handle(m.svc, cluster.SubjectGuestLogin, m.guestLogin),
@@ -173,6 +173,16 @@ func (m *Master) serveControlPlane() error {
 		cluster.Handle(m.svc, cluster.SubjectCreateCharacter, m.createCharacter),
 		cluster.Handle(m.svc, cluster.SubjectEnter, m.enter),
 	)
+	if err != nil {
+		return err
+	}
+	// Requests may come as soon as Start returns, from any connection: wait
+	// until the NATS server has every subscription, or they would find no
+	// responder.
+	if err := m.nc.Flush(); err != nil {
+		return fmt.Errorf("master: subscribe: %w", err)
+	}
+	return nil
 }
 
 func (m *Master) serveHTTP() error {
