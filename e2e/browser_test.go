@@ -222,20 +222,23 @@ func click(t *testing.T, ctx context.Context, id string) {
 // (ok accepts its state), as a person's key press lasts longer than a frame.
 func key(t *testing.T, ctx context.Context, name string, code int64, ok func(*ui.Snapshot) bool) {
 	t.Helper()
-	send := func(typ input.DispatchKeyEventType) error {
-		return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, input.DispatchKeyEventParams{
-				Type: typ, Key: name, Code: name, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
-			})
-			return err
-		}))
-	}
-	if err := send(input.DispatchKeyEventTypeKeyDown); err != nil {
-		t.Fatalf("pressing %s: %v", name, err)
-	}
+	sendKey(t, ctx, input.DispatchKeyEventTypeKeyDown, name, code)
 	waitFor(t, ctx, name+" to act", 10*time.Second, ok)
-	if err := send(input.DispatchKeyEventTypeKeyUp); err != nil {
-		t.Fatalf("releasing %s: %v", name, err)
+	sendKey(t, ctx, input.DispatchKeyEventTypeKeyUp, name, code)
+}
+
+// sendKey sends one key event: name is both the key and its code (e.g.
+// "ArrowRight"), code the Windows virtual key code.
+func sendKey(t *testing.T, ctx context.Context, typ input.DispatchKeyEventType, name string, code int64) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: name, Code: name, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
+		})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("%s %s: %v", typ, name, err)
 	}
 }
 
@@ -247,20 +250,36 @@ func tap(t *testing.T, ctx context.Context, id string) {
 		return w != nil && w.Enabled
 	})
 	w := widget(s, id)
-	touch := func(typ input.DispatchTouchEventType, points ...*input.TouchPoint) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
-			return err
-		})
-	}
-	if err := chromedp.Do(ctx, touch(input.DispatchTouchEventTypeTouchStart, &input.TouchPoint{X: w.X + w.W/2, Y: w.Y + w.H/2})); err != nil {
-		t.Fatalf("tapping %s: %v", id, err)
-	}
+	touch(t, ctx, input.DispatchTouchEventTypeTouchStart, &input.TouchPoint{X: w.X + w.W/2, Y: w.Y + w.H/2})
 	// Lift the finger once the game has seen it down, as a person's tap
 	// lasts longer than a frame.
 	waitFor(t, ctx, "the touch on "+id, 10*time.Second, func(s *ui.Snapshot) bool { return s.Focus == id })
-	if err := chromedp.Do(ctx, touch(input.DispatchTouchEventTypeTouchEnd)); err != nil {
-		t.Fatalf("tapping %s: %v", id, err)
+	touch(t, ctx, input.DispatchTouchEventTypeTouchEnd)
+}
+
+// touch sends one touch event with the fingers now on the screen.
+func touch(t *testing.T, ctx context.Context, typ input.DispatchTouchEventType, points ...*input.TouchPoint) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("%s: %v", typ, err)
+	}
+}
+
+// openAsPhone opens url as a phone would show it: narrow and tall, two
+// device pixels per CSS pixel, touch only.
+func openAsPhone(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulatePortrait,
+			chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(url),
+	)
+	if err != nil {
+		t.Fatalf("opening %s as a phone: %v", url, err)
 	}
 }
 
@@ -500,15 +519,7 @@ func TestTapThroughOnAPhone(t *testing.T) {
 	needBrowser(t)
 	c := startCluster(t, buildWeb(t))
 	ctx := newBrowser(t)
-	// Narrow and tall, two device pixels per CSS pixel, touch only.
-	err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulatePortrait,
-			chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(c.URL()+"/"),
-	)
-	if err != nil {
-		t.Fatalf("opening %s as a phone: %v", c.URL(), err)
-	}
+	openAsPhone(t, ctx, c.URL()+"/")
 	onScreen(t, ctx, "login")
 	docShot(t, ctx, "phone-login")
 	tap(t, ctx, "login.guest")

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
@@ -30,20 +29,9 @@ var arrowKeys = []struct {
 // hold keeps a key down for d, as a player walking does.
 func hold(t *testing.T, ctx context.Context, name string, code int64, d time.Duration) {
 	t.Helper()
-	send := func(typ input.DispatchKeyEventType) {
-		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, input.DispatchKeyEventParams{
-				Type: typ, Key: name, Code: name, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code,
-			})
-			return err
-		}))
-		if err != nil {
-			t.Fatalf("%s %s: %v", typ, name, err)
-		}
-	}
-	send(input.DispatchKeyEventTypeKeyDown)
+	sendKey(t, ctx, input.DispatchKeyEventTypeKeyDown, name, code)
 	time.Sleep(d)
-	send(input.DispatchKeyEventTypeKeyUp)
+	sendKey(t, ctx, input.DispatchKeyEventTypeKeyUp, name, code)
 }
 
 // settled reports whether the client's prediction agrees with the world:
@@ -230,37 +218,21 @@ func TestWalkWithTheTouchStick(t *testing.T) {
 	needBrowser(t)
 	c := startCluster(t, buildWeb(t))
 	ctx := newBrowser(t)
-	err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulatePortrait,
-			chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(c.URL()+"/?autoplay=guest"),
-	)
-	if err != nil {
-		t.Fatalf("opening %s as a phone: %v", c.URL(), err)
-	}
+	openAsPhone(t, ctx, c.URL()+"/?autoplay=guest")
 	start := waitFor(t, ctx, "the game", 60*time.Second, func(s *ui.Snapshot) bool { return settled(s) && s.Received > 0 })
 
-	// A thumb lands on the lower left and slides; the stick follows it.
-	touch := func(typ input.DispatchTouchEventType, points ...*input.TouchPoint) {
-		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
-			return err
-		}))
-		if err != nil {
-			t.Fatalf("%s: %v", typ, err)
-		}
-	}
+	// A thumb lands on the lower half and slides; the stick follows it.
 	var moved *ui.Snapshot
 	for _, d := range []ui.Point{{X: 60}, {X: -60}, {Y: 60}, {Y: -60}} {
 		x, y := 195.0, 600.0
-		touch(input.DispatchTouchEventTypeTouchStart, &input.TouchPoint{X: x, Y: y})
+		touch(t, ctx, input.DispatchTouchEventTypeTouchStart, &input.TouchPoint{X: x, Y: y})
 		for i := 1; i <= 4; i++ {
 			time.Sleep(50 * time.Millisecond)
-			touch(input.DispatchTouchEventTypeTouchMove, &input.TouchPoint{X: x + d.X*float64(i)/4, Y: y + d.Y*float64(i)/4})
+			touch(t, ctx, input.DispatchTouchEventTypeTouchMove, &input.TouchPoint{X: x + d.X*float64(i)/4, Y: y + d.Y*float64(i)/4})
 		}
 		time.Sleep(time.Second)
 		docShot(t, ctx, "phone-game")
-		touch(input.DispatchTouchEventTypeTouchEnd)
+		touch(t, ctx, input.DispatchTouchEventTypeTouchEnd)
 		moved = waitFor(t, ctx, "the walk to settle", 30*time.Second, settled)
 		if distance(moved.Server, start.Server) >= 8 {
 			return
