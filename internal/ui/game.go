@@ -149,7 +149,8 @@ func (s *gameScreen) send(ctx context.Context) {
 	}
 }
 
-// lost handles the end of the connection from the world's side.
+// lost ends the game when the connection has ended, or the client cannot
+// go on with it: it shows why, with a way back in.
 func (s *gameScreen) lost(err error) {
 	if s.left {
 		return
@@ -197,9 +198,7 @@ func (s *gameScreen) Update() error {
 		s.debug = !s.debug
 	}
 	if err := s.arrive(now); err != nil {
-		s.leave()
-		a, c := s.app, s.app.character
-		a.fail(problemFromWorld(err, true), func() Screen { return newCharactersScreen(a, c.ID) }, func() { a.enter(c) })
+		s.lost(err) // the client cannot show the map the world put the player on
 		return nil
 	}
 
