@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/store"
 )
 
 // testPlayer is a character in the world through a worldSession, fed by a
@@ -29,11 +31,25 @@ type testPlayer struct {
 // world with it.
 func enterWorld(t *testing.T, c *devcluster.Cluster, maps *client.MapCache, name string) *testPlayer {
 	t.Helper()
+	gw, char := newCharacter(t, c, name)
+	return join(t, c, gw, char, maps)
+}
+
+// newCharacter creates a guest with a knight called name.
+func newCharacter(t *testing.T, c *devcluster.Cluster, name string) (*client.Gateway, api.Character) {
+	t.Helper()
 	gw := newTestGateway(t, c)
 	char, err := gw.CreateCharacter(t.Context(), c.World.ID(), name, api.ClassKnight)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return gw, char
+}
+
+// join enters the world with char, and starts a session fed by a reader
+// goroutine as the game screen feeds it.
+func join(t *testing.T, c *devcluster.Cluster, gw *client.Gateway, char api.Character, maps *client.MapCache) *testPlayer {
+	t.Helper()
 	grant, err := gw.Enter(t.Context(), c.World.ID(), char.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +62,7 @@ func enterWorld(t *testing.T, c *devcluster.Cluster, maps *client.MapCache, name
 	if err != nil {
 		t.Fatal(err)
 	}
+	name := char.Name
 	p := &testPlayer{name: name, conn: conn, session: session, done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -197,5 +214,68 @@ func TestDescribeListsTheNearestFew(t *testing.T) {
 			t.Errorf("Others is not nearest first: %+v", s.Others)
 			break
 		}
+	}
+}
+
+func TestSessionFollowsThePlayerThroughAPortal(t *testing.T) {
+	c, dir := startCluster(t)
+	maps := client.NewMapCache(nil)
+	overworld, err := maps.Map("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	portal := overworld.Portals[0]
+	// Put the character in the portal, as if it had walked there and
+	// logged out: it travels as soon as the arrival guard lets it.
+	gw, char := newCharacter(t, c, "Traveller")
+	db, err := store.OpenWorld(t.Context(), filepath.Join(dir, "world-"+c.World.ID()+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := db.Character(t.Context(), char.ID)
+	if err == nil {
+		saved.X = (portal.Rect.Min.X + portal.Rect.Max.X) / 2
+		saved.Y = (portal.Rect.Min.Y + portal.Rect.Max.Y) / 2
+		err = db.SaveCharacters(t.Context(), saved)
+	}
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := join(t, c, gw, char, maps)
+	if name, arrivals := p.session.arrival(); name != "overworld" || arrivals != 1 {
+		t.Fatalf("after Welcome: map %q, arrival %d; want overworld, 1", name, arrivals)
+	}
+	// The player keeps sending inputs, as the game does, while it waits.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if name, arrivals := p.session.arrival(); arrivals == 2 {
+			if name != portal.TargetMap {
+				t.Fatalf("arrived on %q, want %q", name, portal.TargetMap)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no map change 10 s after entering in a portal")
+		}
+		p.walk(t, protocol.DirNone, 1)
+	}
+	target, err := maps.Map(portal.TargetMap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := target.Spawn(portal.TargetSpawn)
+	s := p.settle(t, "the prediction on the new map", func(Snapshot) bool { return true })
+	if s.Map != portal.TargetMap || s.Server != pixels(want) || s.Player != s.Server {
+		t.Errorf("after the trip: map %q, world %+v, predicted %+v; want %q at %+v for both",
+			s.Map, s.Server, s.Player, portal.TargetMap, pixels(want))
+	}
+	// It walks on the new map, and the world agrees with the prediction.
+	p.walk(t, protocol.DirS, 5)
+	p.walk(t, protocol.DirE, 5)
+	s = p.settle(t, "the walk on the new map", func(Snapshot) bool { return true })
+	if s.Player != s.Server || s.Server == pixels(want) {
+		t.Errorf("after walking on the new map: predicted %+v, world %+v; want them equal and away from the spawn", s.Player, s.Server)
 	}
 }
