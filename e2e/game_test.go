@@ -145,6 +145,9 @@ func TestTwoPlayersSeeEachOtherMove(t *testing.T) {
 		p, ok := sees(s, nameA)
 		return ok && p == again.Server
 	})
+	if again.Corrections != 0 {
+		t.Errorf("walking corrected the prediction %d times; in normal play it never snaps", again.Corrections)
+	}
 	docShot(t, a, "game")
 	key(t, a, "F3", 114, func(s *ui.Snapshot) bool { return s.Debug })
 	docShot(t, a, "game-debug")

@@ -214,6 +214,7 @@ func (s *worldSession) describe(snap *Snapshot) {
 	defer s.mu.Unlock()
 	snap.Map = s.view.MapName()
 	snap.Player, snap.Server = pixels(s.pred.Pos()), pixels(s.view.Own())
+	snap.Corrections = s.corrections
 	snap.Entities = s.view.Len()
 	snap.Others = make([]Other, 0, s.view.Len())
 	for _, e := range s.view.All() {

@@ -153,8 +153,9 @@ func TestSessionPredictsWhatTheWorldDoes(t *testing.T) {
 	if moved.Server == start.Server {
 		t.Fatalf("walking every way left the world's position at %+v", start.Server)
 	}
-	if moved.Player != moved.Server {
-		t.Errorf("after the world acknowledged every input: predicted %+v, world %+v; want them equal", moved.Player, moved.Server)
+	if moved.Player != moved.Server || moved.Corrections != 0 {
+		t.Errorf("after the world acknowledged every input: predicted %+v, world %+v, %d corrections; want them equal, and none",
+			moved.Player, moved.Server, moved.Corrections)
 	}
 
 	// The other player sees the walker where the world has it.
@@ -275,7 +276,8 @@ func TestSessionFollowsThePlayerThroughAPortal(t *testing.T) {
 	p.walk(t, protocol.DirS, 5)
 	p.walk(t, protocol.DirE, 5)
 	s = p.settle(t, "the walk on the new map", func(Snapshot) bool { return true })
-	if s.Player != s.Server || s.Server == pixels(want) {
-		t.Errorf("after walking on the new map: predicted %+v, world %+v; want them equal and away from the spawn", s.Player, s.Server)
+	if s.Player != s.Server || s.Server == pixels(want) || s.Corrections != 0 {
+		t.Errorf("after walking on the new map: predicted %+v, world %+v, %d corrections; want them equal, away from the spawn, and no correction",
+			s.Player, s.Server, s.Corrections)
 	}
 }

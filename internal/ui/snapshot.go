@@ -22,6 +22,10 @@ type Snapshot struct {
 	// snapshot; the two agree once the world has applied every input.
 	Player Point `json:"player"`
 	Server Point `json:"server"`
+	// Corrections counts the times the world's word moved the predicted
+	// position by more than a pixel, outside map changes: each is a visible
+	// snap, and in normal play there are none.
+	Corrections int `json:"corrections"`
 	// Entities counts the other entities in the client's view.
 	Entities int `json:"entities"`
 	// Others lists up to MaxOthers of those entities, nearest first, with
