@@ -50,8 +50,11 @@ type Options struct {
 // per frame, both on the game goroutine.
 //
 // A Screen may also have a form (its widgets, for the test hook and the
-// autopilot), a leave method (called when the App shows another screen)
-// and a describe method (to add to the Snapshot).
+// autopilot), a leave method (called when the App shows another screen),
+// a describe method (to add to the Snapshot) and a paintsWindow method
+// (when its Draw sets every pixel, so the App need not fill the window
+// first: a full-window fill costs a frame several milliseconds in a
+// browser without a GPU).
 type Screen interface {
 	// Name is the value of window.tinymmo.screen while the screen shows.
 	Name() string
@@ -66,6 +69,7 @@ type (
 	formScreen interface{ form() *form }
 	leaver     interface{ leave() }
 	describer  interface{ describe(*Snapshot) }
+	painter    interface{ paintsWindow() bool }
 )
 
 // App is the game client: an ebiten.Game that runs the screens. Create it
@@ -194,7 +198,9 @@ func (a *App) Update() error {
 // Draw implements ebiten.Game.
 func (a *App) Draw(dst *ebiten.Image) {
 	a.countFrame(time.Now())
-	dst.Fill(colBackground)
+	if p, ok := a.screen.(painter); !ok || !p.paintsWindow() {
+		dst.Fill(colBackground)
+	}
 	a.screen.Draw(dst)
 }
 

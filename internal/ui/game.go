@@ -246,6 +246,10 @@ func (s *gameScreen) arrive(now time.Time) error {
 	return nil
 }
 
+// paintsWindow reports whether Draw sets every pixel: it does once the map
+// is loaded, filling what the map does not cover itself.
+func (s *gameScreen) paintsWindow() bool { return s.tm != nil }
+
 // zoom returns how many device pixels a world pixel takes: about two points,
 // and more when the window is wider than the world shows.
 func (s *gameScreen) zoom() float64 {
@@ -271,6 +275,9 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 	sh := s.app.sprites.sheet
 	// The camera looks at the middle of the player's sprite.
 	cam := newCamera(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2, s.zoom(), s.app.w, s.app.h)
+	if !s.tm.covers(cam) {
+		dst.Fill(colBackground)
+	}
 	s.tm.draw(dst, cam)
 
 	// Entities outside the window (the world's view is wider) are not

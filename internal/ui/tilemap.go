@@ -85,6 +85,15 @@ func (tm *tilemap) visible(cam camera) image.Rectangle {
 	return r.Intersect(image.Rect(0, 0, tm.m.Width, tm.m.Height))
 }
 
+// covers reports whether the map's ground fills the whole window. (Every
+// ground cell of the maps has a tile; package maps checks the layer's
+// size, and the tests that every map's tiles load.)
+func (tm *tilemap) covers(cam camera) bool {
+	x0, y0 := cam.toWorld(0, 0)
+	x1, y1 := cam.toWorld(float64(cam.w), float64(cam.h))
+	return x0 >= 0 && y0 >= 0 && x1 <= float64(tm.m.Width*tm.tileW) && y1 <= float64(tm.m.Height*tm.tileH)
+}
+
 // draw draws the ground, then the decoration, of the tiles the camera
 // shows. Outside the map stays as the caller filled it.
 func (tm *tilemap) draw(dst *ebiten.Image, cam camera) {

@@ -69,6 +69,10 @@ func TestTilemapDrawsOnlyTheTilesInTheWindow(t *testing.T) {
 				t.Fatalf("map %s: tile %d has no image", name, gid)
 			}
 		}
+		// The game does not clear the window where the map covers it.
+		if i := slices.Index(m.Ground, 0); i >= 0 {
+			t.Errorf("map %s: ground cell %d,%d has no tile", name, i%m.Width, i/m.Width)
+		}
 	}
 	m := all["overworld"]
 	tm, err := newTilemap(assets.FS, m)
@@ -82,8 +86,15 @@ func TestTilemapDrawsOnlyTheTilesInTheWindow(t *testing.T) {
 	if w, h := r.Dx(), r.Dy(); w < 25 || w > 26 || h < 19 || h > 20 {
 		t.Errorf("the window shows %v: %dx%d tiles, want about 25x19", r, w, h)
 	}
+	if !tm.covers(cam) {
+		t.Errorf("the map does not cover a window in its middle")
+	}
 	// At the map's corner the range stops at the edge.
-	r = tm.visible(newCamera(0, 0, 2, 800, 600))
+	corner := newCamera(0, 0, 2, 800, 600)
+	if tm.covers(corner) {
+		t.Errorf("the map covers a window centred on its corner")
+	}
+	r = tm.visible(corner)
 	if r.Min != (image.Point{}) || r.Dx() > 13 || r.Dy() > 10 {
 		t.Errorf("at the corner the window shows %v, want from 0,0 and about 13x10 tiles", r)
 	}
