@@ -243,3 +243,38 @@ func TestWalkWithTheTouchStick(t *testing.T) {
 	}
 	t.Fatalf("sliding the stick every way left the world's position at %+v", moved.Server)
 }
+
+func TestWalkTowardsTheMouse(t *testing.T) {
+	needBrowser(t)
+	c := startCluster(t, buildWeb(t))
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(c.URL()+"/?autoplay=guest")); err != nil {
+		t.Fatalf("opening %s: %v", c.URL(), err)
+	}
+	start := waitFor(t, ctx, "the game", 60*time.Second, func(s *ui.Snapshot) bool { return settled(s) && s.Received > 0 })
+	// Hold the button on one side of the player (the middle of the 800×600
+	// page), then another, until one way is open.
+	for _, at := range []ui.Point{{X: 700, Y: 330}, {X: 100, Y: 330}, {X: 400, Y: 550}, {X: 400, Y: 120}} {
+		err := chromedp.Do(ctx,
+			chromedp.MouseEvent(chromedp.MouseMoved, at.X, at.Y),
+			chromedp.MouseEvent(chromedp.MousePressed, at.X, at.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		)
+		if err != nil {
+			t.Fatalf("pressing the mouse: %v", err)
+		}
+		time.Sleep(time.Second)
+		if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseReleased, at.X, at.Y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
+			t.Fatalf("releasing the mouse: %v", err)
+		}
+		s := waitFor(t, ctx, "the walk to settle", 30*time.Second, settled)
+		if d := distance(s.Server, start.Server); d >= 8 {
+			// It went the way the mouse pointed.
+			dx, dy := s.Server.X-start.Server.X, s.Server.Y-start.Server.Y
+			if (at.X-400)*dx+(at.Y-300)*dy <= 0 {
+				t.Errorf("holding the mouse at %+v moved the player by %.0f,%.0f: away from it", at, dx, dy)
+			}
+			return
+		}
+	}
+	t.Fatalf("holding the mouse on every side left the world's position at %+v", start.Server)
+}
