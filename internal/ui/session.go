@@ -115,7 +115,7 @@ func (s *worldSession) backlogged(period time.Duration) bool {
 	// An input is acknowledged by the snapshot of the tick that applies
 	// it, up to a tick after it arrives, and that snapshot takes half a
 	// round trip back.
-	expected := int(math.Ceil(s.rtt/float64(period.Milliseconds()))) + 2
+	expected := int(math.Ceil(s.rtt*float64(time.Millisecond)/float64(period))) + 2
 	return s.pred.Pending() > expected
 }
 

@@ -4,8 +4,11 @@ import (
 	"image"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/tinymmo/tinymmo/assets"
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
@@ -97,5 +100,34 @@ func TestTilemapDrawsOnlyTheTilesInTheWindow(t *testing.T) {
 	r = tm.visible(corner)
 	if r.Min != (image.Point{}) || r.Dx() > 13 || r.Dy() > 10 {
 		t.Errorf("at the corner the window shows %v, want from 0,0 and about 13x10 tiles", r)
+	}
+}
+
+func TestSessionSkipsInputsWhileTheWorldHasABacklog(t *testing.T) {
+	m, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spawn, _ := m.Spawn("default")
+	now := time.UnixMilli(time.Now().UnixMilli()) // Pings carry whole milliseconds
+	w := protocol.Welcome{EntityID: 1, Map: "overworld", X: spawn.X, Y: spawn.Y, TickRate: 20, ServerTime: uint64(now.UnixMilli())}
+	s, err := newWorldSession(client.NewMapCache(nil), w, api.ClassKnight, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const period = 50 * time.Millisecond
+	if s.backlogged(period) {
+		t.Fatal("backlogged before any input")
+	}
+	// A Pong 100 ms after its Ping: two ticks of round trip, so up to 2+2
+	// inputs in flight are expected.
+	if err := s.apply(protocol.Pong{ClientTime: uint64(now.UnixMilli()), ServerTime: uint64(now.UnixMilli() + 50)}, now.Add(100*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 5; i++ {
+		s.step(protocol.DirE, 0, now)
+		if got, want := s.backlogged(period), i > 4; got != want {
+			t.Errorf("with %d inputs in flight and a 100 ms round trip: backlogged = %v, want %v", i, got, want)
+		}
 	}
 }
