@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -14,7 +15,11 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/bots"
+	"github.com/tinymmo/tinymmo/internal/client"
+	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/ui"
 )
 
@@ -277,4 +282,83 @@ func TestWalkTowardsTheMouse(t *testing.T) {
 		}
 	}
 	t.Fatalf("holding the mouse on every side left the world's position at %+v", start.Server)
+}
+
+// typeInto clicks the text field id and types text into it.
+func typeInto(t *testing.T, ctx context.Context, id, text string) {
+	t.Helper()
+	click(t, ctx, id)
+	textInputReady(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(text)); err != nil {
+		t.Fatalf("typing into %s: %v", id, err)
+	}
+	waitFor(t, ctx, "the text in "+id, 10*time.Second, func(s *ui.Snapshot) bool {
+		w := widget(s, id)
+		return w != nil && (w.Value == text || id == "login.password") // a password's value is never published
+	})
+}
+
+func TestPortalTripInTheBrowser(t *testing.T) {
+	needBrowser(t)
+	c := startCluster(t, buildWeb(t))
+
+	// An account whose character logged out standing in the Overworld's
+	// portal: it travels once the arrival guard lets it.
+	const user, pass = "traveller", "travel password"
+	gw := client.NewGateway(c.URL(), nil)
+	if _, err := gw.CreateAccount(t.Context(), user, pass); err != nil {
+		t.Fatal(err)
+	}
+	char, err := gw.CreateCharacter(t.Context(), c.World.ID(), "Traveller", api.ClassRogue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overworld, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	portal := overworld.Portals[0]
+	db, err := store.OpenWorld(t.Context(), filepath.Join(c.dataDir, "world-"+c.World.ID()+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := db.Character(t.Context(), char.ID)
+	if err == nil {
+		saved.X = (portal.Rect.Min.X + portal.Rect.Max.X) / 2
+		saved.Y = (portal.Rect.Min.Y + portal.Rect.Max.Y) / 2
+		err = db.SaveCharacters(t.Context(), saved)
+	}
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(c.URL()+"/")); err != nil {
+		t.Fatalf("opening %s: %v", c.URL(), err)
+	}
+	onScreen(t, ctx, "login")
+	typeInto(t, ctx, "login.username", user)
+	typeInto(t, ctx, "login.password", pass)
+	click(t, ctx, "login.login")
+	waitFor(t, ctx, "the world list", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "servers" && widget(s, "servers.world.0") != nil
+	})
+	click(t, ctx, "servers.world.0")
+	click(t, ctx, "characters.play")
+	s := waitFor(t, ctx, "the trip through the portal", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "game" && s.Map == portal.TargetMap
+	})
+	if s.Character != char.Name {
+		t.Fatalf("travelled as %q, want %q", s.Character, char.Name)
+	}
+	docShot(t, ctx, "map-change")
+	arrived := waitFor(t, ctx, "the prediction to settle on the new map", 30*time.Second, settled)
+	moved := walkSomewhere(t, ctx)
+	if moved.Map != portal.TargetMap || moved.Corrections != 0 {
+		t.Errorf("after walking on the new map: map %q, %d corrections; want %q and none", moved.Map, moved.Corrections, portal.TargetMap)
+	}
+	if distance(moved.Server, arrived.Server) < 8 {
+		t.Errorf("the walk on the new map left the player at %+v", moved.Server)
+	}
 }
