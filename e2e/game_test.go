@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -19,7 +18,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/bots"
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/maps"
-	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/ui"
 )
 
@@ -318,18 +317,8 @@ func TestPortalTripInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	portal := overworld.Portals[0]
-	db, err := store.OpenWorld(t.Context(), filepath.Join(c.dataDir, "world-"+c.World.ID()+".db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, err := db.Character(t.Context(), char.ID)
-	if err == nil {
-		saved.X = (portal.Rect.Min.X + portal.Rect.Max.X) / 2
-		saved.Y = (portal.Rect.Min.Y + portal.Rect.Max.Y) / 2
-		err = db.SaveCharacters(t.Context(), saved)
-	}
-	db.Close()
-	if err != nil {
+	in := rules.Vec{X: (portal.Rect.Min.X + portal.Rect.Max.X) / 2, Y: (portal.Rect.Min.Y + portal.Rect.Max.Y) / 2}
+	if err := c.PlaceCharacter(t.Context(), char.ID, "overworld", in); err != nil {
 		t.Fatal(err)
 	}
 

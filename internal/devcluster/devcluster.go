@@ -14,6 +14,8 @@ import (
 	"github.com/tinymmo/tinymmo/internal/gateway"
 	"github.com/tinymmo/tinymmo/internal/master"
 	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/version"
 	"github.com/tinymmo/tinymmo/internal/world"
 )
@@ -44,11 +46,13 @@ type Cluster struct {
 	Master  *master.Master
 	World   *world.Server
 	Gateway *gateway.Gateway
+
+	dataDir string
 }
 
 // Start starts the master, then the world, then the gateway.
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Cluster, error) {
-	c := &Cluster{}
+	c := &Cluster{dataDir: cfg.DataDir}
 	var err error
 	c.Master, err = master.Start(ctx, master.Config{
 		DataDir: cfg.DataDir, NATSListen: "127.0.0.1:0", HTTPListen: "127.0.0.1:0", HashParams: cfg.HashParams,
@@ -90,6 +94,24 @@ func (c *Cluster) WaitReady(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// PlaceCharacter puts a character who is not in the world at pos on the
+// named map, as if it had logged out there: for tests that need a player
+// somewhere particular, such as in a portal. The world reads the position
+// when the character next enters.
+func (c *Cluster) PlaceCharacter(ctx context.Context, id int64, mapName string, pos rules.Vec) error {
+	db, err := store.OpenWorld(ctx, world.DatabasePath(c.dataDir, c.World.ID()))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ch, err := db.Character(ctx, id)
+	if err != nil {
+		return err
+	}
+	ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y
+	return db.SaveCharacters(ctx, ch)
 }
 
 // Shutdown stops the gateway, then the world (saving every character), then

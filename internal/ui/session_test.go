@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
-	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/rules"
 )
 
 // testPlayer is a character in the world through a worldSession, fed by a
@@ -219,7 +218,7 @@ func TestDescribeListsTheNearestFew(t *testing.T) {
 }
 
 func TestSessionFollowsThePlayerThroughAPortal(t *testing.T) {
-	c, dir := startCluster(t)
+	c, _ := startCluster(t)
 	maps := client.NewMapCache(nil)
 	overworld, err := maps.Map("overworld")
 	if err != nil {
@@ -229,18 +228,7 @@ func TestSessionFollowsThePlayerThroughAPortal(t *testing.T) {
 	// Put the character in the portal, as if it had walked there and
 	// logged out: it travels as soon as the arrival guard lets it.
 	gw, char := newCharacter(t, c, "Traveller")
-	db, err := store.OpenWorld(t.Context(), filepath.Join(dir, "world-"+c.World.ID()+".db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, err := db.Character(t.Context(), char.ID)
-	if err == nil {
-		saved.X = (portal.Rect.Min.X + portal.Rect.Max.X) / 2
-		saved.Y = (portal.Rect.Min.Y + portal.Rect.Max.Y) / 2
-		err = db.SaveCharacters(t.Context(), saved)
-	}
-	db.Close()
-	if err != nil {
+	if err := c.PlaceCharacter(t.Context(), char.ID, "overworld", centre(portal.Rect)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -280,4 +268,9 @@ func TestSessionFollowsThePlayerThroughAPortal(t *testing.T) {
 		t.Errorf("after walking on the new map: predicted %+v, world %+v, %d corrections; want them equal, away from the spawn, and no correction",
 			s.Player, s.Server, s.Corrections)
 	}
+}
+
+// centre returns the middle of r.
+func centre(r rules.Rect) rules.Vec {
+	return rules.Vec{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}
 }

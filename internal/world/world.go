@@ -225,7 +225,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if s.maps, err = loadMaps(); err != nil {
 		return nil, err
 	}
-	s.db, err = store.OpenWorld(ctx, filepath.Join(cfg.DataDir, "world-"+cfg.ID+".db"))
+	s.db, err = store.OpenWorld(ctx, DatabasePath(cfg.DataDir, cfg.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -316,4 +316,10 @@ func (s *Server) close() {
 			s.log.Error("world: close database", "err", err)
 		}
 	}
+}
+
+// DatabasePath returns the file of world id's characters database in
+// dataDir.
+func DatabasePath(dataDir, id string) string {
+	return filepath.Join(dataDir, "world-"+id+".db")
 }
