@@ -262,14 +262,7 @@ func (s *charactersScreen) Draw(dst *ebiten.Image) {
 func (s *charactersScreen) paintRow(dst *ebiten.Image, w *widget, c api.Character, hot bool) {
 	t := s.app.theme
 	r := w.rect
-	bg := colControl
-	if hot {
-		bg = colHover
-	}
-	fillRound(dst, r, float32(t.px(8)), bg)
-	if w.selected {
-		strokeRound(dst, r, float32(t.px(8)), float32(t.px(2)), colAccentHi)
-	}
+	t.drawChoice(dst, r, hot, w.selected, 2)
 	sprite := image.Rect(r.Min.X+t.px(8), r.Min.Y+t.px(4), r.Min.X+t.px(8)+r.Dy()-t.px(8), r.Max.Y-t.px(4))
 	s.app.sprites.draw(dst, c.Class, sprite, s.app.tick, w.selected)
 	x := float64(sprite.Max.X + t.px(12))
@@ -283,14 +276,7 @@ func (s *charactersScreen) paintRow(dst *ebiten.Image, w *widget, c api.Characte
 func (s *charactersScreen) paintCard(dst *ebiten.Image, w *widget, c api.Class, hot bool) {
 	t := s.app.theme
 	r := w.rect
-	bg := colControl
-	if hot {
-		bg = colHover
-	}
-	fillRound(dst, r, float32(t.px(8)), bg)
-	if w.selected {
-		strokeRound(dst, r, float32(t.px(8)), float32(t.px(3)), colAccentHi)
-	}
+	t.drawChoice(dst, r, hot, w.selected, 3)
 	small := t.face(sizeSmall-1, false)
 	width := float64(r.Dx() - t.px(12))
 	lines := wrap(classBlurb(c), small, width)

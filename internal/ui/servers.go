@@ -134,11 +134,7 @@ func (s *serversScreen) Draw(dst *ebiten.Image) {
 func (s *serversScreen) paintRow(dst *ebiten.Image, wd *widget, w api.World, hot bool) {
 	t := s.app.theme
 	r := wd.rect
-	bg := colControl
-	if hot {
-		bg = colHover
-	}
-	fillRound(dst, r, float32(t.px(8)), bg)
+	t.drawChoice(dst, r, hot, false, 0)
 	pad := float64(t.px(14))
 	x, y := float64(r.Min.X)+pad, float64(r.Min.Y+t.px(10))
 	drawText(dst, w.Name, t.face(sizeBody+2, true), x, y, colText, alignLeft)

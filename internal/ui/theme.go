@@ -167,6 +167,20 @@ func capitalize(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
+// drawChoice draws the background of something to pick, such as a list
+// row or a card: lighter under the pointer, and ringed ring points wide when
+// selected.
+func (t *theme) drawChoice(dst *ebiten.Image, r image.Rectangle, hot, selected bool, ring float64) {
+	bg := colControl
+	if hot {
+		bg = colHover
+	}
+	fillRound(dst, r, float32(t.px(8)), bg)
+	if selected {
+		strokeRound(dst, r, float32(t.px(8)), float32(t.px(ring)), colAccentHi)
+	}
+}
+
 // fillRound fills r with rounded corners of radius rad.
 func fillRound(dst *ebiten.Image, r image.Rectangle, rad float32, clr color.Color) {
 	drawShape(dst, r, shapeKey{w: r.Dx(), h: r.Dy(), rad: rad}, clr)
