@@ -24,8 +24,9 @@ type controls struct {
 	// mouseWalk is set while the left button, pressed outside every
 	// widget, is held.
 	mouseWalk bool
-	// stick is the finger steering, if stickOn; base is where it landed
-	// and knob where it is now, in device pixels.
+	// stick is the finger steering, if stickOn; base is the stick's
+	// centre (where the finger landed, dragged along when it goes beyond
+	// the stick's reach) and now where the finger is, in device pixels.
 	stick     ebiten.TouchID
 	stickOn   bool
 	base, now image.Point
@@ -35,8 +36,8 @@ type controls struct {
 	// touched is set once any touch has been seen: the action button shows
 	// from then on.
 	touched bool
-	w, h    int
-	touches []ebiten.TouchID
+	w, h    int              // the window, in device pixels
+	touches []ebiten.TouchID // reused buffer
 }
 
 // stickRadius is the virtual stick's reach and deadZone the part of it
