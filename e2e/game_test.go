@@ -152,6 +152,9 @@ func TestTwoPlayersSeeEachOtherMove(t *testing.T) {
 	if again.Corrections != 0 {
 		t.Errorf("walking corrected the prediction %d times; in normal play it never snaps", again.Corrections)
 	}
+	if again.RTT < 0 {
+		t.Errorf("no round trip measured after %d messages from the world", again.Received)
+	}
 	docShot(t, a, "game")
 	key(t, a, "F3", 114, func(s *ui.Snapshot) bool { return s.Debug })
 	docShot(t, a, "game-debug")

@@ -215,6 +215,9 @@ func (s *worldSession) describe(snap *Snapshot) {
 	snap.Map = s.view.MapName()
 	snap.Player, snap.Server = pixels(s.pred.Pos()), pixels(s.view.Own())
 	snap.Corrections = s.corrections
+	if s.rtt >= 0 {
+		snap.RTT = int64(math.Round(s.rtt))
+	}
 	snap.Entities = s.view.Len()
 	snap.Others = make([]Other, 0, s.view.Len())
 	for _, e := range s.view.All() {

@@ -124,6 +124,11 @@ func TestSessionSkipsInputsWhileTheWorldHasABacklog(t *testing.T) {
 	if err := s.apply(protocol.Pong{ClientTime: uint64(now.UnixMilli()), ServerTime: uint64(now.UnixMilli() + 50)}, now.Add(100*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
+	var snap Snapshot
+	s.describe(&snap)
+	if snap.RTT != 100 {
+		t.Errorf("the test hook's RTT = %d ms, want 100", snap.RTT)
+	}
 	for i := 1; i <= 5; i++ {
 		s.step(protocol.DirE, 0, now)
 		if got, want := s.backlogged(period), i > 4; got != want {
