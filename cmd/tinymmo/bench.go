@@ -13,13 +13,14 @@ import (
 // runBench runs a benchmark: "tinymmo bench tick --players N".
 func runBench(args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "tick" {
-		return errors.New(`usage: tinymmo bench tick [--players N] [--ticks N] [--visible N] [--json]`)
+		return errors.New(`usage: tinymmo bench tick [--players N] [--ticks N] [--visible N] [--replicators N] [--json]`)
 	}
 	var cfg world.TickBenchConfig
 	fs := flag.NewFlagSet("bench tick", flag.ContinueOnError)
 	fs.IntVar(&cfg.Players, "players", 1000, "players in the instance")
 	fs.IntVar(&cfg.Ticks, "ticks", 200, "ticks to measure, after a warm-up")
 	fs.IntVar(&cfg.Visible, "visible", 100, "others each player should see on average")
+	fs.IntVar(&cfg.Replicators, "replicators", 0, "most goroutines replicating clients at once (default: one per core)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object on the last line")
 	if err := parseConfig(fs, args[1:], &cfg); err != nil {
 		return err

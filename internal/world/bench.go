@@ -1,8 +1,10 @@
 package world
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -25,6 +27,9 @@ type TickBenchConfig struct {
 	Visible int
 	// Seed makes a run repeatable. Default 1.
 	Seed uint64
+	// Replicators is the most goroutines that replicate the clients at
+	// once, as in a world. Default: one per core (GOMAXPROCS).
+	Replicators int
 }
 
 // TickBenchResult is what RunTickBench measured. Its JSON form is the last
@@ -107,13 +112,15 @@ type walker struct {
 	out      *countingSink
 }
 
-// countingSink counts what a player would be sent.
+// countingSink counts what a player would be sent: its payloads and their
+// WebSocket frame headers. The goroutine replicating the player owns it
+// during a tick.
 type countingSink struct {
-	bench *tickBench
+	bytes int64
 }
 
 func (s *countingSink) deliver(b []byte) {
-	s.bench.bytes += int64(len(b)) + int64(wsFrameHeader(len(b)))
+	s.bytes += int64(len(b)) + int64(wsFrameHeader(len(b)))
 }
 
 // wsFrameHeader is the size of a server-to-client WebSocket frame header
@@ -159,16 +166,17 @@ func newTickBench(cfg TickBenchConfig) *tickBench {
 	spawnHalf := rules.Vec{X: int32(viewW/2) * rules.SubpixelsPerPixel, Y: int32(viewH/2) * rules.SubpixelsPerPixel}
 	margin := int32(128 * rules.SubpixelsPerPixel)
 	icfg := instanceConfig{
-		tickRate:  tickRate,
-		spawnHalf: spawnHalf,
-		keepHalf:  rules.Vec{X: spawnHalf.X + margin, Y: spawnHalf.Y + margin},
+		tickRate:    tickRate,
+		spawnHalf:   spawnHalf,
+		keepHalf:    rules.Vec{X: spawnHalf.X + margin, Y: spawnHalf.Y + margin},
+		replicators: cmp.Or(cfg.Replicators, runtime.GOMAXPROCS(0)),
 	}
 	b := &tickBench{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0))}
 	b.in = newInstance(1, "field", field, icfg, benchPlacer{}, nil)
 	classes := []store.Class{store.ClassKnight, store.ClassRogue, store.ClassWizard}
 	wSub, hSub := field.SizeSubpixels()
 	for i := range cfg.Players {
-		w := &walker{out: &countingSink{bench: b}}
+		w := &walker{out: &countingSink{}}
 		c := store.Character{
 			ID: int64(i + 1), Name: "Walker", Class: classes[i%len(classes)], Level: 1,
 			X:  rules.TileSubpixels + b.rng.Int32N(wSub-2*rules.TileSubpixels),
@@ -199,6 +207,10 @@ func (b *tickBench) tick() {
 		w.p.inputs <- protocol.Input{Seq: w.seq, Move: protocol.Direction(w.dir)}
 	}
 	b.in.step()
+	for _, w := range b.walkers {
+		b.bytes += w.out.bytes
+		w.out.bytes = 0
+	}
 	for _, e := range b.in.entities {
 		v := e.view
 		b.visible += int64(v.visible)

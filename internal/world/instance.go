@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +30,10 @@ type instanceConfig struct {
 	autosaveTicks     uint32    // 0: no autosave
 	portalGuardTicks  uint32    // after arriving, portals are ignored this long
 	emptyTimeoutTicks uint32    // an empty retirable instance asks to be retired after this
+	// replicators is the most goroutines that replicate clients at once
+	// (0 means 1); each takes at least replicatorShare clients (0 means
+	// defaultReplicatorShare).
+	replicators, replicatorShare int
 }
 
 // entity is a thing in an instance: for now, always a player.
@@ -45,21 +50,28 @@ type entity struct {
 	// guardUntil is the first tick at which portals work for this entity.
 	guardUntil uint32
 
-	// Scratch for the client being replicated: set when that client knows
-	// this entity (under markHandle) and when it sees it this tick.
-	markStamp, seenStamp uint64
-	markHandle           uint16
-
+	// What replication reads of every candidate, together: the fields
+	// above hold the position, these the rest.
 	dirChanged   uint32 // tick of the last direction change
 	propsChanged uint32 // tick at which changes was set
-	changes      []protocol.Prop
+	// marks say which replicated client knows this entity: one per
+	// replicating goroutine (see entityMark).
+	marks   [maxReplicators]entityMark
+	changes []protocol.Prop
 
-	propsTick uint32          // tick props was built for
-	props     []protocol.Prop // spawn properties, rebuilt at most once a tick
+	// props caches the spawn properties, built at most once a tick for
+	// propsTick. Replicating goroutines share it, under propsMu.
+	propsMu   sync.Mutex
+	propsTick uint32
+	props     []protocol.Prop
 }
 
 // spawnProps returns every replicated property of e as of the end of tick.
+// The slice stays unchanged for the rest of the tick. It is safe to call
+// from the goroutines replicating one instance.
 func (e *entity) spawnProps(tick uint32) []protocol.Prop {
+	e.propsMu.Lock()
+	defer e.propsMu.Unlock()
 	if e.propsTick == tick && e.props != nil {
 		return e.props
 	}
@@ -103,13 +115,17 @@ type instance struct {
 	population atomic.Int32 // players inside or on their way in
 	stop       context.CancelFunc
 
-	// Owned by run.
+	// Owned by run, which lends the entities and their viewers to the
+	// replicating goroutines for the replication phase of a tick (see
+	// replicate).
 	tick       uint32
 	entities   []*entity // dense; entity.slot indexes it
 	grid       *grid
 	emptySince uint32
-	mark       uint64   // bumped for every client replicated; see entity.markStamp
-	metrics    *metrics // nil in benchmarks
+	// replicators are the replicating goroutines' scratch, one each; made
+	// as needed.
+	replicators []*replicator
+	metrics     *metrics // nil in benchmarks
 }
 
 // placer moves players between instances and stores their state. The world
@@ -188,9 +204,7 @@ func (in *instance) step() {
 			}
 		}
 	}
-	for _, e := range in.entities {
-		e.p.out.deliver(in.snapshot(e))
-	}
+	in.replicate()
 	if in.cfg.autosaveTicks > 0 && in.tick%in.cfg.autosaveTicks == 0 && len(in.entities) > 0 {
 		batch := make([]store.Character, len(in.entities))
 		for i, e := range in.entities {

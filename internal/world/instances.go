@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -54,6 +55,7 @@ func newInstances(s *Server) *instances {
 			autosaveTicks:     ticks(cfg.Autosave),
 			portalGuardTicks:  ticks(time.Second),
 			emptyTimeoutTicks: ticks(cfg.EmptyInstanceTimeout),
+			replicators:       runtime.GOMAXPROCS(0),
 		},
 		shared:  make(map[string][]*instance),
 		private: make(map[privateKey]*instance),

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -10,27 +11,36 @@ import (
 )
 
 // viewSink decodes every message a player is sent and applies it to the
-// player's client View, as the real client does.
+// player's client View, as the real client does. It keeps the first error,
+// for the test to check after each tick: replication may run on several
+// goroutines.
 type viewSink struct {
-	t    *testing.T
 	view *client.View
+	err  error
 }
 
 func (s *viewSink) deliver(b []byte) {
 	m, err := protocol.Decode(b)
-	if err != nil {
-		s.t.Fatalf("decode: %v", err)
+	if err == nil {
+		err = s.view.Apply(m)
 	}
-	if err := s.view.Apply(m); err != nil {
-		s.t.Fatalf("apply %T: %v", m, err)
+	if err != nil && s.err == nil {
+		s.err = fmt.Errorf("%T: %w", m, err)
 	}
 }
 
 // TestReplayThroughTheWireReproducesTheServer runs thousands of random ticks
 // (walls, direction changes, pauses, crowds crossing each other's views)
 // and checks after every tick that each client's View, built only from the
-// bytes it was sent, equals the server's state exactly.
+// bytes it was sent, equals the server's state exactly: with the clients
+// replicated on one goroutine, and shared among four.
 func TestReplayThroughTheWireReproducesTheServer(t *testing.T) {
+	for _, replicators := range []int{1, 4} {
+		t.Run(fmt.Sprintf("replicators=%d", replicators), func(t *testing.T) { replay(t, replicators) })
+	}
+}
+
+func replay(t *testing.T, replicators int) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	rows := make([]string, 120)
 	for y := range rows {
@@ -45,6 +55,7 @@ func TestReplayThroughTheWireReproducesTheServer(t *testing.T) {
 	}
 	field := wallTerrain{rows: rows}
 	in, _ := testInstance(field, 64*rules.SubpixelsPerPixel)
+	in.cfg.replicators, in.cfg.replicatorShare = replicators, 8
 	load := func(string) (client.Terrain, error) { return field, nil }
 
 	type walker struct {
@@ -62,7 +73,7 @@ func TestReplayThroughTheWireReproducesTheServer(t *testing.T) {
 				break
 			}
 		}
-		sink := &viewSink{t: t, view: client.NewView(load)}
+		sink := &viewSink{view: client.NewView(load)}
 		walkers = append(walkers, &walker{p: addPlayer(in, sink, int64(i+1), pos), sink: sink})
 	}
 	for tick := range 3000 {
@@ -78,7 +89,11 @@ func TestReplayThroughTheWireReproducesTheServer(t *testing.T) {
 		}
 		in.step()
 		for _, self := range in.entities {
-			view := self.p.out.(*viewSink).view
+			sink := self.p.out.(*viewSink)
+			if sink.err != nil {
+				t.Fatalf("tick %d: %v", tick, sink.err)
+			}
+			view := sink.view
 			if view.Own() != self.pos || view.Ack() != self.p.ack {
 				t.Fatalf("tick %d: own position %v ack %d in the view, server %v ack %d", tick, view.Own(), view.Ack(), self.pos, self.p.ack)
 			}
