@@ -17,23 +17,33 @@ import (
 // runDev runs a whole cluster in one process. It prints the URL to open,
 // then "ready" once players can enter.
 func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
-	var cfg devcluster.Config
+	var opts struct {
+		devcluster.Config
+		Pprof string `toml:"pprof"`
+	}
+	cfg := &opts.Config
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	fs.StringVar(&cfg.DataDir, "data", "data", "directory for the databases and the cluster secret")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
 	web := fs.String("web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
+	fs.StringVar(&cfg.World.Listen, "world-listen", "127.0.0.1:0", "address of the world's /play, /healthz and /metrics (port 0: a free one)")
 	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
 	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")
 	fs.IntVar(&cfg.Gateway.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once (raise it for load tests from one machine)")
 	fs.DurationVar(&cfg.Gateway.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
-	if err := parseConfig(fs, args, &cfg); err != nil {
+	pprofFlag(fs, &opts.Pprof)
+	if err := parseConfig(fs, args, &opts); err != nil {
 		return err
 	}
-	var err error
+	stopPprof, err := startPprof(opts.Pprof, log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 	if cfg.Web, err = webFiles(ctx, *web, true, log); err != nil {
 		return err
 	}
-	c, err := devcluster.Start(ctx, cfg, log)
+	c, err := devcluster.Start(ctx, *cfg, log)
 	if err != nil {
 		return err
 	}

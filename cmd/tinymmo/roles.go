@@ -64,13 +64,22 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 }
 
 func runMaster(ctx context.Context, args []string, log *slog.Logger) error {
-	var cfg master.Config
+	var opts struct {
+		master.Config
+		Pprof string `toml:"pprof"`
+	}
 	fs := flag.NewFlagSet("master", flag.ContinueOnError)
-	masterFlags(fs, &cfg)
-	if err := parseConfig(fs, args, &cfg); err != nil {
+	masterFlags(fs, &opts.Config)
+	pprofFlag(fs, &opts.Pprof)
+	if err := parseConfig(fs, args, &opts); err != nil {
 		return err
 	}
-	m, err := master.Start(ctx, cfg, log)
+	stopPprof, err := startPprof(opts.Pprof, log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
+	m, err := master.Start(ctx, opts.Config, log)
 	if err != nil {
 		return err
 	}
@@ -78,18 +87,28 @@ func runMaster(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 func runGateway(ctx context.Context, args []string, log *slog.Logger) error {
-	cfg := gateway.Config{Version: version.Version}
+	var opts struct {
+		gateway.Config
+		Pprof string `toml:"pprof"`
+	}
+	opts.Version = version.Version
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
-	gatewayFlags(fs, &cfg)
+	gatewayFlags(fs, &opts.Config)
+	pprofFlag(fs, &opts.Pprof)
 	web := fs.String("web", "", "directory of the web client to serve at / (default web/dist when it exists)")
-	if err := parseConfig(fs, args, &cfg); err != nil {
+	if err := parseConfig(fs, args, &opts); err != nil {
 		return err
 	}
 	var err error
-	if cfg.Web, err = webFiles(ctx, *web, false, log); err != nil {
+	if opts.Web, err = webFiles(ctx, *web, false, log); err != nil {
 		return err
 	}
-	g, err := gateway.Start(ctx, cfg, log)
+	stopPprof, err := startPprof(opts.Pprof, log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
+	g, err := gateway.Start(ctx, opts.Config, log)
 	if err != nil {
 		return err
 	}
@@ -97,13 +116,22 @@ func runGateway(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 func runWorld(ctx context.Context, args []string, log *slog.Logger) error {
-	var cfg world.Config
+	var opts struct {
+		world.Config
+		Pprof string `toml:"pprof"`
+	}
 	fs := flag.NewFlagSet("world", flag.ContinueOnError)
-	worldFlags(fs, &cfg)
-	if err := parseConfig(fs, args, &cfg); err != nil {
+	worldFlags(fs, &opts.Config)
+	pprofFlag(fs, &opts.Pprof)
+	if err := parseConfig(fs, args, &opts); err != nil {
 		return err
 	}
-	w, err := world.Start(ctx, cfg, log)
+	stopPprof, err := startPprof(opts.Pprof, log)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
+	w, err := world.Start(ctx, opts.Config, log)
 	if err != nil {
 		return err
 	}
