@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/maps"
@@ -255,13 +254,4 @@ func (b *tickBench) result(cpu time.Duration, durations []time.Duration) TickBen
 	}
 	r.TickMS.P50, r.TickMS.P99 = ms(0.50), ms(0.99)
 	return r
-}
-
-// processCPU returns the CPU time this process has used, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
