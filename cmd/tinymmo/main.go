@@ -5,7 +5,7 @@
 //	tinymmo gateway   the public HTTP API and web client
 //	tinymmo world     a realm
 //	tinymmo bots      headless players for load tests
-//	tinymmo bench     benchmarks of the server's hot path
+//	tinymmo bench     benchmarks: the hot path (tick), the whole server under bots (load)
 //	tinymmo version   print the version
 //
 // Each role takes --config FILE (TOML), flags, and TINYMMO_* environment
@@ -33,7 +33,7 @@ commands:
   gateway   run a gateway (public API and web client)
   world     run a world
   bots      run headless players against a gateway
-  bench     measure the server's hot path ("bench tick --players N")
+  bench     measure the server: "bench tick" (hot path), "bench load" (whole server, real bots)
   version   print the version
 
 "tinymmo <command> --help" lists a command's flags.
@@ -70,7 +70,7 @@ func run(ctx context.Context, cmd string, args []string, stdout, stderr io.Write
 	case "bots":
 		return runBots(ctx, args, stdout)
 	case "bench":
-		return runBench(args, stdout)
+		return runBench(ctx, args, stdout, stderr)
 	case "version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":
