@@ -74,6 +74,7 @@ func metricsURL(enterURL string) (string, error) {
 	return u.String(), nil
 }
 
+// scrapeHistogram reads histogram name from the /metrics page at url.
 func scrapeHistogram(ctx context.Context, url, name string) (promtext.Histogram, error) {
 	s, err := promtext.Fetch(ctx, url)
 	if err != nil {

@@ -267,9 +267,6 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 		return Result{}, err
 	}
 	fmt.Fprintf(cfg.Progress, "server ready: gateway %s, world metrics %s, RSS %.1f MB\n", gateway, metricsURL, float64(baseRSS)*1024/1e6)
-	if cfg.Pprof != "" {
-		fmt.Fprintf(cfg.Progress, "pprof: go tool pprof 'http://%s/debug/pprof/profile?seconds=%d'\n", cfg.Pprof, int(cfg.Window.Seconds()))
-	}
 
 	// The bots stay long enough to cover joining, the warm-up and the
 	// window; we end them with SIGTERM once the window closes.
@@ -311,6 +308,11 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 	first, err := measure(ctx, server.cmd.Process.Pid, metricsURL)
 	if err != nil {
 		return Result{}, err
+	}
+	fmt.Fprintf(cfg.Progress, "window open for %v\n", cfg.Window)
+	if cfg.Pprof != "" {
+		fmt.Fprintf(cfg.Progress, "profile it now: go tool pprof 'http://%s/debug/pprof/profile?seconds=%d'\n",
+			cfg.Pprof, max(1, int(cfg.Window.Seconds())-1))
 	}
 	if err := watch(ctx, cfg.Window, server, bots); err != nil {
 		return Result{}, err

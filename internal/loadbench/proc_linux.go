@@ -82,8 +82,9 @@ func startOn(cmd *exec.Cmd, cpus []int) error {
 	}
 	startErr := cmd.Start()
 	if err := unix.SchedSetaffinity(0, &old); err != nil {
-		// Leave the thread locked rather than let other goroutines run
-		// pinned: it stays with this goroutine's caller, and ends with it.
+		// Keep the thread locked rather than let other goroutines run
+		// pinned: the runtime ends it when this goroutine exits. That
+		// would fire the child's Pdeathsig, so stop the child now.
 		if startErr == nil {
 			cmd.Process.Kill()
 			cmd.Wait()
