@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/tinymmo/tinymmo/internal/world"
+	"github.com/tinymmo/tinymmo/internal/tickbench"
 )
 
 // runBench runs a benchmark: "tinymmo bench tick --players N".
@@ -15,7 +15,7 @@ func runBench(args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "tick" {
 		return errors.New(`usage: tinymmo bench tick [--players N] [--ticks N] [--visible N] [--replicators N] [--json]`)
 	}
-	var cfg world.TickBenchConfig
+	var cfg tickbench.Config
 	fs := flag.NewFlagSet("bench tick", flag.ContinueOnError)
 	fs.IntVar(&cfg.Players, "players", 1000, "players in the instance")
 	fs.IntVar(&cfg.Ticks, "ticks", 200, "ticks to measure, after a warm-up")
@@ -28,7 +28,7 @@ func runBench(args []string, stdout io.Writer) error {
 	if cfg.Players < 1 {
 		return fmt.Errorf("--players %d: need at least 1", cfg.Players)
 	}
-	r := world.RunTickBench(cfg)
+	r := tickbench.Run(cfg)
 	if *asJSON {
 		b, err := json.Marshal(r)
 		if err != nil {

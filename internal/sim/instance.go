@@ -286,7 +286,9 @@ func (in *Instance) admit(now uint64) {
 		// from the snapshot scratch that Replicate reuses.
 		var msg []byte
 		if !p.welcomed {
-			p.welcomed = true
+			// A player's ticks start at the instance's, so players who
+			// entered the world in one instance share their tick numbers.
+			p.welcomed, p.tick = true, in.tick-1
 			msg = protocol.Welcome{
 				EntityID: uint32(p.Char.ID), Map: in.mapName, X: e.pos.X, Y: e.pos.Y,
 				TickRate: uint16(in.cfg.TickRate), Tick: p.tick, ServerTime: now,

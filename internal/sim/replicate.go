@@ -8,6 +8,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/wire"
 )
 
 // entity is a thing in an instance: for now, always a player.
@@ -273,4 +274,41 @@ func (v *viewer) count(e *entity) {
 func distance2(a, b rules.Vec) int64 {
 	dx, dy := int64(a.X-b.X), int64(a.Y-b.Y)
 	return dx*dx + dy*dy
+}
+
+// ViewStats is what the clients of an instance were sent in its last tick.
+type ViewStats struct {
+	// Visible and Moving count the entities in every client's view, and
+	// those of them moving, summed over clients.
+	Visible, Moving int64
+	// BodyBytes is the snapshot bytes beyond each snapshot's fixed header
+	// (type, tick, flags, ack and own position): spawns, despawns, moves
+	// and changes, handles included.
+	BodyBytes int64
+}
+
+// ViewStats sums what the last tick's Replicate calls sent. Call it after
+// they have all returned.
+func (in *Instance) ViewStats() ViewStats {
+	var st ViewStats
+	for _, e := range in.entities {
+		v := e.view
+		st.Visible += int64(v.visible)
+		st.Moving += int64(v.moving)
+		st.BodyBytes += int64(len(v.buf) - snapshotHeaderLen(&v.snap))
+	}
+	return st
+}
+
+// snapshotHeaderLen is the size of s's fixed part: type, tick, flags, ack
+// and own position.
+func snapshotHeaderLen(s *protocol.Snapshot) int {
+	n := 2 + wire.SizeUvarint(uint64(s.Tick))
+	if s.HasAck {
+		n += wire.SizeUvarint(uint64(s.Ack))
+	}
+	if s.HasOwn {
+		n += wire.SizeVarint(int64(s.OwnDX)) + wire.SizeVarint(int64(s.OwnDY))
+	}
+	return n
 }

@@ -38,7 +38,7 @@ type session struct {
 	writing chan struct{}           // closed when the writer has returned
 	done    chan struct{}           // closed when the session has saved and left
 	limiter *rate.Limiter           // owned by the reader
-	player  *player                 // the game's side of the session
+	member  *member                 // the game's side of the session
 	// char is owned by the reader before the game has the player and after
 	// it hands it back.
 	char store.Character
@@ -115,14 +115,18 @@ func (s *Server) handshake(conn *websocket.Conn) (*session, protocol.CloseCode) 
 		select {
 		case <-old.done: // it has saved; the database now holds its last state
 		case <-time.After(evictTimeout):
+			// Loading now would run a second copy of the character beside
+			// the one still in the game, or load a state about to change.
+			s.players.release(sess)
 			s.log.Warn("world: replaced session did not finish saving in time", "account", grant.AccountID)
+			return nil, protocol.CloseStillSaving
 		}
 	}
 	sess.char, err = s.db.Character(ctx, grant.CharacterID)
 	if err != nil {
 		s.players.release(sess)
 		s.log.Error("world: load character", "character", grant.CharacterID, "err", err)
-		return nil, protocol.CloseShutdown
+		return nil, protocol.CloseLoadFailed
 	}
 	return sess, 0
 }
@@ -134,12 +138,12 @@ func (se *session) run() {
 	s.metrics.players.Inc()
 	defer s.metrics.players.Dec()
 	go se.writeLoop()
-	se.player = newPlayer(se, se.char)
-	s.instances.join(se.player) // the instance sends Welcome
+	se.member = newMember(se, se.char)
+	s.registry.join(se.member) // the instance sends Welcome
 	code := se.readLoop()
 	se.requestClose(code)
-	se.player.gone.Store(true)
-	se.char = <-se.player.final // its instance hands it back within a tick
+	se.member.gone.Store(true)
+	se.char = <-se.member.final // its owner hands it back within a tick
 	<-se.writing
 	se.save()
 	s.players.release(se)
@@ -177,9 +181,9 @@ func (se *session) readLoop() protocol.CloseCode {
 			se.deliver(protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil))
 		case protocol.Input:
 			select {
-			case se.player.inputs <- m:
+			case se.member.inputs <- m:
 			default:
-				s.metrics.inputsDropped.Inc() // more than a queue ahead of the ticks
+				s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
 			}
 		default:
 			// A second Hello, or a type only the world sends.
@@ -189,16 +193,20 @@ func (se *session) readLoop() protocol.CloseCode {
 	}
 }
 
-// deliver queues b for the client. A client whose queue is full cannot keep
-// up; it is disconnected rather than allowed to hold anything up.
+// deliver queues a copy of b for the client. A client whose queue is full
+// cannot keep up; it is disconnected rather than allowed to hold anything
+// up.
 func (se *session) deliver(b []byte) {
 	select {
-	case se.out <- b:
+	case se.out <- append([]byte(nil), b...):
 	default:
 		se.srv.metrics.slowClients.Inc()
 		se.requestClose(protocol.CloseTooSlow)
 	}
 }
+
+// close implements sink.
+func (se *session) close(code protocol.CloseCode) { se.requestClose(code) }
 
 // requestClose asks the writer to close the connection with code. The first
 // request wins.
@@ -236,12 +244,13 @@ func (se *session) writeLoop() {
 	}
 }
 
-// save writes the character's state to the database.
+// save writes the character's last state through the world's saver and
+// waits for it: the next session of the account loads what this one saved.
 func (se *session) save() {
 	s := se.srv
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := s.db.SaveCharacters(ctx, se.char); err != nil {
+	if err := s.saver.SaveNow(ctx, se.char); err != nil {
 		s.log.Error("world: save character", "character", se.char.ID, "err", err)
 	}
 }

@@ -81,6 +81,10 @@ type Config struct {
 	// PrivateMaps are maps each player gets a private instance of, opened
 	// on entry. Default ["dungeon"].
 	PrivateMaps []string `toml:"private_maps"`
+	// SpawnSpread is how far from a spawn point, in pixels, players who
+	// arrive there are spread, so a crowd does not stand on one spot.
+	// Default 48.
+	SpawnSpread int `toml:"spawn_spread"`
 	// EmptyInstanceTimeout is how long an extra instance may stay empty
 	// before it closes. Default 30s.
 	EmptyInstanceTimeout time.Duration `toml:"empty_instance_timeout"`
@@ -144,6 +148,9 @@ func (c *Config) setDefaults() {
 	if c.PrivateMaps == nil {
 		c.PrivateMaps = []string{"dungeon"}
 	}
+	if c.SpawnSpread == 0 {
+		c.SpawnSpread = 48
+	}
 	if c.EmptyInstanceTimeout == 0 {
 		c.EmptyInstanceTimeout = 30 * time.Second
 	}
@@ -186,7 +193,8 @@ type Server struct {
 	log       *slog.Logger
 	db        *store.WorldDB
 	maps      map[string]*maps.Map // immutable after Start
-	instances *instances
+	registry  *registry
+	saver     *charSaver
 	nc        *nats.Conn
 	svc       *cluster.Service
 	tokens    *tokens
@@ -229,7 +237,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if err != nil {
 		return nil, err
 	}
-	s.instances = newInstances(s)
+	s.saver = newCharSaver(s.db, log)
+	s.registry = newRegistry(s)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("world: listen %s: %w", cfg.Listen, err)
@@ -302,8 +311,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) close() {
 	s.cancel()
 	s.loops.Wait()
-	if s.instances != nil {
-		s.instances.shutdown()
+	if s.registry != nil {
+		s.registry.shutdown()
+	}
+	if s.saver != nil {
+		s.saver.Close()
 	}
 	if s.svc != nil {
 		s.svc.Close()
