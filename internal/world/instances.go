@@ -160,7 +160,8 @@ func (is *instances) saveLoop() {
 func (is *instances) save(cs []store.Character) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := is.srv.db.SaveCharacters(ctx, cs...); err != nil {
+	is.srv.stampSaveVersions(cs)
+	if _, err := is.srv.db.SaveCharacters(ctx, cs...); err != nil {
 		is.srv.log.Error("world: save characters", "count", len(cs), "err", err)
 	}
 }

@@ -241,7 +241,9 @@ func (se *session) save() {
 	s := se.srv
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := s.db.SaveCharacters(ctx, se.char); err != nil {
+	cs := []store.Character{se.char}
+	s.stampSaveVersions(cs)
+	if _, err := s.db.SaveCharacters(ctx, cs...); err != nil {
 		s.log.Error("world: save character", "character", se.char.ID, "err", err)
 	}
 }

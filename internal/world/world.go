@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -200,6 +201,8 @@ type Server struct {
 	loops  sync.WaitGroup // the heartbeat loop
 	conns  sync.WaitGroup // every player connection; they end before the instances
 	once   sync.Once
+
+	saveVersion atomic.Int64 // the last version stampSaveVersions gave
 }
 
 // Start opens the database, binds the listener, joins the control plane and
