@@ -358,6 +358,7 @@ func (s *Saver) retryLocked(e *entry, err error, permanent bool) {
 	delete(s.inflight, e.c.ID)
 	e.attempts++
 	if p := s.pending[e.c.ID]; p != nil {
+		s.stats.Replaced++
 		p.waiters = append(p.waiters, e.waiters...)
 		p.attempts = max(p.attempts, e.attempts)
 		return
