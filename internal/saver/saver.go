@@ -12,8 +12,9 @@
 // Each Saver runs one goroutine, started by [New] and stopped by
 // [Saver.Close]. It wakes when something is queued, writes everything
 // pending in one SaveCharacters call, and retries a failed write with
-// backoff, keeping the newest version of every character it could not
-// write. Callers never touch the database themselves.
+// backoff (up to Options.MaxAttempts), keeping the newest version of every
+// character it could not write. Callers wait on the database only through
+// SaveNow, never through Save.
 //
 // The world creates one Saver per database. Its tick calls [Saver.Save],
 // which never blocks; logout and shutdown call [Saver.SaveNow], which waits
