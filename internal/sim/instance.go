@@ -132,7 +132,8 @@ type Result struct {
 	Messages []Message
 	// Travels are the players who left through a portal.
 	Travels []Travel
-	// Saves is every player's state when an autosave is due.
+	// Saves is every player's state when an autosave is due, each with a
+	// new save version (store.Character.Version).
 	Saves []store.Character
 	// Refused are inputs that broke the rules (ErrMalformedInput: close
 	// the connection) or found the queue full (ErrInputQueueFull: dropped).
@@ -256,6 +257,7 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 	}
 	if in.cfg.AutosaveTicks > 0 && in.tick%in.cfg.AutosaveTicks == 0 {
 		for _, e := range in.entities {
+			e.p.Char.Version++ // each save of a character is newer than the last
 			r.Saves = append(r.Saves, e.p.State())
 		}
 	}

@@ -181,6 +181,7 @@ func (r *registry) travel(ev travelEvent) {
 		ev.m.finish(p.Char)
 		return
 	}
+	p.Char.Version++
 	r.srv.saver.Save(p.Char)
 	r.place(ev.m, true)
 }

@@ -244,10 +244,12 @@ func (se *session) writeLoop() {
 	}
 }
 
-// save writes the character's last state through the world's saver and
-// waits for it: the next session of the account loads what this one saved.
+// save writes the character's last state, as a new save version, through
+// the world's saver and waits for it: the next session of the account
+// loads what this one saved.
 func (se *session) save() {
 	s := se.srv
+	se.char.Version++
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.saver.SaveNow(ctx, se.char); err != nil {

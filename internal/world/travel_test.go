@@ -10,6 +10,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/saver"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -68,7 +69,7 @@ func testServer(t *testing.T) *Server {
 	if s.db, err = store.OpenWorld(t.Context(), filepath.Join(t.TempDir(), "world.db")); err != nil {
 		t.Fatal(err)
 	}
-	s.saver = newCharSaver(s.db, s.log)
+	s.saver = saver.New(s.db, s.log, saver.Options{})
 	s.registry = newRegistry(s)
 	t.Cleanup(func() {
 		s.registry.shutdown()

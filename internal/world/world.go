@@ -25,6 +25,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/saver"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -189,19 +190,19 @@ func (c *Config) validate() error {
 
 // Server is a running world. Create it with Start.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	db        *store.WorldDB
-	maps      map[string]*maps.Map // immutable after Start
-	registry  *registry
-	saver     *charSaver
-	nc        *nats.Conn
-	svc       *cluster.Service
-	tokens    *tokens
-	players   *players
-	metrics   *metrics
-	http      *http.Server
-	addr      net.Addr
+	cfg      Config
+	log      *slog.Logger
+	db       *store.WorldDB
+	maps     map[string]*maps.Map // immutable after Start
+	registry *registry
+	saver    *saver.Saver
+	nc       *nats.Conn
+	svc      *cluster.Service
+	tokens   *tokens
+	players  *players
+	metrics  *metrics
+	http     *http.Server
+	addr     net.Addr
 
 	ctx    context.Context // ends when Shutdown begins; parent of every player's context
 	cancel context.CancelFunc
@@ -237,7 +238,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if err != nil {
 		return nil, err
 	}
-	s.saver = newCharSaver(s.db, log)
+	s.saver = saver.New(s.db, log, saver.Options{})
 	s.registry = newRegistry(s)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -315,7 +316,9 @@ func (s *Server) close() {
 		s.registry.shutdown()
 	}
 	if s.saver != nil {
-		s.saver.Close()
+		if err := s.saver.Close(); err != nil {
+			s.log.Error("world: saves lost at shutdown", "err", err)
+		}
 	}
 	if s.svc != nil {
 		s.svc.Close()
