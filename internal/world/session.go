@@ -15,7 +15,7 @@ import (
 
 // Timeouts of a player connection.
 const (
-	helloTimeout = 10 * time.Second // from accepting the socket to Hello
+	helloTimeout = 5 * time.Second  // from accepting the socket to Hello
 	writeTimeout = 10 * time.Second // one message to a client
 	evictTimeout = 10 * time.Second // for a replaced session to save and go
 	// maxDroppedInARow is how many messages over the rate cap a client may
@@ -50,6 +50,18 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "world shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	ip := clientIP(r)
+	if !s.handshakes.acquire(ip) {
+		s.metrics.refused.WithLabelValues("too_many_handshakes").Inc()
+		http.Error(w, "too many connections waiting to log in; try again in a moment", http.StatusServiceUnavailable)
+		return
+	}
+	handshaking := true
+	defer func() {
+		if handshaking {
+			s.handshakes.release(ip)
+		}
+	}()
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		// Players authenticate with the join token in Hello, never with
 		// cookies, so a page from another origin gains nothing here; and the
@@ -66,6 +78,8 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 	defer s.metrics.connections.Dec()
 
 	sess, code := s.handshake(conn)
+	s.handshakes.release(ip)
+	handshaking = false
 	if sess == nil {
 		s.metrics.refused.WithLabelValues(code.String()).Inc()
 		conn.Close(websocket.StatusCode(code), code.Reason())

@@ -67,6 +67,11 @@ type Config struct {
 	// once, InputRate per second after that. Defaults 40 and 30.
 	InputBurst int `toml:"input_burst"`
 	InputRate  int `toml:"input_rate"`
+	// MaxHandshakes and MaxHandshakesPerIP bound the connections that
+	// have not sent Hello yet, in total and from one address; others are
+	// refused with 503 until some finish. Defaults 1024 and 256.
+	MaxHandshakes      int `toml:"max_handshakes"`
+	MaxHandshakesPerIP int `toml:"max_handshakes_per_ip"`
 	// SendQueue is how many messages may wait for a slow client before it is
 	// dropped. Default 256.
 	SendQueue int `toml:"send_queue"`
@@ -131,6 +136,12 @@ func (c *Config) setDefaults() {
 	if c.InputRate == 0 {
 		c.InputRate = 30
 	}
+	if c.MaxHandshakes == 0 {
+		c.MaxHandshakes = 1024
+	}
+	if c.MaxHandshakesPerIP == 0 {
+		c.MaxHandshakesPerIP = 256
+	}
 	if c.SendQueue == 0 {
 		c.SendQueue = 256
 	}
@@ -165,9 +176,9 @@ func (c *Config) validate() error {
 	if !cluster.ValidWorldID(c.ID) {
 		errs = append(errs, fmt.Errorf("world: id %q must be 1 to 64 of A-Z a-z 0-9 _ -", c.ID))
 	}
-	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueue < 0 {
-		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d and send_queue %d must not be negative",
-			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueue))
+	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueue < 0 || c.MaxHandshakes < 0 || c.MaxHandshakesPerIP < 0 {
+		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d, send_queue %d, max_handshakes %d and max_handshakes_per_ip %d must not be negative",
+			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueue, c.MaxHandshakes, c.MaxHandshakesPerIP))
 	}
 	if c.TickRate < 1 || c.TickRate > 120 {
 		errs = append(errs, fmt.Errorf("world: tick_rate %d must be 1 to 120", c.TickRate))
@@ -190,19 +201,20 @@ func (c *Config) validate() error {
 
 // Server is a running world. Create it with Start.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	db       *store.WorldDB
-	maps     map[string]*maps.Map // immutable after Start
-	registry *registry
-	saver    *saver.Saver
-	nc       *nats.Conn
-	svc      *cluster.Service
-	tokens   *tokens
-	players  *players
-	metrics  *metrics
-	http     *http.Server
-	addr     net.Addr
+	cfg        Config
+	log        *slog.Logger
+	db         *store.WorldDB
+	maps       map[string]*maps.Map // immutable after Start
+	registry   *registry
+	saver      *saver.Saver
+	nc         *nats.Conn
+	svc        *cluster.Service
+	tokens     *tokens
+	players    *players
+	handshakes *handshakes
+	metrics    *metrics
+	http       *http.Server
+	addr       net.Addr
 
 	ctx    context.Context // ends when Shutdown begins; parent of every player's context
 	cancel context.CancelFunc
@@ -224,7 +236,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 		}
 	}
 	log = log.With("world", cfg.ID)
-	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics()}
+	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics(),
+		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
