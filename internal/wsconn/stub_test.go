@@ -1,0 +1,3 @@
+package wsconn_test
+
+func runClientProcess(mode string) int { return 0 }
