@@ -1,3 +1,0 @@
-package wsconn_test
-
-func runClientProcess(mode string) int { return 0 }
