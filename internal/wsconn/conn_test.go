@@ -100,16 +100,22 @@ func TestManyMessagesArriveInOrder(t *testing.T) {
 
 func TestSlowClientIsDropped(t *testing.T) {
 	const writeTimeout = 500 * time.Millisecond
-	slow := map[string]chan error{"stuck": make(chan error, 1), "late": make(chan error, 1)}
-	closed := map[string]chan error{"stuck": make(chan error, 1), "late": make(chan error, 1)}
+	type outcome struct{ slow, closed chan error }
+	clients := map[string]outcome{
+		"stuck": {make(chan error, 1), make(chan error, 1)},
+		"late":  {make(chan error, 1), make(chan error, 1)},
+	}
 	addr := startServer(t, wsconn.Options{MaxQueuedBytes: 16 << 10, WriteTimeout: writeTimeout}, func(c *wsconn.Conn) {
 		_, p, err := c.Read(time.Time{})
-		if err != nil || slow[string(p)] == nil {
+		if err != nil {
+			return
+		}
+		out, ok := clients[string(p)]
+		if !ok {
 			c.Send(p)
 			echo(c) // the well-behaved client
 			return
 		}
-		name := string(p)
 		msg := make([]byte, 1000)
 		var sendErr error
 		for range 100000 {
@@ -117,9 +123,9 @@ func TestSlowClientIsDropped(t *testing.T) {
 				break
 			}
 		}
-		slow[name] <- sendErr
+		out.slow <- sendErr
 		_, _, err = c.Read(time.Time{})
-		closed[name] <- err
+		out.closed <- err
 	})
 
 	stuck := dialRaw(t, addr) // never reads
@@ -128,16 +134,16 @@ func TestSlowClientIsDropped(t *testing.T) {
 	late.Write(frame(0x82, []byte("late"), true))
 	good := dial(t, addr)
 
-	for name, errc := range slow {
-		if err := <-errc; !errors.Is(err, wsconn.ErrSlow) {
+	for name, out := range clients {
+		if err := <-out.slow; !errors.Is(err, wsconn.ErrSlow) {
 			t.Fatalf("%s: Send to a client that does not read: %v, want ErrSlow", name, err)
 		}
 	}
 	start := time.Now()
 	late.expectCloseCode(t, wsconn.StatusTooSlow, "too slow")
-	for name, errc := range closed {
+	for name, out := range clients {
 		select {
-		case err := <-errc:
+		case err := <-out.closed:
 			if err == nil {
 				t.Errorf("%s: Read after ErrSlow succeeded", name)
 			}

@@ -15,10 +15,6 @@ const (
 	opPong         = 0xA
 )
 
-// maxHeader is the longest frame header a server writes (no mask); a client
-// header is at most maxHeader+4 bytes.
-const maxHeader = 10
-
 // maxControlPayload is the largest payload of a control frame.
 const maxControlPayload = 125
 
