@@ -9,6 +9,9 @@ package wsconn_test
 // again, see runClientProcess), so the figures count only the server:
 //
 //	cpu-ns/op   user+system CPU of the whole test process per message
+//	usr-ns/op   the user part of it (Go code, runtime, scheduler)
+//	sys-ns/op   the system part (system calls, and on loopback the
+//	            receiving side's TCP processing too)
 //	B/conn      heap and goroutine stacks per idle connection
 //
 // go test ./internal/wsconn -run '^$' -bench . -benchtime 1s -count 5
@@ -233,10 +236,19 @@ func startBench(b *testing.B, l lib, mode string, n int) *benchServer {
 	return bs
 }
 
-func cpuTime() time.Duration {
+// cpuTime returns the process's user and system CPU time so far.
+func cpuTime() (user, sys time.Duration) {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
+}
+
+// reportCPU reports CPU per operation since cpuTime returned user and sys.
+func reportCPU(b *testing.B, user, sys time.Duration) {
+	u, s := cpuTime()
+	b.ReportMetric(float64(u-user+s-sys)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(u-user)/float64(b.N), "usr-ns/op")
+	b.ReportMetric(float64(s-sys)/float64(b.N), "sys-ns/op")
 }
 
 // BenchmarkSend sends 200-byte messages round-robin to connections whose
@@ -249,7 +261,7 @@ func BenchmarkSend(b *testing.B) {
 				msg := make([]byte, 200)
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu := cpuTime()
+				user, sys := cpuTime()
 				for i := range b.N {
 					if err := bs.senders[i%n].Send(msg); err != nil {
 						b.Fatal(err)
@@ -262,7 +274,7 @@ func BenchmarkSend(b *testing.B) {
 						}
 					}
 				}
-				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+				reportCPU(b, user, sys)
 			})
 		}
 	}
@@ -277,12 +289,12 @@ func BenchmarkRead(b *testing.B) {
 				bs := startBench(b, l, "send", n)
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu := cpuTime()
+				user, sys := cpuTime()
 				start := bs.reads.Load()
 				for bs.reads.Load()-start < int64(b.N) {
 					time.Sleep(time.Millisecond)
 				}
-				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+				reportCPU(b, user, sys)
 			})
 		}
 	}
@@ -313,6 +325,35 @@ func BenchmarkIdleConn(b *testing.B) {
 			b.ReportMetric(heap/n, "heap-B/conn")
 			b.ReportMetric(stack/n, "stack-B/conn")
 			b.ReportMetric(float64(g1-g0)/n, "goroutines/conn")
+		})
+	}
+}
+
+// BenchmarkTick is the world's pattern: every 5 ms one 200-byte message to
+// each connection, whose client reads everything. An op is one tick;
+// cpu-ns/msg is the CPU per message sent.
+func BenchmarkTick(b *testing.B) {
+	const n = 300
+	for _, l := range libs {
+		b.Run(fmt.Sprintf("lib=%s/conns=%d", l.name, n), func(b *testing.B) {
+			bs := startBench(b, l, "drain", n)
+			msg := make([]byte, 200)
+			b.ReportAllocs()
+			b.ResetTimer()
+			user, sys := cpuTime()
+			for range b.N {
+				for _, s := range bs.senders {
+					if err := s.Send(msg); err != nil {
+						b.Fatal(err)
+					}
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			u, s := cpuTime()
+			msgs := float64(b.N * n)
+			b.ReportMetric(float64(u-user+s-sys)/msgs, "cpu-ns/msg")
+			b.ReportMetric(float64(u-user)/msgs, "usr-ns/msg")
+			b.ReportMetric(float64(s-sys)/msgs, "sys-ns/msg")
 		})
 	}
 }
