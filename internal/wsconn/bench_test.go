@@ -300,11 +300,32 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// handoff is wsconn with the reading moved from the handler to a new
+// goroutine, so that net/http can free its buffers for the connection.
+var handoff = lib{"wsconn-handoff", func(ready func(sender), reads *atomic.Int64, wg *sync.WaitGroup) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := wsconn.Upgrade(w, r, wsconn.Options{})
+		if err != nil {
+			return
+		}
+		wg.Go(func() {
+			defer c.CloseNow()
+			ready(c)
+			for {
+				if _, _, err := c.Read(time.Time{}); err != nil {
+					return
+				}
+				reads.Add(1)
+			}
+		})
+	}
+}}
+
 // BenchmarkIdleConn measures heap and goroutine stacks per idle
 // connection. Run it with -benchtime 1x.
 func BenchmarkIdleConn(b *testing.B) {
 	const n = 1000
-	for _, l := range libs {
+	for _, l := range append(libs, handoff) {
 		b.Run("lib="+l.name, func(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.GC()

@@ -6,11 +6,14 @@
 //
 // A Conn runs no goroutine of its own while the socket keeps up:
 //
-//   - The reader is the caller of [Conn.Read], normally the HTTP handler's
-//     goroutine that called [Upgrade]. It owns the read buffer and the
-//     idle/ping timers; only one goroutine may call Read at a time. Read
-//     answers pings and close frames itself, and sends a ping after
-//     [Options.PingInterval] of silence.
+//   - The reader is the caller of [Conn.Read]: the HTTP handler's goroutine
+//     that called [Upgrade], or better a goroutine that handler starts
+//     before it returns (net/http keeps about 10 KiB of buffers per
+//     connection reachable until the handler returns; see
+//     docs/performance.md). It owns the read buffer and the idle/ping
+//     timers; only one goroutine may call Read at a time. Read answers pings
+//     and close frames itself, and sends a ping after [Options.PingInterval]
+//     of silence.
 //   - [Conn.Send] frames a message and writes it from the caller's goroutine
 //     with one non-blocking write system call. Whatever the socket does not
 //     take is copied to a per-connection queue bounded by
