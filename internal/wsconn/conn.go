@@ -423,7 +423,7 @@ func (c *Conn) readMessage(deadline time.Time) (bool, []byte, error) {
 				return false, nil, &ProtocolError{StatusProtocolError, "continuation frame outside a fragmented message"}
 			}
 			if len(c.frag)+len(payload) > c.opts.ReadLimit {
-				return false, nil, c.tooBig(len(c.frag) + len(payload))
+				return false, nil, c.tooBig(uint64(len(c.frag) + len(payload)))
 			}
 			c.frag = append(c.frag, payload...)
 			if fin {
@@ -438,7 +438,7 @@ func (c *Conn) readMessage(deadline time.Time) (bool, []byte, error) {
 	}
 }
 
-func (c *Conn) tooBig(n int) error {
+func (c *Conn) tooBig(n uint64) error {
 	return &ProtocolError{StatusTooBig, fmt.Sprintf("message of %d bytes is over the limit of %d bytes", n, c.opts.ReadLimit)}
 }
 
@@ -509,7 +509,7 @@ func (c *Conn) readFrame(deadline time.Time) (fin bool, op byte, payload []byte,
 		n = binary.BigEndian.Uint64(h[2:])
 	}
 	if n > uint64(c.opts.ReadLimit) {
-		return false, 0, nil, c.tooBig(int(min(n, 1<<62)))
+		return false, 0, nil, c.tooBig(n)
 	}
 	var key [4]byte
 	copy(key[:], h[hlen-4:])

@@ -408,3 +408,27 @@ func TestStatusTooSlowIsTheProtocolsCode(t *testing.T) {
 		t.Errorf("StatusTooSlow = %d, protocol.CloseTooSlow = %d", wsconn.StatusTooSlow, protocol.CloseTooSlow)
 	}
 }
+
+func TestHugeLengthCloses1009(t *testing.T) {
+	addr := startServer(t, wsconn.Options{ReadLimit: 256}, func(c *wsconn.Conn) { c.Read(time.Time{}) })
+	rc := dialRaw(t, addr)
+	// A 64-bit length of 2^63-1 and no payload.
+	rc.Write([]byte{0x82, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4})
+	rc.expectCloseCode(t, wsconn.StatusTooBig, "limit of 256 bytes")
+}
+
+func TestReadAfterCloseNowReturnsErrClosed(t *testing.T) {
+	errc := make(chan error, 1)
+	addr := startServer(t, wsconn.Options{}, func(c *wsconn.Conn) {
+		time.AfterFunc(20*time.Millisecond, func() { c.CloseNow() })
+		_, _, err := c.Read(time.Time{})
+		errc <- err
+		if err := c.Send([]byte("x")); !errors.Is(err, wsconn.ErrClosed) {
+			t.Errorf("Send after CloseNow: %v, want ErrClosed", err)
+		}
+	})
+	dialRaw(t, addr)
+	if err := <-errc; !errors.Is(err, wsconn.ErrClosed) {
+		t.Errorf("Read blocked during CloseNow: %v, want ErrClosed", err)
+	}
+}

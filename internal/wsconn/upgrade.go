@@ -19,8 +19,10 @@ const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 // reason, and Upgrade returns the same reason as an error. Upgrade does not
 // check the Origin header, negotiate subprotocols or accept extensions.
 //
-// The caller's goroutine is expected to stay and call Read; net/http's
-// buffers for the request are no longer used once Upgrade returns.
+// Bytes the client sent after its request are kept for Read, so net/http's
+// buffers are not used once Upgrade returns; they are freed when the
+// handler returns, which is why a handler should hand the Conn to a
+// goroutine of its own and return.
 func Upgrade(w http.ResponseWriter, r *http.Request, opts Options) (*Conn, error) {
 	key, err := checkHandshake(r)
 	if err != nil {
