@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -430,5 +431,44 @@ func TestReadAfterCloseNowReturnsErrClosed(t *testing.T) {
 	dialRaw(t, addr)
 	if err := <-errc; !errors.Is(err, wsconn.ErrClosed) {
 		t.Errorf("Read blocked during CloseNow: %v, want ErrClosed", err)
+	}
+}
+
+func TestPortablePathKeepsOrder(t *testing.T) {
+	const n = 2000
+	wrap := func(l net.Listener) net.Listener { return plainListener{l} }
+	addr := startServerOn(t, wrap, wsconn.Options{MaxQueuedBytes: 1 << 30}, func(c *wsconn.Conn) {
+		msg := make([]byte, 0, 3004)
+		for i := range n {
+			msg = binary.BigEndian.AppendUint32(msg[:0], uint32(i))
+			msg = msg[:4+(i*37)%3000]
+			if err := c.Send(msg); err != nil {
+				t.Errorf("Send %d: %v", i, err)
+				return
+			}
+		}
+		if _, p, err := c.Read(time.Time{}); err == nil {
+			c.Send(p)
+		}
+		c.Close(4000, "done")
+		c.Read(time.Time{})
+	})
+	c := dial(t, addr)
+	ctx := testCtx(t)
+	for i := range n {
+		_, got, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		if seq := binary.BigEndian.Uint32(got); seq != uint32(i) || len(got) != 4+(i*37)%3000 {
+			t.Fatalf("message %d: got seq %d, %d bytes", i, seq, len(got))
+		}
+	}
+	c.Write(ctx, websocket.MessageBinary, []byte("echo"))
+	if _, p, err := c.Read(ctx); err != nil || string(p) != "echo" {
+		t.Fatalf("echo: %q %v", p, err)
+	}
+	if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != 4000 {
+		t.Fatalf("Read: %v, want close 4000", err)
 	}
 }
