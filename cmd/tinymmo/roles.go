@@ -54,7 +54,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.DurationVar(&c.JoinTokenTTL, "join-token-ttl", 30*time.Second, "how long a join token is valid")
 	fs.IntVar(&c.InputBurst, "input-burst", 40, "messages a player may send at once")
 	fs.IntVar(&c.InputRate, "input-rate", 30, "messages per second a player may send after the burst")
-	fs.IntVar(&c.SendQueue, "send-queue", 256, "messages queued for a slow client before it is dropped")
+	fs.IntVar(&c.SendQueueBytes, "send-queue-bytes", 64<<10, "bytes queued for a slow client, beyond its socket buffer, before it is dropped")
 	fs.IntVar(&c.ViewWidth, "view-width", 1280, "width in pixels of the area in which a player sees others")
 	fs.IntVar(&c.ViewHeight, "view-height", 720, "height in pixels of that area")
 	fs.IntVar(&c.ViewMargin, "view-margin", 128, "how far in pixels beyond it others must go to disappear")

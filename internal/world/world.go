@@ -2,10 +2,16 @@
 // single-use join tokens when the master asks, accepts players' WebSockets
 // at /play, and runs the game for them.
 //
-// A Server runs: its HTTP server (one goroutine per connection, plus one
-// writer goroutine per player), the control-plane handlers and one heartbeat
-// loop. Shutdown saves every character, closes every player with a reason and
-// stops them all.
+// The package is an I/O shell around the simulation core (package sim): a
+// Server runs its HTTP server; one reader goroutine per player connection
+// (session), which wsconn joins with a writer only while the socket is
+// full; one goroutine per map instance (runner), which steps its core and
+// writes every client's snapshot straight to its socket; the registry's
+// goroutine, which owns the set of instances and moves players between
+// them; the saver's goroutine (package saver); the control-plane handlers;
+// and one heartbeat loop. No lock is taken on the tick path. Shutdown
+// saves every character, closes every player with a reason and stops them
+// all.
 package world
 
 import (
@@ -25,6 +31,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/saver"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
@@ -72,9 +79,10 @@ type Config struct {
 	// refused with 503 until some finish. Defaults 1024 and 256.
 	MaxHandshakes      int `toml:"max_handshakes"`
 	MaxHandshakesPerIP int `toml:"max_handshakes_per_ip"`
-	// SendQueue is how many messages may wait for a slow client before it is
-	// dropped. Default 256.
-	SendQueue int `toml:"send_queue"`
+	// SendQueueBytes is how many bytes may wait for a slow client, beyond
+	// what its socket's kernel buffer holds, before it is dropped. Default
+	// 65536.
+	SendQueueBytes int `toml:"send_queue_bytes"`
 	// ViewWidth and ViewHeight are the area around a player, in pixels,
 	// inside which other entities appear to it; ViewMargin is how far beyond
 	// it they must go to disappear again. Defaults 1280, 720 and 128.
@@ -142,8 +150,8 @@ func (c *Config) setDefaults() {
 	if c.MaxHandshakesPerIP == 0 {
 		c.MaxHandshakesPerIP = 256
 	}
-	if c.SendQueue == 0 {
-		c.SendQueue = 256
+	if c.SendQueueBytes == 0 {
+		c.SendQueueBytes = 64 << 10
 	}
 	if c.ViewWidth == 0 {
 		c.ViewWidth = 1280
@@ -176,9 +184,9 @@ func (c *Config) validate() error {
 	if !cluster.ValidWorldID(c.ID) {
 		errs = append(errs, fmt.Errorf("world: id %q must be 1 to 64 of A-Z a-z 0-9 _ -", c.ID))
 	}
-	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueue < 0 || c.MaxHandshakes < 0 || c.MaxHandshakesPerIP < 0 {
-		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d, send_queue %d, max_handshakes %d and max_handshakes_per_ip %d must not be negative",
-			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueue, c.MaxHandshakes, c.MaxHandshakesPerIP))
+	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueueBytes < 0 || c.MaxHandshakes < 0 || c.MaxHandshakesPerIP < 0 {
+		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d, send_queue_bytes %d, max_handshakes %d and max_handshakes_per_ip %d must not be negative",
+			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueueBytes, c.MaxHandshakes, c.MaxHandshakesPerIP))
 	}
 	if c.TickRate < 1 || c.TickRate > 120 {
 		errs = append(errs, fmt.Errorf("world: tick_rate %d must be 1 to 120", c.TickRate))
@@ -306,8 +314,9 @@ func (s *Server) PlayURL() string { return s.cfg.PublicURL }
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.once.Do(func() {
-		s.cancel() // every player's context: sessions save and close
+		s.cancel() // no new session starts
 		err = s.http.Shutdown(ctx)
+		s.players.closeAll(protocol.CloseShutdown) // sessions save and end
 		done := make(chan struct{})
 		go func() { s.conns.Wait(); close(done) }()
 		select {
