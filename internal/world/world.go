@@ -292,6 +292,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 func (s *Server) routes() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(s.metrics.collectors()...)
+	reg.MustRegister(saverCollectors(s.saver)...)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /play", s.servePlay)
 	mux.HandleFunc("GET /healthz", cluster.Healthz(s.nc))
