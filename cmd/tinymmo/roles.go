@@ -55,6 +55,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.IntVar(&c.InputBurst, "input-burst", 40, "messages a player may send at once")
 	fs.IntVar(&c.InputRate, "input-rate", 30, "messages per second a player may send after the burst")
 	fs.IntVar(&c.SendQueueBytes, "send-queue-bytes", 64<<10, "bytes queued for a slow client, beyond its socket buffer, before it is dropped")
+	fs.DurationVar(&c.HelloTimeout, "hello-timeout", 5*time.Second, "how long a new connection has to send Hello")
 	fs.IntVar(&c.MaxHandshakes, "max-handshakes", 1024, "connections that may wait to send Hello at once")
 	fs.IntVar(&c.MaxHandshakesPerIP, "max-handshakes-per-ip", 256, "connections from one address that may wait to send Hello at once")
 	fs.IntVar(&c.SpawnSpread, "spawn-spread", 48, "how far in pixels from a spawn point arriving players are spread")

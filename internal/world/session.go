@@ -16,7 +16,6 @@ import (
 
 // Timeouts of a player connection.
 const (
-	helloTimeout = 5 * time.Second  // from accepting the socket to Hello
 	evictTimeout = 10 * time.Second // for a replaced session to save and go
 	// maxDroppedInARow is how many messages over the rate cap a client may
 	// send in a row before it is disconnected as a flood.
@@ -84,7 +83,7 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 // (evicting an older session of the same account) and loads the character.
 // It returns nil and the close code on failure.
 func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
-	binary, data, err := conn.Read(time.Now().Add(helloTimeout))
+	binary, data, err := conn.Read(time.Now().Add(s.cfg.HelloTimeout))
 	if err != nil {
 		s.metrics.malformed.Inc()
 		return nil, protocol.CloseMalformed // no Hello in time, or not a WebSocket message

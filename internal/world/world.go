@@ -74,6 +74,9 @@ type Config struct {
 	// once, InputRate per second after that. Defaults 40 and 30.
 	InputBurst int `toml:"input_burst"`
 	InputRate  int `toml:"input_rate"`
+	// HelloTimeout is how long a new connection has to send Hello before
+	// it is closed with 4007. Default 5s.
+	HelloTimeout time.Duration `toml:"hello_timeout"`
 	// MaxHandshakes and MaxHandshakesPerIP bound the connections that
 	// have not sent Hello yet, in total and from one address; others are
 	// refused with 503 until some finish. Defaults 1024 and 256.
@@ -144,6 +147,9 @@ func (c *Config) setDefaults() {
 	if c.InputRate == 0 {
 		c.InputRate = 30
 	}
+	if c.HelloTimeout == 0 {
+		c.HelloTimeout = 5 * time.Second
+	}
 	if c.MaxHandshakes == 0 {
 		c.MaxHandshakes = 1024
 	}
@@ -200,6 +206,9 @@ func (c *Config) validate() error {
 	}
 	if c.EmptyInstanceTimeout < 0 || c.Autosave < time.Second {
 		errs = append(errs, fmt.Errorf("world: empty_instance_timeout %v must not be negative and autosave %v at least 1s", c.EmptyInstanceTimeout, c.Autosave))
+	}
+	if c.HelloTimeout < 0 {
+		errs = append(errs, fmt.Errorf("world: hello_timeout %v must not be negative", c.HelloTimeout))
 	}
 	if c.JoinTokenTTL < time.Second {
 		errs = append(errs, fmt.Errorf("world: join_token_ttl %v is under a second", c.JoinTokenTTL))
