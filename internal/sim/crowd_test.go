@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -97,5 +99,28 @@ func TestSteadyStepAllocatesNothing(t *testing.T) {
 	}
 	if allocs := testing.AllocsPerRun(200, step); allocs != 0 {
 		t.Fatalf("a steady step allocates %.1f times, want 0", allocs)
+	}
+}
+
+func TestNearestPutsTheKNearestFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 200 {
+		n := 1 + rng.IntN(300)
+		k := 1 + rng.IntN(n)
+		cs := make([]candidate, n)
+		for i := range cs {
+			cs[i].d2 = int64(rng.IntN(50)) // many ties
+		}
+		sorted := make([]int64, n)
+		for i, c := range cs {
+			sorted[i] = c.d2
+		}
+		slices.Sort(sorted)
+		nearest(cs, k)
+		for _, c := range cs[:k] {
+			if c.d2 > sorted[k-1] {
+				t.Fatalf("n %d k %d: %d among the first k, but the k-th smallest is %d", n, k, c.d2, sorted[k-1])
+			}
+		}
 	}
 }
