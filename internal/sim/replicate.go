@@ -81,6 +81,7 @@ func spriteOf(c store.Class) protocol.Sprite {
 // It is reset on every map change.
 type viewer struct {
 	handles []*entity // by handle; nil marks a free handle
+	lowFree int       // no handle below it is free
 
 	ownSent rules.Vec // the last own position the client was sent
 
@@ -98,14 +99,22 @@ func newViewer(own rules.Vec) *viewer {
 
 // assign gives e the lowest free handle.
 func (v *viewer) assign(e *entity) uint16 {
-	for h, known := range v.handles {
-		if known == nil {
+	for h := v.lowFree; h < len(v.handles); h++ {
+		if v.handles[h] == nil {
 			v.handles[h] = e
+			v.lowFree = h + 1
 			return uint16(h)
 		}
 	}
 	v.handles = append(v.handles, e)
+	v.lowFree = len(v.handles)
 	return uint16(len(v.handles) - 1)
+}
+
+// free releases handle h.
+func (v *viewer) free(h int) {
+	v.handles[h] = nil
+	v.lowFree = min(v.lowFree, h)
 }
 
 // viewRect returns the rectangle around p reaching half in each direction.
@@ -243,7 +252,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	for h, e := range v.handles {
 		if e != nil && e.marks[mine].seen != stamp {
 			s.Despawns = append(s.Despawns, uint32(h))
-			v.handles[h] = nil
+			v.free(h)
 		}
 	}
 	if limit := cmp.Or(in.cfg.MaxSpawns, DefaultMaxSpawns); len(v.spawns) > limit {
