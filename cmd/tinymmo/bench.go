@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/loadbench"
-	"github.com/tinymmo/tinymmo/internal/world"
+	"github.com/tinymmo/tinymmo/internal/tickbench"
 )
 
 const benchUsage = `usage:
@@ -26,7 +26,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) == 0 || args[0] != "tick" {
 		return errors.New(benchUsage)
 	}
-	var cfg world.TickBenchConfig
+	var cfg tickbench.Config
 	fs := flag.NewFlagSet("bench tick", flag.ContinueOnError)
 	fs.IntVar(&cfg.Players, "players", 1000, "players in the instance")
 	fs.IntVar(&cfg.Ticks, "ticks", 200, "ticks to measure, after a warm-up")
@@ -39,7 +39,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.Players < 1 {
 		return fmt.Errorf("--players %d: need at least 1", cfg.Players)
 	}
-	r := world.RunTickBench(cfg)
+	r := tickbench.Run(cfg)
 	if *asJSON {
 		b, err := json.Marshal(r)
 		if err != nil {

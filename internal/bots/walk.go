@@ -336,13 +336,18 @@ func (c *viewCheck) record(name string, v *client.View) {
 }
 
 // mismatches returns the sightings that differ from the character's own
-// position at the same tick, and how many sightings had one to compare to.
+// position at the same tick, and how many sightings had one to compare to:
+// those of players still in the instance they entered the world in.
 func (c *viewCheck) mismatches() (bad []string, compared int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for key, positions := range c.seen {
 		own, ok := c.own[key]
-		if !ok {
+		if !ok || key.instance != 0 {
+			// Ticks count each player's steps, so only players who
+			// entered the world in the same instance (instance 0 names
+			// the one a Welcome placed them in) and never left it number
+			// them alike.
 			continue
 		}
 		for _, p := range positions {

@@ -111,7 +111,9 @@ func (c *Cluster) PlaceCharacter(ctx context.Context, id int64, mapName string, 
 		return err
 	}
 	ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y
-	return db.SaveCharacters(ctx, ch)
+	ch.Version++ // newer than the stored save, or the store refuses it
+	_, err = db.SaveCharacters(ctx, ch)
+	return err
 }
 
 // Shutdown stops the gateway, then the world (saving every character), then

@@ -377,6 +377,44 @@ func TestJoinRefusals(t *testing.T) {
 	})
 }
 
+// TestSilentSocketsAreBoundedAndClosed opens sockets that never say Hello:
+// beyond the per-address bound they are refused before the upgrade, and
+// each admitted one is closed with 4007 when its Hello is late.
+func TestSilentSocketsAreBoundedAndClosed(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) {
+		cfg.World.MaxHandshakesPerIP = 2
+		cfg.World.HelloTimeout = 300 * time.Millisecond
+	})
+	ctx := t.Context()
+	url := c.World.PlayURL()
+	var silent []*websocket.Conn
+	for range 2 {
+		ws, _, err := websocket.Dial(ctx, url, nil)
+		if err != nil {
+			t.Fatalf("Dial: %v", err)
+		}
+		defer ws.CloseNow()
+		silent = append(silent, ws)
+	}
+	_, resp, err := websocket.Dial(ctx, url, nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("third silent socket from one address: %v (response %v), want 503", err, resp)
+	}
+	for i, ws := range silent {
+		_, _, err := ws.Read(ctx)
+		if got := protocol.CloseCode(websocket.CloseStatus(err)); got != protocol.CloseMalformed {
+			t.Fatalf("silent socket %d: %v, want close %v", i, err, protocol.CloseMalformed)
+		}
+	}
+	// The slots are free again: a real player gets in.
+	_, _, enter := enterWorld(t, c)
+	conn, err := client.Join(ctx, enter.URL, enter.Token)
+	if err != nil {
+		t.Fatalf("Join after the silent sockets were closed: %v", err)
+	}
+	conn.Close(protocol.CloseLogout)
+}
+
 func TestSecondLoginReplacesFirst(t *testing.T) {
 	c := startCluster(t, "", nil)
 	ctx := t.Context()

@@ -22,6 +22,8 @@ const (
 	CloseShutdown     CloseCode = 4009 // the world is shutting down
 	CloseKicked       CloseCode = 4010 // an admin kicked the player
 	CloseTooSlow      CloseCode = 4011 // the client did not read its messages fast enough
+	CloseStillSaving  CloseCode = 4012 // the character's previous session has not finished saving
+	CloseLoadFailed   CloseCode = 4013 // the world could not load the character
 )
 
 // String returns a short name for logs and metrics labels, such as
@@ -52,6 +54,10 @@ func (c CloseCode) String() string {
 		return "kicked"
 	case CloseTooSlow:
 		return "too_slow"
+	case CloseStillSaving:
+		return "still_saving"
+	case CloseLoadFailed:
+		return "load_failed"
 	}
 	return fmt.Sprintf("CloseCode(%d)", uint16(c))
 }
@@ -84,6 +90,10 @@ func (c CloseCode) Reason() string {
 		return "You were removed from the world."
 	case CloseTooSlow:
 		return "Disconnected: the connection was too slow to keep up."
+	case CloseStillSaving:
+		return "This character is still being saved from its last session. Please try again in a moment."
+	case CloseLoadFailed:
+		return "The world could not load this character. Please try again later."
 	}
 	return "Disconnected."
 }

@@ -13,6 +13,11 @@
 // read-only connections, which WAL lets run alongside the writer. A busy
 // timeout covers other processes that open the same file.
 //
+// Character saves are versioned: SaveCharacters writes a character only
+// when the save's Version is greater than the stored one, so a save that
+// arrives late never rolls a character back (see internal/saver, which
+// orders a world's saves).
+//
 // Times are time.Time in UTC, stored as unix milliseconds, so they round-trip
 // at millisecond precision. All methods are safe for concurrent use. The
 // package starts no goroutines of its own; database/sql's pools run theirs

@@ -64,10 +64,16 @@ type Character struct {
 	HP, MaxHP int
 	MP, MaxMP int
 	CreatedAt time.Time
-	UpdatedAt time.Time
+	UpdatedAt time.Time // the time of the last save that wrote the row
+	// Version orders saves: SaveCharacters writes the character only if
+	// Version is greater than the stored one, so an older snapshot that
+	// arrives late never overwrites a newer one. A new character has
+	// version 0; whoever saves it next picks a greater version, usually
+	// the loaded one plus one.
+	Version int64
 }
 
-const characterColumns = `id, account_id, name, class, level, xp, map, x, y, hp, max_hp, mp, max_mp, created_at, updated_at`
+const characterColumns = `id, account_id, name, class, level, xp, map, x, y, hp, max_hp, mp, max_mp, created_at, updated_at, save_version`
 
 func scanCharacter(row interface{ Scan(...any) error }) (Character, error) {
 	var (
@@ -75,7 +81,7 @@ func scanCharacter(row interface{ Scan(...any) error }) (Character, error) {
 		createdAt, updatedAt int64
 	)
 	err := row.Scan(&c.ID, &c.AccountID, &c.Name, &c.Class, &c.Level, &c.XP, &c.Map, &c.X, &c.Y,
-		&c.HP, &c.MaxHP, &c.MP, &c.MaxMP, &createdAt, &updatedAt)
+		&c.HP, &c.MaxHP, &c.MP, &c.MaxMP, &createdAt, &updatedAt, &c.Version)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Character{}, ErrNotFound
@@ -100,7 +106,8 @@ func orNow(t time.Time) time.Time {
 // has maxPerAccount (which must be positive) characters in this world:
 // then it returns ErrTooManyCharacters. It returns ErrNameTaken when another
 // character has the same name ignoring (ASCII) case, and ErrInvalidClass for
-// an unknown class. c.ID is ignored; zero CreatedAt and UpdatedAt mean now.
+// an unknown class. c.ID and c.Version are ignored (a new character has
+// version 0); zero CreatedAt and UpdatedAt mean now.
 // It returns the stored character with its new ID.
 //
 // The count and the insert run in one IMMEDIATE transaction, so concurrent
@@ -115,6 +122,7 @@ func (w *WorldDB) CreateCharacter(ctx context.Context, c Character, maxPerAccoun
 	}
 	c.CreatedAt = orNow(c.CreatedAt)
 	c.UpdatedAt = orNow(c.UpdatedAt)
+	c.Version = 0
 	err := w.c.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM characters WHERE account_id = ?`, c.AccountID).Scan(&n); err != nil {
@@ -172,37 +180,79 @@ func (w *WorldDB) Character(ctx context.Context, id int64) (Character, error) {
 	return c, nil
 }
 
+// SaveResult reports what one SaveCharacters call wrote.
+type SaveResult struct {
+	// Written is the number of characters written.
+	Written int
+	// Stale lists, in argument order, the IDs of the characters that were
+	// not written because the stored version was already greater than or
+	// equal to theirs: a newer save got there first. Nil when none were.
+	Stale []int64
+	// UpdatedAt is the time of the save, stored as the UpdatedAt of every
+	// character written.
+	UpdatedAt time.Time
+}
+
 // SaveCharacters writes the mutable state of each character (level, XP,
-// map, position, HP, max HP, MP, max MP and UpdatedAt, where zero means
-// now) in one transaction: all are saved or none. It returns ErrNotFound,
-// saving nothing, when any ID does not exist. Name, class, account and
-// CreatedAt are never changed.
-func (w *WorldDB) SaveCharacters(ctx context.Context, cs ...Character) error {
+// map, position, HP, max HP, MP, max MP, and Version) in one transaction:
+// all are saved or none. A character is written only if its Version is
+// greater than the stored one; otherwise it is left as it is and reported
+// in SaveResult.Stale, which is not an error. Every character written gets
+// the current time as UpdatedAt (c.UpdatedAt is ignored). It returns
+// ErrNotFound, saving nothing, when any ID does not exist. Name, class,
+// account and CreatedAt are never changed.
+//
+// A batch may hold several versions of one character; they apply in
+// argument order, so only those greater than every earlier one are written.
+func (w *WorldDB) SaveCharacters(ctx context.Context, cs ...Character) (SaveResult, error) {
 	if len(cs) == 0 {
-		return nil
+		return SaveResult{}, nil
 	}
+	var res SaveResult
 	err := w.c.inTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx,
-			`UPDATE characters SET level = ?, xp = ?, map = ?, x = ?, y = ?, hp = ?, max_hp = ?, mp = ?, max_mp = ?, updated_at = ?
-			WHERE id = ?`)
+		res = SaveResult{}
+		// The time is read inside the transaction, once the write lock is
+		// held, so it is the time of this save and never earlier than that
+		// of a save committed before it.
+		now := currentTime()
+		update, err := tx.PrepareContext(ctx,
+			`UPDATE characters SET level = ?, xp = ?, map = ?, x = ?, y = ?, hp = ?, max_hp = ?, mp = ?, max_mp = ?,
+				updated_at = ?, save_version = ?
+			WHERE id = ? AND save_version < ?`)
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
+		defer update.Close()
 		for _, c := range cs {
-			res, err := stmt.ExecContext(ctx, c.Level, c.XP, c.Map, c.X, c.Y, c.HP, c.MaxHP, c.MP, c.MaxMP,
-				millis(orNow(c.UpdatedAt)), c.ID)
-			if err == nil {
-				err = rowsAffectedOrNotFound(res)
+			r, err := update.ExecContext(ctx, c.Level, c.XP, c.Map, c.X, c.Y, c.HP, c.MaxHP, c.MP, c.MaxMP,
+				millis(now), c.Version, c.ID, c.Version)
+			if err != nil {
+				return fmt.Errorf("character %d: %w", c.ID, err)
+			}
+			n, err := r.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("character %d: %w", c.ID, err)
+			}
+			if n == 1 {
+				res.Written++
+				continue
+			}
+			// Nothing changed: the character is missing or the save stale.
+			var stored int64
+			err = tx.QueryRowContext(ctx, `SELECT save_version FROM characters WHERE id = ?`, c.ID).Scan(&stored)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = ErrNotFound
 			}
 			if err != nil {
 				return fmt.Errorf("character %d: %w", c.ID, err)
 			}
+			res.Stale = append(res.Stale, c.ID)
 		}
+		res.UpdatedAt = now
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: save %d characters: %w", len(cs), err)
+		return SaveResult{}, fmt.Errorf("store: save %d characters: %w", len(cs), err)
 	}
-	return nil
+	return res, nil
 }

@@ -3,10 +3,13 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pressly/goose/v3"
 )
 
 func newWorld(t *testing.T) *WorldDB {
@@ -164,25 +167,37 @@ func TestSaveCharacters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if a.Version != 0 {
+		t.Errorf("new character Version = %d, want 0", a.Version)
+	}
 
-	if err := w.SaveCharacters(ctx); err != nil {
-		t.Errorf("SaveCharacters() = %v, want nil", err)
+	if res, err := w.SaveCharacters(ctx); err != nil || res.Written != 0 || res.Stale != nil {
+		t.Errorf("SaveCharacters() = %+v, %v, want nothing written and nil", res, err)
 	}
 
 	a2, b2 := a, b
 	a2.Level, a2.XP, a2.Map, a2.X, a2.Y = 3, 250, "dungeon", -1, 1<<30
 	a2.HP, a2.MaxHP, a2.MP, a2.MaxMP = 0, 140, 5, 40
-	a2.UpdatedAt = t0.Add(time.Hour)
+	a2.Version = 1
+	a2.UpdatedAt = t0.Add(time.Hour) // ignored: UpdatedAt is the time of the save
 	b2.HP = 42
-	b2.UpdatedAt = t0.Add(2 * time.Hour)
+	b2.Version = 7 // versions need not be consecutive
 	// Fields that saving must not touch.
 	a2.Name, a2.Class, a2.AccountID, a2.CreatedAt = "Renamed", ClassWizard, 99, t0
-	if err := w.SaveCharacters(ctx, a2, b2); err != nil {
-		t.Fatalf("SaveCharacters = %v", err)
+	before := time.Now().Truncate(time.Millisecond)
+	res, err := w.SaveCharacters(ctx, a2, b2)
+	if err != nil || res.Written != 2 || res.Stale != nil {
+		t.Fatalf("SaveCharacters = %+v, %v, want 2 written", res, err)
+	}
+	if res.UpdatedAt.Before(before) || res.UpdatedAt.After(time.Now()) {
+		t.Errorf("SaveResult.UpdatedAt = %v, want between %v and now", res.UpdatedAt, before)
 	}
 	wantA := a2
 	wantA.Name, wantA.Class, wantA.AccountID, wantA.CreatedAt = a.Name, a.Class, a.AccountID, a.CreatedAt
-	for _, want := range []Character{wantA, b2} {
+	wantA.UpdatedAt = res.UpdatedAt
+	wantB := b2
+	wantB.UpdatedAt = res.UpdatedAt
+	for _, want := range []Character{wantA, wantB} {
 		if got, err := w.Character(ctx, want.ID); err != nil || got != want {
 			t.Errorf("after save Character(%d) = %+v, %v, want %+v", want.ID, got, err, want)
 		}
@@ -190,25 +205,158 @@ func TestSaveCharacters(t *testing.T) {
 
 	// One missing ID rolls the whole batch back.
 	a3 := wantA
-	a3.Level = 4
+	a3.Level, a3.Version = 4, 2
 	missing := newCharacter(1, "Ghost")
-	missing.ID = 9999
-	if err := w.SaveCharacters(ctx, a3, missing); !errors.Is(err, ErrNotFound) {
+	missing.ID, missing.Version = 9999, 1
+	if _, err := w.SaveCharacters(ctx, a3, missing); !errors.Is(err, ErrNotFound) {
 		t.Errorf("SaveCharacters(with missing id) = %v, want ErrNotFound", err)
 	}
 	if got, _ := w.Character(ctx, a.ID); got != wantA {
 		t.Errorf("after failed batch Character(%d) = %+v, want unchanged %+v", a.ID, got, wantA)
 	}
+	// Even when the other character's save is stale.
+	if _, err := w.SaveCharacters(ctx, wantA, missing); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SaveCharacters(stale and missing id) = %v, want ErrNotFound", err)
+	}
+}
 
-	// A zero UpdatedAt means now.
-	b3 := b2
-	b3.UpdatedAt = time.Time{}
-	before := time.Now().Truncate(time.Millisecond)
-	if err := w.SaveCharacters(ctx, b3); err != nil {
+// TestSaveCharactersRefusesStaleVersions: a save whose version is lower
+// than or equal to the stored one never overwrites it, is reported as stale,
+// and does not stop the rest of its batch.
+func TestSaveCharactersRefusesStaleVersions(t *testing.T) {
+	w := newWorld(t)
+	ctx := t.Context()
+	a, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := w.Character(ctx, b.ID); got.UpdatedAt.Before(before) || got.UpdatedAt.After(time.Now()) {
-		t.Errorf("UpdatedAt after saving with zero time = %v, want about now", got.UpdatedAt)
+	b, err := w.CreateCharacter(ctx, newCharacter(2, "Bo"), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(c Character, version int64, x int32) Character {
+		c.Version, c.X = version, x
+		return c
+	}
+	if _, err := w.SaveCharacters(ctx, at(a, 5, 500), at(b, 5, 500)); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := w.Character(ctx, a.ID)
+
+	tests := []struct {
+		name      string
+		c         Character
+		wantX     int32
+		wantStale bool
+	}{
+		{"zero version", at(a, 0, 1), 500, true},
+		{"lower version", at(a, 4, 400), 500, true},
+		{"equal version", at(a, 5, 501), 500, true},
+		{"negative version", at(a, -1, 1), 500, true},
+	}
+	for i, tt := range tests {
+		// Each stale save shares its batch with a fresh save of another
+		// character, which must still be written.
+		fresh := at(b, 100+int64(i), int32(i))
+		res, err := w.SaveCharacters(ctx, tt.c, fresh)
+		if err != nil {
+			t.Fatalf("SaveCharacters(%s) = %v", tt.name, err)
+		}
+		if res.Written != 1 || len(res.Stale) != 1 || res.Stale[0] != a.ID {
+			t.Errorf("SaveCharacters(%s) = %+v, want 1 written and Stale [%d]", tt.name, res, a.ID)
+		}
+		if got, _ := w.Character(ctx, a.ID); got != stored {
+			t.Errorf("after %s Character = %+v, want unchanged %+v", tt.name, got, stored)
+		}
+		if got, _ := w.Character(ctx, b.ID); got.Version != fresh.Version || got.X != fresh.X {
+			t.Errorf("after %s the other character = version %d x %d, want %d, %d", tt.name, got.Version, got.X, fresh.Version, fresh.X)
+		}
+	}
+
+	// Versions of one character in one batch apply in order: only those
+	// greater than every earlier one are written.
+	res, err := w.SaveCharacters(ctx, at(a, 8, 800), at(a, 7, 700), at(a, 9, 900), at(a, 9, 901))
+	if err != nil || res.Written != 2 || len(res.Stale) != 2 {
+		t.Errorf("SaveCharacters(8, 7, 9, 9) = %+v, %v, want 2 written, 2 stale", res, err)
+	}
+	if got, _ := w.Character(ctx, a.ID); got.Version != 9 || got.X != 900 {
+		t.Errorf("after versions 8, 7, 9, 9: version %d x %d, want 9, 900", got.Version, got.X)
+	}
+}
+
+// TestSaveCharactersSetsUpdatedAtToNow: UpdatedAt is the real time of each
+// save, whatever the caller passes, and moves forward with every save.
+func TestSaveCharactersSetsUpdatedAtToNow(t *testing.T) {
+	w := newWorld(t)
+	ctx := t.Context()
+	c, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := c.UpdatedAt
+	for v, passed := range []time.Time{{}, t0, t0.Add(-time.Hour), time.Now().Add(24 * time.Hour)} {
+		// Let the millisecond clock move on, so each save's time is later.
+		for time.Now().Truncate(time.Millisecond).Equal(prev) || !time.Now().After(prev) {
+			time.Sleep(time.Millisecond)
+		}
+		c.Version, c.UpdatedAt = int64(v+1), passed
+		before := time.Now().Truncate(time.Millisecond)
+		res, err := w.SaveCharacters(ctx, c)
+		after := time.Now()
+		if err != nil || res.Written != 1 {
+			t.Fatalf("SaveCharacters(version %d) = %+v, %v", c.Version, res, err)
+		}
+		got, _ := w.Character(ctx, c.ID)
+		if !got.UpdatedAt.Equal(res.UpdatedAt) || got.UpdatedAt.Before(before) || got.UpdatedAt.After(after) {
+			t.Errorf("save %d (UpdatedAt passed %v): stored %v, result %v, want between %v and %v",
+				v, passed, got.UpdatedAt, res.UpdatedAt, before, after)
+		}
+		if !got.UpdatedAt.After(prev) {
+			t.Errorf("save %d: UpdatedAt %v, want after the previous %v", v, got.UpdatedAt, prev)
+		}
+		prev = got.UpdatedAt
+	}
+	// A stale save leaves UpdatedAt alone.
+	res, err := w.SaveCharacters(ctx, c)
+	if err != nil || res.Written != 0 {
+		t.Fatalf("SaveCharacters(stale) = %+v, %v", res, err)
+	}
+	if got, _ := w.Character(ctx, c.ID); !got.UpdatedAt.Equal(prev) {
+		t.Errorf("stale save moved UpdatedAt from %v to %v", prev, got.UpdatedAt)
+	}
+}
+
+// TestSaveVersionMigration: the migration gives existing characters version
+// 0, and rolls back and forward again.
+func TestSaveVersionMigration(t *testing.T) {
+	w := newWorld(t)
+	ctx := t.Context()
+	c, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Version = 3
+	if _, err := w.SaveCharacters(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := fs.Sub(migrations, "migrations/world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, w.c.rw, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 1); err != nil {
+		t.Fatalf("migrate down to 1: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("migrate up: %v", err)
+	}
+	// The read pool caches the schema per connection; read through rw.
+	var v int64
+	if err := w.c.rw.QueryRowContext(ctx, `SELECT save_version FROM characters WHERE id = ?`, c.ID).Scan(&v); err != nil || v != 0 {
+		t.Errorf("save_version after down and up = %d, %v, want 0", v, err)
 	}
 }
 

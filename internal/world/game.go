@@ -43,4 +43,4 @@ func (s *Server) startPosition() place {
 }
 
 // instanceCount reports how many map instances are running.
-func (s *Server) instanceCount() int { return s.instances.count() }
+func (s *Server) instanceCount() int { return s.registry.count() }

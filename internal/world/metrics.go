@@ -1,6 +1,10 @@
 package world
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tinymmo/tinymmo/internal/saver"
+)
 
 // metrics are the world's Prometheus collectors, on the world's own
 // registry (never the global one).
@@ -16,7 +20,6 @@ type metrics struct {
 	tickSeconds      prometheus.Histogram
 	instances        prometheus.Gauge
 	portalTrips      prometheus.Counter
-	autosavesSkipped prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -56,13 +59,35 @@ func newMetrics() *metrics {
 		portalTrips: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "tinymmo_world_portal_trips_total", Help: "Players who went through a portal.",
 		}),
-		autosavesSkipped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "tinymmo_world_autosaves_skipped_total", Help: "Autosave batches skipped because the previous ones were still being written.",
-		}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.connections, m.players, m.refused, m.bytesIn, m.bytesOut, m.inputsDropped, m.malformed, m.slowClients,
-		m.tickSeconds, m.instances, m.portalTrips, m.autosavesSkipped}
+		m.tickSeconds, m.instances, m.portalTrips}
+}
+
+// saverCollectors reads the saver's counters at each scrape.
+func saverCollectors(sv *saver.Saver) []prometheus.Collector {
+	counter := func(name, help string, read func(saver.Stats) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return read(sv.Stats()) })
+	}
+	return []prometheus.Collector{
+		counter("tinymmo_world_saves_written_total", "Character saves written to the database.",
+			func(s saver.Stats) float64 { return float64(s.Written) }),
+		counter("tinymmo_world_saves_replaced_total", "Queued character saves replaced by a newer version before they were written.",
+			func(s saver.Stats) float64 { return float64(s.Replaced) }),
+		counter("tinymmo_world_saves_stale_total", "Character saves dropped because a newer version was queued or stored.",
+			func(s saver.Stats) float64 { return float64(s.Stale) }),
+		counter("tinymmo_world_saves_failed_total", "Character saves given up after retries.",
+			func(s saver.Stats) float64 { return float64(s.Failed) }),
+		counter("tinymmo_world_save_errors_total", "Failed attempts to write a batch of saves.",
+			func(s saver.Stats) float64 { return float64(s.Errors) }),
+		counter("tinymmo_world_save_batches_total", "Batches of character saves written.",
+			func(s saver.Stats) float64 { return float64(s.Batches) }),
+		counter("tinymmo_world_save_batch_seconds_total", "Time spent writing batches of character saves.",
+			func(s saver.Stats) float64 { return s.BatchTime.Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tinymmo_world_saves_pending", Help: "Characters waiting to be saved."},
+			func() float64 { return float64(sv.Stats().Pending) }),
+	}
 }

@@ -1,6 +1,10 @@
 package world
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
 
 // players is the set of connected players, one session per account. A new
 // login of an account takes its slot and hands back the session it replaced.
@@ -47,5 +51,14 @@ func (p *players) release(s *session) {
 	defer p.mu.Unlock()
 	if p.byAccount[s.grant.AccountID] == s {
 		delete(p.byAccount, s.grant.AccountID)
+	}
+}
+
+// closeAll closes every session with code.
+func (p *players) closeAll(code protocol.CloseCode) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.byAccount {
+		s.close(code)
 	}
 }

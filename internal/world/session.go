@@ -4,92 +4,97 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"time"
 
-	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/wsconn"
 )
 
 // Timeouts of a player connection.
 const (
-	helloTimeout = 10 * time.Second // from accepting the socket to Hello
-	writeTimeout = 10 * time.Second // one message to a client
 	evictTimeout = 10 * time.Second // for a replaced session to save and go
 	// maxDroppedInARow is how many messages over the rate cap a client may
 	// send in a row before it is disconnected as a flood.
 	maxDroppedInARow = 100
 )
 
-// session is one player's connection. Its goroutines:
-//   - the reader (the HTTP handler's goroutine) reads and decodes messages and
-//     owns the session's game state until it hands it to the game;
-//   - the writer drains out, and is the only one that writes to conn or
-//     closes it.
+// session is one player's connection. It runs one goroutine, the reader
+// (run): it reads and decodes messages, owns the session's game state until
+// it hands it to the game, and saves the character at the end. Messages to
+// the client are written by whoever sends them (the instance's runner, or
+// the reader for a Pong) straight to the socket; wsconn starts a writer
+// goroutine only while the socket is full.
 type session struct {
 	srv   *Server
-	conn  *websocket.Conn
+	conn  *wsconn.Conn
 	grant joinGrant
 
-	out     chan []byte             // encoded messages for the writer; never blocks the sender
-	closing chan protocol.CloseCode // the first close request; buffered 1
-	writing chan struct{}           // closed when the writer has returned
-	done    chan struct{}           // closed when the session has saved and left
-	limiter *rate.Limiter           // owned by the reader
-	player  *player                 // the game's side of the session
+	done    chan struct{} // closed when the session has saved and left
+	limiter *rate.Limiter // owned by the reader
+	member  *member       // the game's side of the session
 	// char is owned by the reader before the game has the player and after
 	// it hands it back.
 	char store.Character
 }
 
-// servePlay accepts a player's WebSocket and runs the session until it ends.
+// servePlay accepts a player's WebSocket, checks its Hello, and hands the
+// session to a goroutine of its own: returning frees net/http's buffers
+// for the connection, which an idle player would otherwise keep.
 func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 	if s.ctx.Err() != nil {
 		http.Error(w, "world shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		// Players authenticate with the join token in Hello, never with
-		// cookies, so a page from another origin gains nothing here; and the
-		// web client is served by the gateway, which is another origin.
-		InsecureSkipVerify: true,
-	})
-	if err != nil {
-		return // Accept has answered the request
-	}
-	conn.SetReadLimit(protocol.MaxClientMessage)
-	s.conns.Add(1)
-	defer s.conns.Done()
-	s.metrics.connections.Inc()
-	defer s.metrics.connections.Dec()
-
-	sess, code := s.handshake(conn)
-	if sess == nil {
-		s.metrics.refused.WithLabelValues(code.String()).Inc()
-		conn.Close(websocket.StatusCode(code), code.Reason())
+	ip := clientIP(r)
+	if !s.handshakes.acquire(ip) {
+		s.metrics.refused.WithLabelValues("too_many_handshakes").Inc()
+		http.Error(w, "too many connections waiting to log in; try again in a moment", http.StatusServiceUnavailable)
 		return
 	}
-	sess.run()
+	conn, err := wsconn.Upgrade(w, r, wsconn.Options{
+		ReadLimit:      protocol.MaxClientMessage,
+		MaxQueuedBytes: s.cfg.SendQueueBytes,
+	})
+	if err != nil {
+		s.handshakes.release(ip)
+		return // Upgrade has answered the request
+	}
+	s.conns.Add(1)
+	go func() {
+		defer s.conns.Done()
+		s.metrics.connections.Inc()
+		defer s.metrics.connections.Dec()
+		sess, code := s.handshake(conn)
+		s.handshakes.release(ip)
+		if sess == nil {
+			s.metrics.refused.WithLabelValues(code.String()).Inc()
+			conn.Close(uint16(code), code.Reason())
+			return
+		}
+		sess.run()
+	}()
 }
 
 // handshake reads Hello, spends the join token, takes the account's slot
 // (evicting an older session of the same account) and loads the character.
 // It returns nil and the close code on failure.
-func (s *Server) handshake(conn *websocket.Conn) (*session, protocol.CloseCode) {
-	ctx, cancel := context.WithTimeout(s.ctx, helloTimeout)
-	defer cancel()
-	typ, data, err := conn.Read(ctx)
+func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
+	binary, data, err := conn.Read(time.Now().Add(s.cfg.HelloTimeout))
 	if err != nil {
-		return nil, protocol.CloseMalformed
+		s.metrics.malformed.Inc()
+		return nil, protocol.CloseMalformed // no Hello in time, or not a WebSocket message
 	}
 	msg, err := protocol.Decode(data)
 	if errors.Is(err, protocol.ErrVersion) {
 		return nil, protocol.CloseBadVersion
 	}
 	hello, isHello := msg.(protocol.Hello)
-	if typ != websocket.MessageBinary || err != nil || !isHello {
+	if !binary || err != nil || !isHello {
+		s.metrics.malformed.Inc()
 		return nil, protocol.CloseMalformed
 	}
 	grant, code, ok := s.tokens.redeem(hello.Token, time.Now())
@@ -100,9 +105,6 @@ func (s *Server) handshake(conn *websocket.Conn) (*session, protocol.CloseCode) 
 		srv:     s,
 		conn:    conn,
 		grant:   grant,
-		out:     make(chan []byte, s.cfg.SendQueue),
-		closing: make(chan protocol.CloseCode, 1),
-		writing: make(chan struct{}),
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
 	}
@@ -111,18 +113,30 @@ func (s *Server) handshake(conn *websocket.Conn) (*session, protocol.CloseCode) 
 		return nil, protocol.CloseWorldFull
 	}
 	if old != nil {
-		old.requestClose(protocol.CloseReplaced)
+		old.close(protocol.CloseReplaced)
 		select {
 		case <-old.done: // it has saved; the database now holds its last state
 		case <-time.After(evictTimeout):
+			// Loading now would run a second copy of the character beside
+			// the one still in the game, or load a state about to change.
+			s.players.release(sess)
 			s.log.Warn("world: replaced session did not finish saving in time", "account", grant.AccountID)
+			return nil, protocol.CloseStillSaving
 		}
 	}
+	// A shutdown that began during the handshake closed the sessions it
+	// knew of; this one must not start.
+	if s.ctx.Err() != nil {
+		s.players.release(sess)
+		return nil, protocol.CloseShutdown
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	defer cancel()
 	sess.char, err = s.db.Character(ctx, grant.CharacterID)
 	if err != nil {
 		s.players.release(sess)
 		s.log.Error("world: load character", "character", grant.CharacterID, "err", err)
-		return nil, protocol.CloseShutdown
+		return nil, protocol.CloseLoadFailed
 	}
 	return sess, 0
 }
@@ -133,115 +147,95 @@ func (se *session) run() {
 	s := se.srv
 	s.metrics.players.Inc()
 	defer s.metrics.players.Dec()
-	go se.writeLoop()
-	se.player = newPlayer(se, se.char)
-	s.instances.join(se.player) // the instance sends Welcome
-	code := se.readLoop()
-	se.requestClose(code)
-	se.player.gone.Store(true)
-	se.char = <-se.player.final // its instance hands it back within a tick
-	<-se.writing
+	se.member = newMember(se, se.char)
+	s.registry.join(se.member) // the instance sends Welcome
+	code, ok := se.readLoop()
+	if ok {
+		se.close(code)
+	}
+	se.member.gone.Store(true)
+	se.char = <-se.member.final // its owner hands it back within a tick
 	se.save()
 	s.players.release(se)
 	close(se.done)
 }
 
 // readLoop handles the client's messages until the connection ends or the
-// client misbehaves, and returns the close code to use.
-func (se *session) readLoop() protocol.CloseCode {
+// client misbehaves. It returns the close code to send, and false if the
+// connection is already closed.
+func (se *session) readLoop() (protocol.CloseCode, bool) {
 	s := se.srv
 	dropped := 0
 	for {
-		// The writer closes the connection to end a session, which ends this
-		// read; a cancelled context would instead cut it without a reason.
-		typ, data, err := se.conn.Read(context.Background())
-		if err != nil {
-			return protocol.CloseLogout // the peer left, or the writer closed
+		binary, data, err := se.conn.Read(time.Time{})
+		var perr *wsconn.ProtocolError
+		switch {
+		case errors.As(err, &perr):
+			s.metrics.malformed.Inc() // wsconn closed it with the code that says why
+			return 0, false
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return protocol.CloseMalformed, true // no deadline is set: cannot happen
+		case err != nil:
+			return 0, false // the peer left, went silent, or was closed here
 		}
 		s.metrics.bytesIn.Add(float64(len(data)))
 		if !se.limiter.Allow() {
 			s.metrics.inputsDropped.Inc()
 			if dropped++; dropped > maxDroppedInARow {
-				return protocol.CloseRateLimited
+				return protocol.CloseRateLimited, true
 			}
 			continue
 		}
 		dropped = 0
 		msg, err := protocol.Decode(data)
-		if typ != websocket.MessageBinary || err != nil {
+		if !binary || err != nil {
 			s.metrics.malformed.Inc()
-			return protocol.CloseMalformed
+			return protocol.CloseMalformed, true
 		}
 		switch m := msg.(type) {
 		case protocol.Ping:
 			se.deliver(protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil))
 		case protocol.Input:
 			select {
-			case se.player.inputs <- m:
+			case se.member.inputs <- m:
 			default:
-				s.metrics.inputsDropped.Inc() // more than a queue ahead of the ticks
+				s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
 			}
 		default:
 			// A second Hello, or a type only the world sends.
 			s.metrics.malformed.Inc()
-			return protocol.CloseMalformed
+			return protocol.CloseMalformed, true
 		}
 	}
 }
 
-// deliver queues b for the client. A client whose queue is full cannot keep
-// up; it is disconnected rather than allowed to hold anything up.
+// deliver implements sink: it sends b now, or queues it while the socket
+// is full. A client whose queue overflows cannot keep up; wsconn closes it
+// with CloseTooSlow rather than let it hold anything up.
 func (se *session) deliver(b []byte) {
-	select {
-	case se.out <- b:
-	default:
+	switch err := se.conn.Send(b); {
+	case err == nil:
+		se.srv.metrics.bytesOut.Add(float64(len(b)))
+	case errors.Is(err, wsconn.ErrSlow):
 		se.srv.metrics.slowClients.Inc()
-		se.requestClose(protocol.CloseTooSlow)
 	}
 }
 
-// requestClose asks the writer to close the connection with code. The first
-// request wins.
-func (se *session) requestClose(code protocol.CloseCode) {
-	select {
-	case se.closing <- code:
-	default:
-	}
+// close implements sink: it closes the connection with code and its
+// reason, after what is already queued. The first close wins.
+func (se *session) close(code protocol.CloseCode) {
+	se.conn.Close(uint16(code), code.Reason())
 }
 
-// writeLoop is the only writer of se.conn; it also closes it.
-func (se *session) writeLoop() {
-	s := se.srv
-	defer close(se.writing)
-	for {
-		select {
-		case b := <-se.out:
-			// Not derived from s.ctx: cancelling a write cuts the connection,
-			// and shutdown wants to close it with a reason instead.
-			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-			err := se.conn.Write(ctx, websocket.MessageBinary, b)
-			cancel()
-			if err != nil {
-				se.conn.CloseNow()
-				return
-			}
-			s.metrics.bytesOut.Add(float64(len(b)))
-		case code := <-se.closing:
-			se.conn.Close(websocket.StatusCode(code), code.Reason())
-			return
-		case <-s.ctx.Done():
-			se.conn.Close(websocket.StatusCode(protocol.CloseShutdown), protocol.CloseShutdown.Reason())
-			return
-		}
-	}
-}
-
-// save writes the character's state to the database.
+// save writes the character's last state, as a new save version, through
+// the world's saver and waits for it: the next session of the account
+// loads what this one saved.
 func (se *session) save() {
 	s := se.srv
+	se.char.Version++
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := s.db.SaveCharacters(ctx, se.char); err != nil {
+	if err := s.saver.SaveNow(ctx, se.char); err != nil {
 		s.log.Error("world: save character", "character", se.char.ID, "err", err)
 	}
 }

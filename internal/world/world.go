@@ -2,10 +2,16 @@
 // single-use join tokens when the master asks, accepts players' WebSockets
 // at /play, and runs the game for them.
 //
-// A Server runs: its HTTP server (one goroutine per connection, plus one
-// writer goroutine per player), the control-plane handlers and one heartbeat
-// loop. Shutdown saves every character, closes every player with a reason and
-// stops them all.
+// The package is an I/O shell around the simulation core (package sim): a
+// Server runs its HTTP server; one reader goroutine per player connection
+// (session), which wsconn joins with a writer only while the socket is
+// full; one goroutine per map instance (runner), which steps its core and
+// writes every client's snapshot straight to its socket; the registry's
+// goroutine, which owns the set of instances and moves players between
+// them; the saver's goroutine (package saver); the control-plane handlers;
+// and one heartbeat loop. No lock is taken on the tick path. Shutdown
+// saves every character, closes every player with a reason and stops them
+// all.
 package world
 
 import (
@@ -25,6 +31,8 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/saver"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -66,9 +74,18 @@ type Config struct {
 	// once, InputRate per second after that. Defaults 40 and 30.
 	InputBurst int `toml:"input_burst"`
 	InputRate  int `toml:"input_rate"`
-	// SendQueue is how many messages may wait for a slow client before it is
-	// dropped. Default 256.
-	SendQueue int `toml:"send_queue"`
+	// HelloTimeout is how long a new connection has to send Hello before
+	// it is closed with 4007. Default 5s.
+	HelloTimeout time.Duration `toml:"hello_timeout"`
+	// MaxHandshakes and MaxHandshakesPerIP bound the connections that
+	// have not sent Hello yet, in total and from one address; others are
+	// refused with 503 until some finish. Defaults 1024 and 256.
+	MaxHandshakes      int `toml:"max_handshakes"`
+	MaxHandshakesPerIP int `toml:"max_handshakes_per_ip"`
+	// SendQueueBytes is how many bytes may wait for a slow client, beyond
+	// what its socket's kernel buffer holds, before it is dropped. Default
+	// 65536.
+	SendQueueBytes int `toml:"send_queue_bytes"`
 	// ViewWidth and ViewHeight are the area around a player, in pixels,
 	// inside which other entities appear to it; ViewMargin is how far beyond
 	// it they must go to disappear again. Defaults 1280, 720 and 128.
@@ -81,6 +98,10 @@ type Config struct {
 	// PrivateMaps are maps each player gets a private instance of, opened
 	// on entry. Default ["dungeon"].
 	PrivateMaps []string `toml:"private_maps"`
+	// SpawnSpread is how far from a spawn point, in pixels, players who
+	// arrive there are spread, so a crowd does not stand on one spot.
+	// Default 48.
+	SpawnSpread int `toml:"spawn_spread"`
 	// EmptyInstanceTimeout is how long an extra instance may stay empty
 	// before it closes. Default 30s.
 	EmptyInstanceTimeout time.Duration `toml:"empty_instance_timeout"`
@@ -126,8 +147,17 @@ func (c *Config) setDefaults() {
 	if c.InputRate == 0 {
 		c.InputRate = 30
 	}
-	if c.SendQueue == 0 {
-		c.SendQueue = 256
+	if c.HelloTimeout == 0 {
+		c.HelloTimeout = 5 * time.Second
+	}
+	if c.MaxHandshakes == 0 {
+		c.MaxHandshakes = 1024
+	}
+	if c.MaxHandshakesPerIP == 0 {
+		c.MaxHandshakesPerIP = 256
+	}
+	if c.SendQueueBytes == 0 {
+		c.SendQueueBytes = 64 << 10
 	}
 	if c.ViewWidth == 0 {
 		c.ViewWidth = 1280
@@ -144,6 +174,9 @@ func (c *Config) setDefaults() {
 	if c.PrivateMaps == nil {
 		c.PrivateMaps = []string{"dungeon"}
 	}
+	if c.SpawnSpread == 0 {
+		c.SpawnSpread = 48
+	}
 	if c.EmptyInstanceTimeout == 0 {
 		c.EmptyInstanceTimeout = 30 * time.Second
 	}
@@ -157,9 +190,9 @@ func (c *Config) validate() error {
 	if !cluster.ValidWorldID(c.ID) {
 		errs = append(errs, fmt.Errorf("world: id %q must be 1 to 64 of A-Z a-z 0-9 _ -", c.ID))
 	}
-	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueue < 0 {
-		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d and send_queue %d must not be negative",
-			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueue))
+	if c.Capacity < 0 || c.MaxCharacters < 0 || c.InputBurst < 0 || c.InputRate < 0 || c.SendQueueBytes < 0 || c.MaxHandshakes < 0 || c.MaxHandshakesPerIP < 0 {
+		errs = append(errs, fmt.Errorf("world: capacity %d, max_characters %d, input_burst %d, input_rate %d, send_queue_bytes %d, max_handshakes %d and max_handshakes_per_ip %d must not be negative",
+			c.Capacity, c.MaxCharacters, c.InputBurst, c.InputRate, c.SendQueueBytes, c.MaxHandshakes, c.MaxHandshakesPerIP))
 	}
 	if c.TickRate < 1 || c.TickRate > 120 {
 		errs = append(errs, fmt.Errorf("world: tick_rate %d must be 1 to 120", c.TickRate))
@@ -174,6 +207,9 @@ func (c *Config) validate() error {
 	if c.EmptyInstanceTimeout < 0 || c.Autosave < time.Second {
 		errs = append(errs, fmt.Errorf("world: empty_instance_timeout %v must not be negative and autosave %v at least 1s", c.EmptyInstanceTimeout, c.Autosave))
 	}
+	if c.HelloTimeout < 0 {
+		errs = append(errs, fmt.Errorf("world: hello_timeout %v must not be negative", c.HelloTimeout))
+	}
 	if c.JoinTokenTTL < time.Second {
 		errs = append(errs, fmt.Errorf("world: join_token_ttl %v is under a second", c.JoinTokenTTL))
 	}
@@ -182,18 +218,20 @@ func (c *Config) validate() error {
 
 // Server is a running world. Create it with Start.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	db        *store.WorldDB
-	maps      map[string]*maps.Map // immutable after Start
-	instances *instances
-	nc        *nats.Conn
-	svc       *cluster.Service
-	tokens    *tokens
-	players   *players
-	metrics   *metrics
-	http      *http.Server
-	addr      net.Addr
+	cfg        Config
+	log        *slog.Logger
+	db         *store.WorldDB
+	maps       map[string]*maps.Map // immutable after Start
+	registry   *registry
+	saver      *saver.Saver
+	nc         *nats.Conn
+	svc        *cluster.Service
+	tokens     *tokens
+	players    *players
+	handshakes *handshakes
+	metrics    *metrics
+	http       *http.Server
+	addr       net.Addr
 
 	ctx    context.Context // ends when Shutdown begins; parent of every player's context
 	cancel context.CancelFunc
@@ -215,7 +253,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 		}
 	}
 	log = log.With("world", cfg.ID)
-	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics()}
+	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics(),
+		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
@@ -229,7 +268,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if err != nil {
 		return nil, err
 	}
-	s.instances = newInstances(s)
+	s.saver = saver.New(s.db, log, saver.Options{})
+	s.registry = newRegistry(s)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("world: listen %s: %w", cfg.Listen, err)
@@ -261,6 +301,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 func (s *Server) routes() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(s.metrics.collectors()...)
+	reg.MustRegister(saverCollectors(s.saver)...)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /play", s.servePlay)
 	mux.HandleFunc("GET /healthz", cluster.Healthz(s.nc))
@@ -283,8 +324,9 @@ func (s *Server) PlayURL() string { return s.cfg.PublicURL }
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.once.Do(func() {
-		s.cancel() // every player's context: sessions save and close
+		s.cancel() // no new session starts
 		err = s.http.Shutdown(ctx)
+		s.players.closeAll(protocol.CloseShutdown) // sessions save and end
 		done := make(chan struct{})
 		go func() { s.conns.Wait(); close(done) }()
 		select {
@@ -302,8 +344,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) close() {
 	s.cancel()
 	s.loops.Wait()
-	if s.instances != nil {
-		s.instances.shutdown()
+	if s.registry != nil {
+		s.registry.shutdown()
+	}
+	if s.saver != nil {
+		if err := s.saver.Close(); err != nil {
+			s.log.Error("world: saves lost at shutdown", "err", err)
+		}
 	}
 	if s.svc != nil {
 		s.svc.Close()

@@ -1,4 +1,4 @@
-package world
+package sim
 
 import "github.com/tinymmo/tinymmo/internal/rules"
 

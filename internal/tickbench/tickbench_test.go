@@ -1,4 +1,4 @@
-package world
+package tickbench
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 )
 
 func TestTickBenchSizesTheFieldForTheVisibleTarget(t *testing.T) {
-	r := RunTickBench(TickBenchConfig{Players: 400, Ticks: 20, Visible: 50})
+	r := Run(Config{Players: 400, Ticks: 20, Visible: 50})
 	if r.VisibleAvg < 30 || r.VisibleAvg > 70 {
 		t.Errorf("visible_avg = %.1f, want about 50", r.VisibleAvg)
 	}
@@ -24,7 +24,7 @@ func TestTickBenchSizesTheFieldForTheVisibleTarget(t *testing.T) {
 func BenchmarkTick(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
 		b.Run(fmt.Sprintf("players=%d", n), func(b *testing.B) {
-			tb := newTickBench(TickBenchConfig{Players: n, Visible: 100, Seed: 1})
+			tb := newTickBench(Config{Players: n, Visible: 100, Seed: 1})
 			for range 60 {
 				tb.tick()
 			}

@@ -1,4 +1,8 @@
-package world
+// Package tickbench measures the world's hot path without sockets: one
+// simulation core (package sim) full of random-walking players, stepped and
+// replicated as fast as it goes, with every client's snapshot encoded.
+// "tinymmo bench tick" and BenchmarkTick run it. It owns no goroutines.
+package tickbench
 
 import (
 	"cmp"
@@ -6,17 +10,18 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/sim"
 	"github.com/tinymmo/tinymmo/internal/store"
-	"github.com/tinymmo/tinymmo/internal/wire"
 )
 
-// TickBenchConfig configures RunTickBench.
-type TickBenchConfig struct {
+// Config configures Run.
+type Config struct {
 	// Players is how many players walk the instance.
 	Players int
 	// Ticks is how many ticks are measured, after a warm-up. Default 200.
@@ -31,9 +36,9 @@ type TickBenchConfig struct {
 	Replicators int
 }
 
-// TickBenchResult is what RunTickBench measured. Its JSON form is the last
-// line of "tinymmo bench tick --json".
-type TickBenchResult struct {
+// Result is what Run measured. Its JSON form is the last line of
+// "tinymmo bench tick --json".
+type Result struct {
 	Players int `json:"players"`
 	Ticks   int `json:"ticks"`
 	// NsPerPlayerTick is the process's CPU time (user+system, so garbage
@@ -59,12 +64,12 @@ type TickBenchResult struct {
 	} `json:"tick_ms"`
 }
 
-// RunTickBench runs one instance with cfg.Players players random-walking an
+// Run runs one instance with cfg.Players players random-walking an
 // open field at a density where each sees about cfg.Visible others, doing
 // the real simulation, interest management and encoding for every client,
 // without sockets. Each player changes direction every 0.5–2 s, as the
 // walking bots do.
-func RunTickBench(cfg TickBenchConfig) TickBenchResult {
+func Run(cfg Config) Result {
 	if cfg.Ticks <= 0 {
 		cfg.Ticks = 200
 	}
@@ -75,7 +80,7 @@ func RunTickBench(cfg TickBenchConfig) TickBenchResult {
 		cfg.Seed = 1
 	}
 	b := newTickBench(cfg)
-	for range 3 * b.in.cfg.tickRate { // warm-up: everyone spawns for everyone
+	for range 3 * tickRate { // warm-up: everyone spawns for everyone
 		b.tick()
 	}
 	b.resetCounters()
@@ -90,12 +95,17 @@ func RunTickBench(cfg TickBenchConfig) TickBenchResult {
 	return b.result(cpu, durations)
 }
 
+// tickRate is the benchmark's simulation rate, a world's default.
+const tickRate = 20
+
 // tickBench is an instance with synthetic players.
 type tickBench struct {
-	cfg     TickBenchConfig
-	in      *instance
+	cfg     Config
+	in      *sim.Instance
+	parts   int
 	rng     *rand.Rand
 	walkers []*walker
+	inputs  []sim.Input
 
 	// Counters over the measured ticks.
 	bytes, bodyBytes int64
@@ -104,22 +114,10 @@ type tickBench struct {
 
 // walker is one synthetic player and its random walk.
 type walker struct {
-	p        *player
+	p        *sim.Player
 	dir      rules.Dir
 	nextTurn uint32
 	seq      uint32
-	out      *countingSink
-}
-
-// countingSink counts what a player would be sent: its payloads and their
-// WebSocket frame headers. The goroutine replicating the player owns it
-// during a tick.
-type countingSink struct {
-	bytes int64
-}
-
-func (s *countingSink) deliver(b []byte) {
-	s.bytes += int64(len(b)) + int64(wsFrameHeader(len(b)))
 }
 
 // wsFrameHeader is the size of a server-to-client WebSocket frame header
@@ -146,16 +144,7 @@ func (f openField) SizeSubpixels() (int32, int32) {
 	return int32(f.w) * rules.TileSubpixels, int32(f.h) * rules.TileSubpixels
 }
 
-// benchPlacer is the world for a benchmark instance: there are no portals,
-// no saves and no retirement.
-type benchPlacer struct{}
-
-func (benchPlacer) travel(*player, maps.Portal) {}
-func (benchPlacer) autosave([]store.Character)  {}
-func (benchPlacer) retire(*instance)            {}
-
-func newTickBench(cfg TickBenchConfig) *tickBench {
-	const tickRate = 20
+func newTickBench(cfg Config) *tickBench {
 	viewW, viewH := 1280, 720
 	// Each player sees the players in its view, so density × view area =
 	// Visible, and the field holds Players at that density.
@@ -164,69 +153,69 @@ func newTickBench(cfg TickBenchConfig) *tickBench {
 	field := openField{w: tiles, h: tiles}
 	spawnHalf := rules.Vec{X: int32(viewW/2) * rules.SubpixelsPerPixel, Y: int32(viewH/2) * rules.SubpixelsPerPixel}
 	margin := int32(128 * rules.SubpixelsPerPixel)
-	icfg := instanceConfig{
-		tickRate:    tickRate,
-		spawnHalf:   spawnHalf,
-		keepHalf:    rules.Vec{X: spawnHalf.X + margin, Y: spawnHalf.Y + margin},
-		replicators: cmp.Or(cfg.Replicators, runtime.GOMAXPROCS(0)),
-	}
 	b := &tickBench{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0))}
-	b.in = newInstance(1, "field", field, icfg, benchPlacer{}, nil)
+	b.in = sim.New(1, "field", field, sim.Config{
+		TickRate:  tickRate,
+		SpawnHalf: spawnHalf,
+		KeepHalf:  rules.Vec{X: spawnHalf.X + margin, Y: spawnHalf.Y + margin},
+		MaxSpawns: cfg.Players, // the warm-up spawns everyone at once
+	})
+	b.parts = b.in.Parts(cmp.Or(cfg.Replicators, runtime.GOMAXPROCS(0)), 0)
 	classes := []store.Class{store.ClassKnight, store.ClassRogue, store.ClassWizard}
 	wSub, hSub := field.SizeSubpixels()
 	for i := range cfg.Players {
-		w := &walker{out: &countingSink{}}
 		c := store.Character{
 			ID: int64(i + 1), Name: "Walker", Class: classes[i%len(classes)], Level: 1,
 			X:  rules.TileSubpixels + b.rng.Int32N(wSub-2*rules.TileSubpixels),
 			Y:  rules.TileSubpixels + b.rng.Int32N(hSub-2*rules.TileSubpixels),
 			HP: 100, MaxHP: 100,
 		}
-		w.p = newPlayer(w.out, c)
-		w.p.welcomed = true
-		b.in.population.Add(1)
-		b.in.joins <- w.p
+		w := &walker{p: sim.NewPlayer(c, nil)}
+		b.in.Add(sim.Arrival{Player: w.p})
 		b.walkers = append(b.walkers, w)
-		if len(b.in.joins) == cap(b.in.joins) {
-			b.in.admit()
-		}
 	}
 	return b
 }
 
-// tick feeds every walker's input and steps the instance once.
+// tick feeds the walkers' inputs and steps the instance once, replicating
+// every client in parts as a world does (one goroutine per part).
 func (b *tickBench) tick() {
-	next := b.in.tick + 1
+	b.inputs = b.inputs[:0]
 	for _, w := range b.walkers {
+		next := w.p.Tick() + 1
 		if next >= w.nextTurn {
 			w.dir = rules.Dir(1 + b.rng.IntN(8))
 			w.nextTurn = next + 10 + b.rng.Uint32N(31) // 0.5 to 2 s at 20 Hz
 		}
 		w.seq++
-		w.p.inputs <- protocol.Input{Seq: w.seq, Move: protocol.Direction(w.dir)}
+		b.inputs = append(b.inputs, sim.Input{Player: w.p, Input: protocol.Input{Seq: w.seq, Move: protocol.Direction(w.dir)}})
 	}
-	b.in.step()
-	for _, w := range b.walkers {
-		b.bytes += w.out.bytes
-		w.out.bytes = 0
+	b.in.Step(0, b.inputs)
+	counts := make([]int64, b.parts)
+	if b.parts == 1 {
+		counts[0] = b.replicate(0)
+	} else {
+		var wg sync.WaitGroup
+		for part := range b.parts {
+			wg.Go(func() { counts[part] = b.replicate(part) })
+		}
+		wg.Wait()
 	}
-	for _, e := range b.in.entities {
-		v := e.view
-		b.visible += int64(v.visible)
-		b.moving += int64(v.moving)
-		b.bodyBytes += int64(len(v.buf) - snapshotHeaderLen(&v.snap))
+	for _, n := range counts {
+		b.bytes += n
 	}
+	st := b.in.ViewStats()
+	b.visible += st.Visible
+	b.moving += st.Moving
+	b.bodyBytes += st.BodyBytes
 }
 
-// snapshotHeaderLen is the size of s's fixed part: type, tick, flags, ack
-// and own position.
-func snapshotHeaderLen(s *protocol.Snapshot) int {
-	n := 2 + wire.SizeUvarint(uint64(s.Tick))
-	if s.HasAck {
-		n += wire.SizeUvarint(uint64(s.Ack))
-	}
-	if s.HasOwn {
-		n += wire.SizeVarint(int64(s.OwnDX)) + wire.SizeVarint(int64(s.OwnDY))
+// replicate encodes part's snapshots and returns the bytes its clients
+// would be sent, frame headers included.
+func (b *tickBench) replicate(part int) int64 {
+	var n int64
+	for _, m := range b.in.Replicate(part, b.parts) {
+		n += int64(len(m.Bytes) + wsFrameHeader(len(m.Bytes)))
 	}
 	return n
 }
@@ -235,14 +224,14 @@ func (b *tickBench) resetCounters() {
 	b.bytes, b.bodyBytes, b.visible, b.moving = 0, 0, 0, 0
 }
 
-func (b *tickBench) result(cpu time.Duration, durations []time.Duration) TickBenchResult {
+func (b *tickBench) result(cpu time.Duration, durations []time.Duration) Result {
 	players, ticks := float64(b.cfg.Players), float64(b.cfg.Ticks)
-	r := TickBenchResult{Players: b.cfg.Players, Ticks: b.cfg.Ticks}
+	r := Result{Players: b.cfg.Players, Ticks: b.cfg.Ticks}
 	r.NsPerPlayerTick = float64(cpu.Nanoseconds()) / (players * ticks)
 	if b.moving > 0 {
 		r.BytesPerMovingUpdate = float64(b.bodyBytes) / float64(b.moving)
 	}
-	seconds := ticks / float64(b.in.cfg.tickRate)
+	seconds := ticks / tickRate
 	r.ClientBytesPerS = float64(b.bytes) / players / seconds
 	r.ClientKbitPerS = r.ClientBytesPerS * 8 / 1000
 	r.VisibleAvg = float64(b.visible) / (players * ticks)

@@ -1,0 +1,126 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+// TestCrowdAtOneSpawnNeverOverflowsASnapshot puts 2,000 players (500 under
+// the race detector) on one spot
+// at once (as if all had logged out there): every snapshot must stay under
+// the client's message cap, nearest first, until everyone knows everyone.
+func TestCrowdAtOneSpawnNeverOverflowsASnapshot(t *testing.T) {
+	n := 2000
+	if raceEnabled {
+		n = 500 // the race detector makes 2,000 take minutes
+	}
+	in := New(1, "crowd", openField{w: 100, h: 100}, testConfig(0))
+	spot := rules.TileCenter(50, 50)
+	first := NewPlayer(store.Character{ID: 1, Name: "First", Class: store.ClassKnight, X: spot.X, Y: spot.Y}, nil)
+	in.Add(Arrival{Player: first})
+	for i := 2; i <= n; i++ {
+		in.Add(Arrival{Player: NewPlayer(store.Character{ID: int64(i), Name: "Crowd member", Class: store.ClassKnight, X: spot.X + int32(i%7), Y: spot.Y}, nil)})
+	}
+	largest, ticks := 0, 0
+	for ; ticks < 100 && (first.entity == nil || len(first.entity.view.handles) < n-1); ticks++ {
+		in.Step(0, nil)
+		for _, m := range in.Replicate(0, 1) {
+			largest = max(largest, len(m.Bytes))
+		}
+	}
+	if largest > protocol.MaxWorldMessage {
+		t.Fatalf("largest snapshot %d B, over the client's cap of %d", largest, protocol.MaxWorldMessage)
+	}
+	if want := (n - 1 + DefaultMaxSpawns - 1) / DefaultMaxSpawns; ticks != want {
+		t.Fatalf("everyone knew everyone after %d ticks, want %d (%d spawns a tick)", ticks, want, DefaultMaxSpawns)
+	}
+	t.Logf("largest snapshot %d B; everyone known after %d ticks", largest, ticks)
+}
+
+func TestSpawnsComeNearestFirst(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.MaxSpawns = 3
+	h := newHarness(t, openField{w: 100, h: 100}, cfg)
+	self := h.join(1, rules.TileCenter(50, 50))
+	for i, dx := range []int{9, 1, 7, 2, 8, 3} {
+		h.join(int64(i+2), rules.TileCenter(50+dx, 50))
+	}
+	h.step()
+	var xs []int32
+	for _, sp := range h.lastSnapshot(self).Spawns {
+		for _, p := range sp.Props {
+			if p.ID == protocol.PropX {
+				xs = append(xs, int32(p.Value))
+			}
+		}
+	}
+	want := []int32{rules.TileCenter(51, 0).X, rules.TileCenter(52, 0).X, rules.TileCenter(53, 0).X}
+	if len(xs) != 3 || xs[0] != want[0] || xs[1] != want[1] || xs[2] != want[2] {
+		t.Fatalf("first snapshot spawns at x %v, want the three nearest %v", xs, want)
+	}
+	h.step()
+	if got := len(h.lastSnapshot(self).Spawns); got != 3 {
+		t.Fatalf("second snapshot spawns %d, want the other 3", got)
+	}
+}
+
+// TestSteadyStepAllocatesNothing walks a crowd that has settled: a step and
+// its replication must not allocate.
+func TestSteadyStepAllocatesNothing(t *testing.T) {
+	h := newHarness(t, openField{w: 100, h: 100}, testConfig(0))
+	var players []*Player
+	for i := range 50 {
+		players = append(players, h.join(int64(i+1), rules.TileCenter(40+i%10, 40+i/10)))
+	}
+	dirs := []protocol.Direction{protocol.DirE, protocol.DirW}
+	tick := 0
+	step := func() {
+		tick++
+		var inputs []Input
+		if tick%10 == 0 {
+			inputs = h.pending[:0]
+			for i, p := range players {
+				c := h.clients[p]
+				c.seq++
+				inputs = append(inputs, Input{Player: p, Input: protocol.Input{Seq: c.seq, Move: dirs[(tick/10+i)%2]}})
+			}
+			h.pending = inputs
+		}
+		h.in.Step(0, inputs)
+		h.in.Replicate(0, 1)
+	}
+	for range 100 {
+		step()
+	}
+	if allocs := testing.AllocsPerRun(200, step); allocs != 0 {
+		t.Fatalf("a steady step allocates %.1f times, want 0", allocs)
+	}
+}
+
+func TestNearestPutsTheKNearestFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 200 {
+		n := 1 + rng.IntN(300)
+		k := 1 + rng.IntN(n)
+		cs := make([]candidate, n)
+		for i := range cs {
+			cs[i].d2 = int64(rng.IntN(50)) // many ties
+		}
+		sorted := make([]int64, n)
+		for i, c := range cs {
+			sorted[i] = c.d2
+		}
+		slices.Sort(sorted)
+		nearest(cs, k)
+		for _, c := range cs[:k] {
+			if c.d2 > sorted[k-1] {
+				t.Fatalf("n %d k %d: %d among the first k, but the k-th smallest is %d", n, k, c.d2, sorted[k-1])
+			}
+		}
+	}
+}

@@ -1,0 +1,331 @@
+package sim
+
+import (
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
+)
+
+// TestWalkingFollowsTheInputsExactly fails a world that ignores its input:
+// the snapshots that come out must say exactly where the inputs took the
+// player, tick by tick.
+func TestWalkingFollowsTheInputsExactly(t *testing.T) {
+	h := newHarness(t, openField{w: 50, h: 50}, testConfig(0))
+	start := rules.TileCenter(25, 25)
+	p := h.join(1, start)
+	h.step()
+	welcome, ok := h.clients[p].msgs[0].(protocol.Welcome)
+	if !ok || welcome.X != start.X || welcome.Y != start.Y || welcome.Map != "test" || welcome.TickRate != 20 {
+		t.Fatalf("first message %+v, want a Welcome at %v on test at 20 Hz", h.clients[p].msgs[0], start)
+	}
+	speed := p.entity.speed
+	if speed <= 0 {
+		t.Fatalf("speed %d", speed)
+	}
+	want := start
+	moves := []struct {
+		dir    protocol.Direction
+		dx, dy int32
+	}{
+		{protocol.DirE, speed, 0}, {protocol.DirE, speed, 0}, {protocol.DirS, 0, speed},
+		{protocol.DirNone, 0, 0}, {protocol.DirW, -speed, 0},
+	}
+	for i, m := range moves {
+		h.walk(p, m.dir)
+		h.step()
+		want.X += m.dx
+		want.Y += m.dy
+		s := h.lastSnapshot(p)
+		if s.Tick != welcome.Tick+uint32(i)+2 || !s.HasAck || s.Ack != uint32(i+1) {
+			t.Fatalf("step %d: snapshot tick %d ack %v/%d, want tick %d ack %d", i, s.Tick, s.HasAck, s.Ack, welcome.Tick+uint32(i)+2, i+1)
+		}
+		if got := h.pos(p); got != want {
+			t.Fatalf("step %d (%v): server has %v, want %v", i, m.dir, got, want)
+		}
+		if got := h.clients[p].view.Own(); got != want {
+			t.Fatalf("step %d (%v): the client was told %v, want %v", i, m.dir, got, want)
+		}
+	}
+}
+
+func TestInputFloodNeverMovesFasterThanSpeed(t *testing.T) {
+	h := newHarness(t, openField{w: 200, h: 200}, testConfig(0))
+	start := rules.TileCenter(100, 100)
+	p := h.join(1, start)
+	h.step()
+	speed := p.entity.speed
+	prev := h.pos(p)
+	for tick := range 50 {
+		// Ten times more inputs than ticks.
+		for range 10 {
+			h.walk(p, protocol.DirE)
+		}
+		h.step()
+		pos := h.pos(p)
+		if d := pos.X - prev.X; d > speed || pos.Y != prev.Y {
+			t.Fatalf("tick %d: moved from %v to %v, more than the speed %d", tick, prev, pos, speed)
+		}
+		prev = pos
+	}
+	if got, limit := prev.X-start.X, 50*speed; got > limit {
+		t.Fatalf("moved %d subpixels in 50 ticks, want at most %d", got, limit)
+	}
+}
+
+func TestRandomWalksNeverEnterWalls(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	rows := make([]string, 40)
+	for y := range rows {
+		row := make([]byte, 40)
+		for x := range row {
+			row[x] = '.'
+			if rng.IntN(5) == 0 && !(x >= 18 && x <= 22 && y >= 18 && y <= 22) {
+				row[x] = '#'
+			}
+		}
+		rows[y] = string(row)
+	}
+	field := wallTerrain{rows: rows}
+	h := newHarness(t, field, testConfig(0))
+	var players []*Player
+	for i := range 20 {
+		players = append(players, h.join(int64(i+1), rules.TileCenter(18+i%5, 18+i/5)))
+	}
+	for tick := range 2000 {
+		for _, p := range players {
+			h.walk(p, protocol.Direction(rng.IntN(9)))
+		}
+		h.step()
+		for _, p := range players {
+			if !rules.Fits(h.pos(p), field) {
+				t.Fatalf("tick %d: player at %v overlaps a wall", tick, h.pos(p))
+			}
+		}
+	}
+}
+
+func TestMalformedAndMisplacedInputsAreRefused(t *testing.T) {
+	h := newHarness(t, openField{w: 50, h: 50}, testConfig(0))
+	p := h.join(1, rules.TileCenter(25, 25))
+	stranger := NewPlayer(p.Char, nil)
+	h.step()
+	h.walk(p, protocol.DirE)
+	h.pending = append(h.pending, h.pending[0]) // the same Seq again
+	h.pending = append(h.pending, Input{Player: stranger, Input: protocol.Input{Seq: 1}})
+	r := h.step()
+	if len(r.Refused) != 2 || r.Refused[0].Player != p || r.Refused[1].Player != stranger {
+		t.Fatalf("refused %+v, want the repeated input and the stranger's", r.Refused)
+	}
+	if !errors.Is(r.Refused[0].Err, ErrMalformedInput) || !errors.Is(r.Refused[1].Err, ErrNotHere) {
+		t.Fatalf("refusals %v and %v, want ErrMalformedInput and ErrNotHere", r.Refused[0].Err, r.Refused[1].Err)
+	}
+}
+
+func TestInterestManagementMatchesBruteForce(t *testing.T) {
+	for _, margin := range []int32{0, 128 * rules.SubpixelsPerPixel} {
+		field := openField{w: 400, h: 300}
+		h := newHarness(t, field, testConfig(margin))
+		h.in.cfg.MaxSpawns = 1000 // this test checks the view, not the cap
+		rng := rand.New(rand.NewPCG(1, uint64(margin)))
+		wSub, hSub := field.SizeSubpixels()
+		var players []*Player
+		for i := range 300 {
+			p := rules.Vec{X: rules.TileSubpixels + rng.Int32N(wSub-2*rules.TileSubpixels), Y: rules.TileSubpixels + rng.Int32N(hSub-2*rules.TileSubpixels)}
+			players = append(players, h.join(int64(i+1), p))
+		}
+		dirs := make([]protocol.Direction, len(players))
+		for tick := range 200 {
+			for i, p := range players {
+				if rng.IntN(20) == 0 {
+					dirs[i] = protocol.Direction(rng.IntN(9))
+				}
+				h.walk(p, dirs[i])
+			}
+			h.step()
+			in := h.in
+			for _, self := range in.entities {
+				spawn := viewRect(self.pos, in.cfg.SpawnHalf)
+				keep := viewRect(self.pos, in.cfg.KeepHalf)
+				for _, e := range in.entities {
+					if e == self {
+						continue
+					}
+					known := slices.Contains(self.view.handles, e)
+					switch {
+					case spawn.Contains(e.pos) && !known:
+						t.Fatalf("margin %d tick %d: entity at %v is in view of %v but not known", margin, tick, e.pos, self.pos)
+					case !keep.Contains(e.pos) && known:
+						t.Fatalf("margin %d tick %d: entity at %v is outside the view of %v but still known", margin, tick, e.pos, self.pos)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestPortalHandsOverThePlayerWithItsState(t *testing.T) {
+	h := newHarness(t, wallTerrain{rows: []string{
+		"..........",
+		"....P.....",
+		"..........",
+	}}, testConfig(0))
+	p := h.join(1, rules.TileCenter(2, 1))
+	h.step()
+	var travels []Travel
+	for range 20 {
+		h.walk(p, protocol.DirE)
+		r := h.step()
+		travels = append(travels, r.Travels...)
+		if len(travels) > 0 {
+			break
+		}
+	}
+	if len(travels) != 1 || travels[0].Player != p || travels[0].Portal.TargetMap != "elsewhere" {
+		t.Fatalf("travels %+v, want the one player to elsewhere", travels)
+	}
+	if h.in.Population() != 0 || p.entity != nil {
+		t.Fatalf("instance still holds %d players", h.in.Population())
+	}
+	if p.Char.HP != 37 || p.Char.MaxHP != 90 {
+		t.Fatalf("health after the portal = %d/%d, want 37/90", p.Char.HP, p.Char.MaxHP)
+	}
+	if tx, _ := (rules.Vec{X: p.Char.X, Y: p.Char.Y}).Tile(); tx != 4 {
+		t.Fatalf("handed over at tile x %d, want the portal's 4", tx)
+	}
+}
+
+func TestPlayerTickContinuesOnTheNextMap(t *testing.T) {
+	first := newHarness(t, wallTerrain{rows: []string{"..P......."}}, testConfig(0))
+	p := first.join(1, rules.TileCenter(0, 0))
+	first.step()
+	for len(first.last.Travels) == 0 {
+		first.walk(p, protocol.DirE)
+		first.step()
+	}
+	tick := p.Tick()
+	second := New(2, "next", openField{w: 20, h: 20}, testConfig(0))
+	p.Char.X, p.Char.Y = rules.TileCenter(5, 5).X, rules.TileCenter(5, 5).Y
+	second.Add(Arrival{Player: p})
+	r := second.Step(0, nil)
+	if len(r.Messages) != 1 {
+		t.Fatalf("arrival sent %d messages, want a MapChange", len(r.Messages))
+	}
+	m, err := protocol.Decode(r.Messages[0].Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, ok := m.(protocol.MapChange)
+	if !ok || mc.Tick != tick || mc.Map != "next" || mc.Instance != 2 {
+		t.Fatalf("arrival message %+v, want a MapChange to next (2) at player tick %d", m, tick)
+	}
+	if p.Tick() != tick+1 {
+		t.Fatalf("player tick %d after one step on the new map, want %d", p.Tick(), tick+1)
+	}
+}
+
+func TestRemovedPlayerIsDespawnedForOthers(t *testing.T) {
+	h := newHarness(t, openField{w: 100, h: 100}, testConfig(0))
+	watcher := h.join(1, rules.TileCenter(50, 50))
+	leaver := h.join(2, rules.TileCenter(52, 50))
+	h.step()
+	h.walk(leaver, protocol.DirE)
+	h.step()
+	speed := leaver.entity.speed
+	c := h.in.Remove(leaver)
+	if c.ID != 2 || c.HP != 37 || c.X != rules.TileCenter(52, 50).X+speed {
+		t.Fatalf("final state %+v, want character 2 with 37 HP, one step east", c)
+	}
+	h.step()
+	if s := h.lastSnapshot(watcher); len(s.Despawns) != 1 {
+		t.Fatalf("watcher's snapshot despawns %v, want the leaver's handle", s.Despawns)
+	}
+	if h.in.Population() != 1 {
+		t.Fatalf("population %d, want 1", h.in.Population())
+	}
+}
+
+func TestAutosaveSavesEveryoneWithCurrentPositions(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.AutosaveTicks = 10
+	h := newHarness(t, openField{w: 100, h: 100}, cfg)
+	p := h.join(1, rules.TileCenter(50, 50))
+	h.join(2, rules.TileCenter(60, 50))
+	var batches [][]int64
+	for range 10 {
+		h.walk(p, protocol.DirW)
+		r := h.step()
+		if len(r.Saves) > 0 {
+			var ids []int64
+			for _, c := range r.Saves {
+				ids = append(ids, c.ID)
+				if c.ID == 1 && c.X != h.pos(p).X {
+					t.Fatalf("autosaved character 1 at x %d, the server has %d", c.X, h.pos(p).X)
+				}
+			}
+			batches = append(batches, ids)
+		}
+	}
+	if len(batches) != 1 || len(batches[0]) != 2 {
+		t.Fatalf("after 10 ticks: autosaves %v, want one of both characters", batches)
+	}
+}
+
+func TestEmptyInstanceIsReportedAfterItsTimeout(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.EmptyTicks = 5
+	h := newHarness(t, openField{w: 20, h: 20}, cfg)
+	p := h.join(1, rules.TileCenter(5, 5))
+	for range 10 {
+		if h.step().Empty {
+			t.Fatal("an occupied instance was reported empty")
+		}
+	}
+	h.in.Remove(p)
+	var empty []int
+	for i := range 12 {
+		if h.in.Step(0, nil).Empty {
+			empty = append(empty, i)
+		}
+	}
+	if !slices.Equal(empty, []int{4, 9}) {
+		t.Fatalf("reported empty at steps %v, want every 5th: [4 9]", empty)
+	}
+}
+
+func TestArrivalsAtASpawnSpreadOverItsArea(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.SpreadRadius = 6 * rules.TileSubpixels
+	field := wallTerrain{rows: slices.Repeat([]string{"....#.....P........."}, 20)}
+	h := newHarness(t, field, cfg)
+	spawn := rules.TileCenter(7, 10)
+	var players []*Player
+	for i := range 100 {
+		p := h.join(int64(i+1), spawn)
+		h.in.arrivals[len(h.in.arrivals)-1].Spread = true
+		players = append(players, p)
+	}
+	h.step()
+	spots := map[rules.Vec]bool{}
+	for _, p := range players {
+		pos := h.pos(p)
+		spots[pos] = true
+		if d := max(abs(pos.X-spawn.X), abs(pos.Y-spawn.Y)); d > cfg.SpreadRadius+p.entity.speed {
+			t.Fatalf("arrived at %v, %d subpixels from the spawn %v", pos, d, spawn)
+		}
+		if !rules.Fits(pos, field) {
+			t.Fatalf("arrived at %v, in a wall", pos)
+		}
+		if _, portal := field.PortalAt(pos); portal {
+			t.Fatalf("arrived at %v, in a portal", pos)
+		}
+	}
+	if len(spots) < 90 {
+		t.Fatalf("100 arrivals stand on %d spots, want them spread", len(spots))
+	}
+}
+
+func abs(v int32) int32 { return max(v, -v) }

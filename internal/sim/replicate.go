@@ -1,0 +1,360 @@
+package sim
+
+import (
+	"cmp"
+	"sync"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/wire"
+)
+
+// entity is a thing in an instance: for now, always a player.
+type entity struct {
+	slot      int // index in Instance.entities
+	cell      int // AOI grid cell, and index in it
+	cellIndex int
+
+	p     *Player
+	view  *viewer
+	pos   rules.Vec
+	dir   rules.Dir
+	speed int32
+	// guardUntil is the first instance tick at which portals work for this
+	// entity.
+	guardUntil uint32
+
+	// What replication reads of every candidate, together: the fields
+	// above hold the position, these the rest.
+	dirChanged   uint32 // instance tick of the last direction change
+	propsChanged uint32 // instance tick at which changes was set
+	// marks say which replicated client knows this entity: one per
+	// replication part (see entityMark).
+	marks   [MaxParts]entityMark
+	changes []protocol.Prop
+
+	// props caches the spawn properties, built at most once a tick for
+	// propsTick. Parts replicating at once share it, under propsMu.
+	propsMu   sync.Mutex
+	propsTick uint32
+	props     []protocol.Prop
+}
+
+// spawnProps returns every replicated property of e as of the end of tick.
+// The slice stays unchanged for the rest of the tick. It is safe to call
+// from the parts replicating one instance.
+func (e *entity) spawnProps(tick uint32) []protocol.Prop {
+	e.propsMu.Lock()
+	defer e.propsMu.Unlock()
+	if e.propsTick == tick && e.props != nil {
+		return e.props
+	}
+	c := &e.p.Char
+	e.props = append(e.props[:0],
+		protocol.IntProp(protocol.PropX, int64(e.pos.X)),
+		protocol.IntProp(protocol.PropY, int64(e.pos.Y)),
+		protocol.IntProp(protocol.PropDir, int64(e.dir)),
+		protocol.IntProp(protocol.PropSpeed, int64(e.speed)),
+		protocol.TextProp(protocol.PropName, c.Name),
+		protocol.IntProp(protocol.PropSprite, int64(spriteOf(c.Class))),
+		protocol.IntProp(protocol.PropLevel, int64(c.Level)),
+		protocol.IntProp(protocol.PropHP, int64(c.HP)),
+		protocol.IntProp(protocol.PropMaxHP, int64(c.MaxHP)),
+	)
+	e.propsTick = tick
+	return e.props
+}
+
+func spriteOf(c store.Class) protocol.Sprite {
+	switch c {
+	case store.ClassRogue:
+		return protocol.SpriteRogue
+	case store.ClassWizard:
+		return protocol.SpriteWizard
+	}
+	return protocol.SpriteKnight
+}
+
+// viewer is what one client knows of its instance: which entities are in
+// its view, under which handles, and what it was last told about itself.
+// It is reset on every map change.
+type viewer struct {
+	handles []*entity // by handle; nil marks a free handle
+	lowFree int       // no handle below it is free
+
+	ownSent rules.Vec // the last own position the client was sent
+
+	snap   protocol.Snapshot // scratch, reused every tick
+	buf    []byte            // scratch, reused every tick: the last snapshot
+	spawns []candidate       // scratch: entities entering the view
+
+	// Counted each tick for the benchmark and metrics.
+	visible, moving int
+}
+
+func newViewer(own rules.Vec) *viewer {
+	return &viewer{ownSent: own}
+}
+
+// assign gives e the lowest free handle.
+func (v *viewer) assign(e *entity) uint16 {
+	for h := v.lowFree; h < len(v.handles); h++ {
+		if v.handles[h] == nil {
+			v.handles[h] = e
+			v.lowFree = h + 1
+			return uint16(h)
+		}
+	}
+	v.handles = append(v.handles, e)
+	v.lowFree = len(v.handles)
+	return uint16(len(v.handles) - 1)
+}
+
+// free releases handle h.
+func (v *viewer) free(h int) {
+	v.handles[h] = nil
+	v.lowFree = min(v.lowFree, h)
+}
+
+// viewRect returns the rectangle around p reaching half in each direction.
+func viewRect(p, half rules.Vec) rules.Rect {
+	return rules.Rect{
+		Min: rules.Vec{X: p.X - half.X, Y: p.Y - half.Y},
+		Max: rules.Vec{X: p.X + half.X, Y: p.Y + half.Y},
+	}
+}
+
+// MaxParts caps how many parts one instance's replication may be split
+// into (see Replicate).
+const MaxParts = 8
+
+// Parts returns how many parts to split the replication of the instance's
+// players into, given workers goroutines and the fewest players worth a
+// part of their own (share): at least 1, at most MaxParts.
+func (in *Instance) Parts(workers, share int) int {
+	return min(max(workers, 1), MaxParts, max(len(in.entities)/max(share, 1), 1))
+}
+
+// Replicate encodes this tick's snapshot for every player of part (0 ≤
+// part < parts ≤ MaxParts) and returns them; their bytes stay valid until
+// the next Step. Call it after Step, once for each part. The parts of one
+// tick may run at the same time on different goroutines: while they run,
+// the instance's state is only read (but for the entities' spawn-property
+// caches, which lock), and each part writes only its own players' viewers
+// and its own marks.
+func (in *Instance) Replicate(part, parts int) []Message {
+	for len(in.parts) < parts {
+		in.parts = append(in.parts, &replicator{index: len(in.parts)})
+	}
+	r := in.parts[part]
+	n := len(in.entities)
+	per := (n + parts - 1) / parts
+	clients := in.entities[min(part*per, n):min((part+1)*per, n)]
+	r.out = r.out[:0]
+	for _, e := range clients {
+		r.out = append(r.out, Message{e.p, in.snapshot(e, r)})
+	}
+	return r.out
+}
+
+// replicator is one part of a tick's replication: its index into each
+// entity's marks, the stamp of the client at hand, and its output. Stamps,
+// one per client replicated, tell the current client's marks from earlier
+// ones without clearing them.
+type replicator struct {
+	index int
+	stamp uint32
+	out   []Message
+}
+
+// entityMark says that the client with stamp known knows an entity, under
+// handle, and whether the client with stamp seen saw it this tick. Each
+// entity has one per part, so parts never write the same mark; the marks
+// live in the entity, next to what every candidate's check reads, because a
+// lookup in a separate table costs a cache miss per candidate.
+type entityMark struct {
+	known, seen uint32
+	handle      uint16
+}
+
+// next returns the stamp for the next client. When the stamps run out
+// (after some 4 billion clients, half a day of 5,000 players) it clears its
+// marks in every entity and starts over, so that an old mark can never pass
+// for a new one.
+func (r *replicator) next(entities []*entity) uint32 {
+	r.stamp++
+	if r.stamp == 0 {
+		for _, e := range entities {
+			e.marks[r.index] = entityMark{}
+		}
+		r.stamp = 1
+	}
+	return r.stamp
+}
+
+// snapshot encodes this tick's Snapshot for the client of self, updating
+// what the viewer knows, with r's scratch. An entity enters the view
+// inside SpawnHalf and leaves it only beyond KeepHalf, so one standing on
+// the edge does not flicker. At most MaxSpawns entities enter per
+// snapshot, nearest first.
+func (in *Instance) snapshot(self *entity, r *replicator) []byte {
+	v := self.view
+	s := &v.snap
+	p := self.p
+	*s = protocol.Snapshot{
+		Tick:     p.tick,
+		Despawns: s.Despawns[:0],
+		Spawns:   s.Spawns[:0],
+		Moves:    s.Moves[:0],
+		Changes:  s.Changes[:0],
+	}
+	if p.acked && p.ackAt == p.tick {
+		s.HasAck, s.Ack = true, p.inputs.Current().Seq
+	}
+	if self.pos != v.ownSent {
+		s.HasOwn = true
+		s.OwnDX, s.OwnDY = self.pos.X-v.ownSent.X, self.pos.Y-v.ownSent.Y
+		v.ownSent = self.pos
+	}
+	// Mark the entities this client knows.
+	stamp, mine, tick := r.next(in.entities), r.index, in.tick
+	for h, e := range v.handles {
+		if e != nil {
+			e.marks[mine].known, e.marks[mine].handle = stamp, uint16(h)
+		}
+	}
+	spawn := viewRect(self.pos, in.cfg.SpawnHalf)
+	keep := viewRect(self.pos, in.cfg.KeepHalf)
+	v.visible, v.moving = 0, 0
+	v.spawns = v.spawns[:0]
+	in.grid.query(keep, func(e *entity) {
+		if e == self || !keep.Contains(e.pos) {
+			return // the grid's cells reach beyond the rectangle
+		}
+		m := &e.marks[mine]
+		if m.known != stamp {
+			if spawn.Contains(e.pos) {
+				v.spawns = append(v.spawns, candidate{e, distance2(e.pos, self.pos)})
+			}
+			return
+		}
+		m.seen = stamp
+		h := m.handle
+		if e.dirChanged == tick {
+			s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
+		}
+		if e.propsChanged == tick {
+			s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
+		}
+		v.count(e)
+	})
+	for h, e := range v.handles {
+		if e != nil && e.marks[mine].seen != stamp {
+			s.Despawns = append(s.Despawns, uint32(h))
+			v.free(h)
+		}
+	}
+	if limit := cmp.Or(in.cfg.MaxSpawns, DefaultMaxSpawns); len(v.spawns) > limit {
+		nearest(v.spawns, limit)
+		v.spawns = v.spawns[:limit]
+	}
+	for _, c := range v.spawns {
+		e := c.e
+		h := v.assign(e)
+		s.Spawns = append(s.Spawns, protocol.EntityProps{Handle: uint32(h), Props: e.spawnProps(tick)})
+		v.count(e)
+	}
+	v.buf = s.Append(v.buf[:0])
+	return v.buf
+}
+
+// count counts e as visible to the viewer this tick.
+func (v *viewer) count(e *entity) {
+	v.visible++
+	if e.dir != rules.DirNone {
+		v.moving++
+	}
+}
+
+// candidate is an entity about to enter a client's view, and its squared
+// distance from the client.
+type candidate struct {
+	e  *entity
+	d2 int64
+}
+
+// nearest reorders cs so that its first k hold the k nearest, in no
+// particular order: a quickselect, linear on average, for crowds where
+// hundreds wait to enter a view.
+func nearest(cs []candidate, k int) {
+	lo, hi := 0, len(cs)-1
+	for lo < hi {
+		pivot := cs[lo+(hi-lo)/2].d2
+		i, j := lo, hi
+		for i <= j {
+			for cs[i].d2 < pivot {
+				i++
+			}
+			for cs[j].d2 > pivot {
+				j--
+			}
+			if i <= j {
+				cs[i], cs[j] = cs[j], cs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
+
+// distance2 is the squared distance between a and b, in subpixels².
+func distance2(a, b rules.Vec) int64 {
+	dx, dy := int64(a.X-b.X), int64(a.Y-b.Y)
+	return dx*dx + dy*dy
+}
+
+// ViewStats is what the clients of an instance were sent in its last tick.
+type ViewStats struct {
+	// Visible and Moving count the entities in every client's view, and
+	// those of them moving, summed over clients.
+	Visible, Moving int64
+	// BodyBytes is the snapshot bytes beyond each snapshot's fixed header
+	// (type, tick, flags, ack and own position): spawns, despawns, moves
+	// and changes, handles included.
+	BodyBytes int64
+}
+
+// ViewStats sums what the last tick's Replicate calls sent. Call it after
+// they have all returned.
+func (in *Instance) ViewStats() ViewStats {
+	var st ViewStats
+	for _, e := range in.entities {
+		v := e.view
+		st.Visible += int64(v.visible)
+		st.Moving += int64(v.moving)
+		st.BodyBytes += int64(len(v.buf) - snapshotHeaderLen(&v.snap))
+	}
+	return st
+}
+
+// snapshotHeaderLen is the size of s's fixed part: type, tick, flags, ack
+// and own position.
+func snapshotHeaderLen(s *protocol.Snapshot) int {
+	n := 2 + wire.SizeUvarint(uint64(s.Tick))
+	if s.HasAck {
+		n += wire.SizeUvarint(uint64(s.Ack))
+	}
+	if s.HasOwn {
+		n += wire.SizeVarint(int64(s.OwnDX)) + wire.SizeVarint(int64(s.OwnDY))
+	}
+	return n
+}

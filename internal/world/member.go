@@ -1,0 +1,57 @@
+package world
+
+import (
+	"sync/atomic"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/sim"
+	"github.com/tinymmo/tinymmo/internal/store"
+)
+
+// inputQueue is how many of a player's messages may wait for the next tick
+// of its instance. Clients send an input only when it changes, so a full
+// queue means a flood; protocol.MaxQueuedInputs more may wait in the
+// simulation for their tick.
+const inputQueue = 32
+
+// sink is a player's connection as the game sees it: its session, or a
+// recorder in tests. deliver sends an encoded message; it must neither
+// block nor keep b, which is reused after it returns. close ends the
+// connection with code.
+type sink interface {
+	deliver(b []byte)
+	close(code protocol.CloseCode)
+}
+
+// member is the shell's side of a player: what links its session to
+// whichever instance holds it. The session talks to it only through inputs
+// and gone, and receives the character's last state on final.
+//
+// The sim.Player inside has exactly one owner at a time: the runner of the
+// instance it is in, or the registry while it travels between instances.
+type member struct {
+	out    sink
+	player *sim.Player
+	inputs chan protocol.Input  // from the session's reader; drained by the owning runner
+	gone   atomic.Bool          // set by the session when the connection has ended
+	final  chan store.Character // the last state, handed back once by the owner that sees gone
+}
+
+func newMember(out sink, c store.Character) *member {
+	m := &member{
+		out:    out,
+		inputs: make(chan protocol.Input, inputQueue),
+		final:  make(chan store.Character, 1),
+	}
+	m.player = sim.NewPlayer(c, m)
+	return m
+}
+
+// memberOf returns the member that owns p.
+func memberOf(p *sim.Player) *member { return p.Owner.(*member) }
+
+// finish hands the character's last state to the session. The owner calls
+// it once, when it sees gone.
+func (m *member) finish(c store.Character) {
+	m.final <- c
+}

@@ -1,0 +1,225 @@
+package world
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/sim"
+)
+
+// registry runs the world's map instances. Its goroutine owns which
+// instances exist and how many players each holds: it places joining
+// players, moves travellers through portals (saving them on the way), and
+// retires instances that stayed empty. Sessions and runners reach it only
+// through its events channel, so no lock is taken on the tick path.
+type registry struct {
+	srv    *Server
+	cfg    sim.Config
+	events chan any // join, travel, left or retire; see loop
+	done   chan struct{}
+
+	instances atomic.Int32 // running, for heartbeats
+
+	// Owned by loop.
+	shared  map[string][]*runner // by map name, in the order opened
+	private map[privateKey]*runner
+	nextID  uint32
+
+	ctx     context.Context // ends when every runner must stop
+	cancel  context.CancelFunc
+	running sync.WaitGroup // every runner's goroutine
+}
+
+type privateKey struct {
+	mapName string
+	account int64
+}
+
+// Registry events.
+type (
+	// joinEvent places a player who just entered the world.
+	joinEvent struct{ m *member }
+	// travelEvent moves a player who left r through portal.
+	travelEvent struct {
+		from   *runner
+		m      *member
+		portal maps.Portal
+	}
+	// leftEvent says n players left r for good.
+	leftEvent struct {
+		from *runner
+		n    int
+	}
+	// retireEvent asks to stop r, which has been empty for a while.
+	retireEvent struct{ r *runner }
+)
+
+// eventQueue bounds the registry's events. Senders block when it is full,
+// which only happens if thousands of players join or travel in one tick.
+const eventQueue = 4096
+
+func newRegistry(s *Server) *registry {
+	cfg := s.cfg
+	spawnHalf := rules.Vec{
+		X: int32(cfg.ViewWidth/2) * rules.SubpixelsPerPixel,
+		Y: int32(cfg.ViewHeight/2) * rules.SubpixelsPerPixel,
+	}
+	margin := int32(cfg.ViewMargin) * rules.SubpixelsPerPixel
+	ticks := func(d time.Duration) uint32 { return uint32(d * time.Duration(cfg.TickRate) / time.Second) }
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &registry{
+		srv: s,
+		cfg: sim.Config{
+			TickRate:         cfg.TickRate,
+			SpawnHalf:        spawnHalf,
+			KeepHalf:         rules.Vec{X: spawnHalf.X + margin, Y: spawnHalf.Y + margin},
+			AutosaveTicks:    ticks(cfg.Autosave),
+			PortalGuardTicks: ticks(time.Second),
+			EmptyTicks:       ticks(cfg.EmptyInstanceTimeout),
+			SpreadRadius:     int32(cfg.SpawnSpread) * rules.SubpixelsPerPixel,
+			Seed:             uint64(time.Now().UnixNano()),
+		},
+		events:  make(chan any, eventQueue),
+		done:    make(chan struct{}),
+		shared:  make(map[string][]*runner),
+		private: make(map[privateKey]*runner),
+		ctx:     ctx,
+		cancel:  cancel,
+	}
+	go r.loop()
+	return r
+}
+
+// join places m's player in an instance of its character's map.
+func (r *registry) join(m *member) { r.events <- joinEvent{m} }
+
+// count returns how many instances are running.
+func (r *registry) count() int { return int(r.instances.Load()) }
+
+// loop handles events until shutdown closes the channel.
+func (r *registry) loop() {
+	defer close(r.done)
+	for ev := range r.events {
+		switch ev := ev.(type) {
+		case joinEvent:
+			r.place(ev.m, false)
+		case travelEvent:
+			r.travel(ev)
+		case leftEvent:
+			ev.from.population -= ev.n
+		case retireEvent:
+			r.retire(ev.r)
+		}
+	}
+}
+
+// place puts m's player in the player's own private copy of a private map,
+// or the first shared instance with room, opening another when all are
+// full. A character on a map that no longer exists starts over at the
+// world's start. spread asks for a free spot near the position: arrivals at
+// a spawn point.
+func (r *registry) place(m *member, spread bool) {
+	c := &m.player.Char
+	mp, ok := r.srv.maps[c.Map]
+	if !ok {
+		start := r.srv.startPosition()
+		c.Map, c.X, c.Y = start.Map, start.Pos.X, start.Pos.Y
+		mp, spread = r.srv.maps[start.Map], true
+	}
+	in := r.pick(c.Map, mp, c.AccountID)
+	in.population++
+	in.joins <- sim.Arrival{Player: m.player, Spread: spread}
+}
+
+func (r *registry) pick(name string, m *maps.Map, account int64) *runner {
+	if slices.Contains(r.srv.cfg.PrivateMaps, name) {
+		key := privateKey{name, account}
+		if in, ok := r.private[key]; ok {
+			return in
+		}
+		in := r.open(name, m)
+		r.private[key] = in
+		return in
+	}
+	for _, in := range r.shared[name] {
+		if in.population < r.srv.cfg.InstanceCapacity {
+			return in
+		}
+	}
+	in := r.open(name, m)
+	r.shared[name] = append(r.shared[name], in)
+	return in
+}
+
+func (r *registry) open(name string, m *maps.Map) *runner {
+	r.nextID++
+	in := newRunner(sim.New(r.nextID, name, m, r.cfg), r, runtime.GOMAXPROCS(0), r.srv.metrics)
+	ctx, cancel := context.WithCancel(r.ctx)
+	in.stop = cancel
+	r.instances.Add(1)
+	r.srv.metrics.instances.Inc()
+	r.running.Go(func() { in.run(ctx) })
+	return in
+}
+
+// travel moves a player who took a portal to the portal's target, saving it
+// there (a map change is a save point), unless its session has ended.
+func (r *registry) travel(ev travelEvent) {
+	ev.from.population--
+	r.srv.metrics.portalTrips.Inc()
+	p := ev.m.player
+	target := r.srv.maps[ev.portal.TargetMap]
+	pos, _ := target.Spawn(ev.portal.TargetSpawn) // maps checks every portal's target at load
+	p.Char.Map, p.Char.X, p.Char.Y = ev.portal.TargetMap, pos.X, pos.Y
+	if ev.m.gone.Load() {
+		ev.m.finish(p.Char)
+		return
+	}
+	p.Char.Version++
+	r.srv.saver.Save(p.Char)
+	r.place(ev.m, true)
+}
+
+// retire stops in if it is still empty and is not the first shared
+// instance of its map, which stays open for newcomers.
+func (r *registry) retire(in *runner) {
+	if in.population > 0 {
+		return
+	}
+	name := in.core.Map()
+	for key, p := range r.private {
+		if p == in {
+			delete(r.private, key)
+			r.stop(in)
+			return
+		}
+	}
+	list := r.shared[name]
+	if i := slices.Index(list, in); i > 0 {
+		r.shared[name] = slices.Delete(list, i, i+1)
+		r.stop(in)
+	}
+}
+
+// stop stops in without waiting for it.
+func (r *registry) stop(in *runner) {
+	r.instances.Add(-1)
+	r.srv.metrics.instances.Dec()
+	in.stop()
+}
+
+// shutdown stops every runner and the registry. Call it after every session
+// has ended: no player is left inside, and no event can come any more but
+// from the runners, which it waits for first.
+func (r *registry) shutdown() {
+	r.cancel()
+	r.running.Wait()
+	close(r.events)
+	<-r.done
+}

@@ -1,0 +1,186 @@
+package world
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/sim"
+)
+
+// runner is the shell around one instance's simulation core: its goroutine
+// (run) owns the core and steps it at the tick rate, feeding it the players
+// who arrived and the inputs they sent, and carrying out what the step
+// returns: messages to send, travellers for the registry, characters to
+// save.
+type runner struct {
+	core    *sim.Instance // owned by run
+	reg     *registry
+	joins   chan sim.Arrival // from the registry; never fills (see newRunner)
+	stop    context.CancelFunc
+	workers int // most goroutines replicating at once
+	metrics *metrics
+
+	// population is the players inside or on their way in. Owned by the
+	// registry's goroutine, not by run.
+	population int
+
+	// Scratch owned by run.
+	inputs  []sim.Input
+	leaving []*member
+}
+
+// defaultReplicatorShare is the fewest clients worth a replicating
+// goroutine of their own: below it, starting one costs more than it saves.
+const defaultReplicatorShare = 1000
+
+func newRunner(core *sim.Instance, reg *registry, workers int, m *metrics) *runner {
+	return &runner{
+		core: core, reg: reg, workers: workers, metrics: m,
+		// The registry sends an arrival only while population is under the
+		// instance capacity, so the channel never blocks it.
+		joins: make(chan sim.Arrival, reg.srv.cfg.InstanceCapacity+1),
+	}
+}
+
+// run steps the instance at its tick rate until ctx ends. When it falls
+// behind it runs at most maxCatchUp ticks back to back, then drops the rest
+// of the debt rather than spiral. Player ticks count steps, not time, so
+// clients stay exact through late or dropped ticks.
+func (r *runner) run(ctx context.Context) {
+	const maxCatchUp = 3
+	step := time.Second / time.Duration(r.reg.cfg.TickRate)
+	next := time.Now()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			r.evacuate()
+			return
+		case <-timer.C:
+		}
+		now := time.Now()
+		for n := 0; !now.Before(next) && n < maxCatchUp; n++ {
+			start := time.Now()
+			r.step(start)
+			r.metrics.tickSeconds.Observe(time.Since(start).Seconds())
+			next = next.Add(step)
+		}
+		if now.After(next) {
+			next = now.Add(step) // drop the debt beyond maxCatchUp
+		}
+		timer.Reset(time.Until(next))
+	}
+}
+
+// step runs one tick of the instance and carries out its result.
+func (r *runner) step(now time.Time) {
+	core := r.core
+	r.admit()
+	r.inputs, r.leaving = r.inputs[:0], r.leaving[:0]
+	for p := range core.Players() {
+		m := memberOf(p)
+		if m.gone.Load() {
+			r.leaving = append(r.leaving, m)
+			continue
+		}
+		r.inputs = drainInputs(m, r.inputs)
+	}
+	for _, m := range r.leaving {
+		m.finish(core.Remove(m.player))
+	}
+	if len(r.leaving) > 0 {
+		r.reg.events <- leftEvent{r, len(r.leaving)}
+	}
+	res := core.Step(now.UnixMilli(), r.inputs)
+	for _, f := range res.Refused {
+		r.metrics.inputsDropped.Inc()
+		if errors.Is(f.Err, sim.ErrMalformedInput) {
+			r.metrics.malformed.Inc()
+			memberOf(f.Player).out.close(protocol.CloseMalformed)
+		}
+	}
+	for _, msg := range res.Messages {
+		memberOf(msg.To).out.deliver(msg.Bytes)
+	}
+	r.replicate()
+	for _, t := range res.Travels {
+		r.reg.events <- travelEvent{r, memberOf(t.Player), t.Portal}
+	}
+	for _, c := range res.Saves {
+		r.reg.srv.saver.Save(c)
+	}
+	if res.Empty {
+		r.reg.events <- retireEvent{r}
+	}
+}
+
+// admit hands the core the players the registry placed here.
+func (r *runner) admit() {
+	for {
+		select {
+		case a := <-r.joins:
+			r.core.Add(a)
+		default:
+			return
+		}
+	}
+}
+
+// drainInputs appends the messages m's session queued since the last tick.
+func drainInputs(m *member, inputs []sim.Input) []sim.Input {
+	for {
+		select {
+		case in := <-m.inputs:
+			inputs = append(inputs, sim.Input{Player: m.player, Input: in})
+		default:
+			return inputs
+		}
+	}
+}
+
+// replicate sends every client its snapshot of this tick. A large instance
+// shares its clients among up to workers goroutines, so one instance can
+// use every core for encoding and sending.
+func (r *runner) replicate() {
+	parts := r.core.Parts(r.workers, defaultReplicatorShare)
+	send := func(part int) {
+		for _, msg := range r.core.Replicate(part, parts) {
+			memberOf(msg.To).out.deliver(msg.Bytes)
+		}
+	}
+	if parts == 1 {
+		send(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for part := range parts {
+		wg.Go(func() { send(part) })
+	}
+	wg.Wait()
+}
+
+// evacuate hands every player still inside back to its session with its
+// last state; the world stops runners only after every session has ended,
+// so normally none is left.
+func (r *runner) evacuate() {
+	for {
+		select {
+		case a := <-r.joins:
+			memberOf(a.Player).finish(a.Player.State())
+			continue
+		default:
+		}
+		break
+	}
+	r.leaving = r.leaving[:0]
+	for p := range r.core.Players() {
+		r.leaving = append(r.leaving, memberOf(p))
+	}
+	for _, m := range r.leaving {
+		m.finish(r.core.Remove(m.player))
+	}
+}
