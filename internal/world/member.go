@@ -15,11 +15,11 @@ import (
 const inputQueue = 32
 
 // sink is a player's connection as the game sees it: its session, or a
-// recorder in tests. deliver sends an encoded message; it must neither
-// block nor keep b, which is reused after it returns. close ends the
-// connection with code.
+// recorder in tests. deliver sends an encoded message and reports whether
+// the connection took it; it must neither block nor keep b, which is
+// reused after it returns. close ends the connection with code.
 type sink interface {
-	deliver(b []byte)
+	deliver(b []byte) bool
 	close(code protocol.CloseCode)
 }
 

@@ -103,10 +103,14 @@ func (r *runner) step(now time.Time) {
 			memberOf(f.Player).out.close(protocol.CloseMalformed)
 		}
 	}
+	sent := 0
 	for _, msg := range res.Messages {
-		memberOf(msg.To).out.deliver(msg.Bytes)
+		if memberOf(msg.To).out.deliver(msg.Bytes) {
+			sent += len(msg.Bytes)
+		}
 	}
-	r.replicate()
+	sent += r.replicate()
+	r.metrics.bytesOut.Add(float64(sent))
 	for _, t := range res.Travels {
 		r.reg.events <- travelEvent{r, memberOf(t.Player), t.Portal}
 	}
@@ -142,25 +146,35 @@ func drainInputs(m *member, inputs []sim.Input) []sim.Input {
 	}
 }
 
-// replicate sends every client its snapshot of this tick. A large instance
-// shares its clients among up to workers goroutines, so one instance can
-// use every core for encoding and sending.
-func (r *runner) replicate() {
+// replicate sends every client its snapshot of this tick and returns the
+// bytes the connections took. A large instance shares its clients among up
+// to workers goroutines, so one instance can use every core for encoding
+// and sending.
+func (r *runner) replicate() int {
 	parts := r.core.Parts(r.workers, defaultReplicatorShare)
-	send := func(part int) {
+	send := func(part int) int {
+		n := 0
 		for _, msg := range r.core.Replicate(part, parts) {
-			memberOf(msg.To).out.deliver(msg.Bytes)
+			if memberOf(msg.To).out.deliver(msg.Bytes) {
+				n += len(msg.Bytes)
+			}
 		}
+		return n
 	}
 	if parts == 1 {
-		send(0)
-		return
+		return send(0)
 	}
 	var wg sync.WaitGroup
+	sent := make([]int, parts)
 	for part := range parts {
-		wg.Go(func() { send(part) })
+		wg.Go(func() { sent[part] = send(part) })
 	}
 	wg.Wait()
+	total := 0
+	for _, n := range sent {
+		total += n
+	}
+	return total
 }
 
 // evacuate hands every player still inside back to its session with its

@@ -194,7 +194,10 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 		}
 		switch m := msg.(type) {
 		case protocol.Ping:
-			se.deliver(protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil))
+			pong := protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil)
+			if se.deliver(pong) {
+				s.metrics.bytesOut.Add(float64(len(pong)))
+			}
 		case protocol.Input:
 			select {
 			case se.member.inputs <- m:
@@ -211,14 +214,14 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 
 // deliver implements sink: it sends b now, or queues it while the socket
 // is full. A client whose queue overflows cannot keep up; wsconn closes it
-// with CloseTooSlow rather than let it hold anything up.
-func (se *session) deliver(b []byte) {
-	switch err := se.conn.Send(b); {
-	case err == nil:
-		se.srv.metrics.bytesOut.Add(float64(len(b)))
-	case errors.Is(err, wsconn.ErrSlow):
+// with CloseTooSlow rather than let it hold anything up. The caller counts
+// the bytes (metrics.bytesOut).
+func (se *session) deliver(b []byte) bool {
+	err := se.conn.Send(b)
+	if errors.Is(err, wsconn.ErrSlow) {
 		se.srv.metrics.slowClients.Inc()
 	}
+	return err == nil
 }
 
 // close implements sink: it closes the connection with code and its

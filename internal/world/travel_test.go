@@ -32,7 +32,7 @@ type lockedRecorder struct {
 	msgs []protocol.Message
 }
 
-func (r *lockedRecorder) deliver(b []byte) {
+func (r *lockedRecorder) deliver(b []byte) bool {
 	m, err := protocol.Decode(b)
 	if err != nil {
 		panic(err) // the world sent something it cannot decode itself
@@ -40,6 +40,7 @@ func (r *lockedRecorder) deliver(b []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.msgs = append(r.msgs, m)
+	return true
 }
 
 func (r *lockedRecorder) close(protocol.CloseCode) {}
