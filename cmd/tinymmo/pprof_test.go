@@ -14,12 +14,12 @@ import (
 )
 
 func TestPprofServesOnLoopback(t *testing.T) {
-	addr := freePort(t)
+	addr, masterHTTP := freePort(t), freePort(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, "master", []string{"--data", t.TempDir(), "--nats-listen", "127.0.0.1:0",
-			"--http-listen", "127.0.0.1:0", "--pprof", addr}, io.Discard, io.Discard)
+			"--http-listen", masterHTTP, "--pprof", addr}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()
@@ -27,18 +27,24 @@ func TestPprofServesOnLoopback(t *testing.T) {
 			t.Errorf("master: %v", err)
 		}
 	}()
-	var err error
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		var resp *http.Response
-		if resp, err = http.Get("http://" + addr + "/debug/pprof/"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("GET /debug/pprof/ = %d, want 200", resp.StatusCode)
+	// Wait for the master itself too, so that the cancel above stops a
+	// running master rather than one still starting.
+	for _, url := range []string{"http://" + masterHTTP + "/healthz", "http://" + addr + "/debug/pprof/"} {
+		var err error
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			var resp *http.Response
+			if resp, err = http.Get(url); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET %s = %d, want 200", url, resp.StatusCode)
+				}
+				break
 			}
-			return
+			if time.Now().After(deadline) {
+				t.Fatalf("GET %s: %v", url, err)
+			}
 		}
 	}
-	t.Fatalf("nothing served on --pprof %s: %v", addr, err)
 }
 
 // TestPprofRefusesOtherInterfaces gives every role a non-loopback address
