@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/pprofhttp"
 	"github.com/tinymmo/tinymmo/internal/promtext"
 )
 
@@ -125,6 +126,12 @@ func (c *Config) setDefaults() error {
 		return fmt.Errorf("loadbench: bot processes %d: need 1 to players (%d)", c.BotProcs, c.Players)
 	case c.TickRate < 1:
 		return fmt.Errorf("loadbench: tick rate %d: need at least 1", c.TickRate)
+	}
+	if c.Pprof != "" {
+		// The server would refuse it too, but only once started.
+		if err := pprofhttp.CheckAddr(c.Pprof); err != nil {
+			return err
+		}
 	}
 	return nil
 }

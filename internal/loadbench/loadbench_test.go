@@ -124,6 +124,7 @@ func TestConfigDefaults(t *testing.T) {
 		{Executable: "x", Players: -1},
 		{Executable: "x", Window: time.Millisecond},
 		{Executable: "x", Players: 2, BotProcs: 3},
+		{Executable: "x", Pprof: "0.0.0.0:6060"},
 	} {
 		if err := bad.setDefaults(); err == nil {
 			t.Errorf("setDefaults(%+v) = nil error, want one", bad)
