@@ -9,17 +9,17 @@ import (
 // metrics are the world's Prometheus collectors, on the world's own
 // registry (never the global one).
 type metrics struct {
-	connections      prometheus.Gauge
-	players          prometheus.Gauge
-	refused          *prometheus.CounterVec // handshakes refused, by close reason
-	bytesIn          prometheus.Counter
-	bytesOut         prometheus.Counter
-	inputsDropped    prometheus.Counter
-	malformed        prometheus.Counter
-	slowClients      prometheus.Counter
-	tickSeconds      prometheus.Histogram
-	instances        prometheus.Gauge
-	portalTrips      prometheus.Counter
+	connections   prometheus.Gauge
+	players       prometheus.Gauge
+	refused       *prometheus.CounterVec // handshakes refused, by close reason
+	bytesIn       prometheus.Counter
+	bytesOut      prometheus.Counter
+	inputsDropped prometheus.Counter
+	malformed     prometheus.Counter
+	slowClients   prometheus.Counter
+	tickSeconds   prometheus.Histogram
+	instances     prometheus.Gauge
+	portalTrips   prometheus.Counter
 }
 
 func newMetrics() *metrics {
