@@ -123,6 +123,11 @@ func (s *countingSink) deliver(b []byte) {
 	s.bytes += int64(len(b)) + int64(wsFrameHeader(len(b)))
 }
 
+// refuse panics: the benchmark's inputs are well formed.
+func (s *countingSink) refuse(code protocol.CloseCode) {
+	panic("world: tick benchmark input refused: " + code.String())
+}
+
 // wsFrameHeader is the size of a server-to-client WebSocket frame header
 // for a payload of n bytes (RFC 6455 §5.2; servers do not mask).
 func wsFrameHeader(n int) int {
@@ -195,16 +200,17 @@ func newTickBench(cfg TickBenchConfig) *tickBench {
 	return b
 }
 
-// tick feeds every walker's input and steps the instance once.
+// tick feeds the inputs of the walkers that turn, as clients send them
+// (only on change, for the next tick), and steps the instance once.
 func (b *tickBench) tick() {
 	next := b.in.tick + 1
 	for _, w := range b.walkers {
 		if next >= w.nextTurn {
 			w.dir = rules.Dir(1 + b.rng.IntN(8))
 			w.nextTurn = next + 10 + b.rng.Uint32N(31) // 0.5 to 2 s at 20 Hz
+			w.seq++
+			w.p.inputs <- protocol.Input{Seq: w.seq, Tick: w.p.tick + 1, Move: protocol.Direction(w.dir)}
 		}
-		w.seq++
-		w.p.inputs <- protocol.Input{Seq: w.seq, Move: protocol.Direction(w.dir)}
 	}
 	b.in.step()
 	for _, w := range b.walkers {

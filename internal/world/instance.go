@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/sim"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -47,6 +49,9 @@ type entity struct {
 	pos   rules.Vec
 	dir   rules.Dir
 	speed int32
+	// acked is set when this tick's step applied an input: the snapshot
+	// then acknowledges it.
+	acked bool
 	// guardUntil is the first tick at which portals work for this entity.
 	guardUntil uint32
 
@@ -244,12 +249,12 @@ func (in *instance) add(p *player) {
 		p.welcomed = true
 		p.out.deliver(protocol.Welcome{
 			EntityID: uint32(p.char.ID), Map: in.mapName, X: e.pos.X, Y: e.pos.Y,
-			TickRate: uint16(in.cfg.tickRate), Tick: in.tick, ServerTime: now,
+			TickRate: uint16(in.cfg.tickRate), Tick: p.tick, ServerTime: now, Speed: uint32(e.speed),
 		}.Append(nil))
 		return
 	}
 	p.out.deliver(protocol.MapChange{
-		Map: in.mapName, Instance: in.id, X: e.pos.X, Y: e.pos.Y, Tick: in.tick, ServerTime: now,
+		Map: in.mapName, Instance: in.id, X: e.pos.X, Y: e.pos.Y, Tick: p.tick, ServerTime: now,
 	}.Append(nil))
 }
 
@@ -278,20 +283,46 @@ func (in *instance) dropGone() {
 	}
 }
 
-// applyInput applies the next queued input of e's player. One input is one
-// tick of movement, and at most one is applied per tick: that caps speed
-// whatever the client sends. No input means standing still.
+// applyInput runs the input side of e's step: it queues the inputs that
+// arrived (at the player's tick before the step), advances the player's
+// tick, and sets e's direction from the input in force (sim.InputQueue).
+// One step per tick caps speed whatever the client sends; no input yet
+// means standing still.
 func (in *instance) applyInput(e *entity) {
-	dir := rules.DirNone
-	select {
-	case m := <-e.p.inputs:
-		dir = rules.Dir(m.Move)
-		e.p.ack = m.Seq
-	default:
+	p := e.p
+	for drained := false; !drained; {
+		select {
+		case m := <-p.inputs:
+			in.push(p, m)
+		default:
+			drained = true
+		}
 	}
-	if dir != e.dir {
+	p.tick++
+	cur, applied := p.queue.Advance(p.tick)
+	e.acked = applied
+	if dir := rules.Dir(cur.Move); dir != e.dir {
 		e.dir = dir
 		e.dirChanged = in.tick
+	}
+}
+
+// push queues an input of p: a malformed one ends the session (4007), one
+// beyond the queue is dropped and counted.
+func (in *instance) push(p *player, m protocol.Input) {
+	if p.refused {
+		return
+	}
+	err := p.queue.Push(m, p.tick)
+	switch {
+	case err == nil:
+	case errors.Is(err, sim.ErrInputQueueFull):
+		if in.metrics != nil {
+			in.metrics.inputsDropped.Inc()
+		}
+	default:
+		p.refused = true
+		p.out.refuse(protocol.CloseMalformed)
 	}
 }
 

@@ -41,9 +41,11 @@ func (t wallTerrain) SizeSubpixels() (int32, int32) {
 type recorder struct {
 	msgs     [][]byte
 	traveled []*player
+	refused  []protocol.CloseCode
 }
 
 func (r *recorder) deliver(b []byte)                { r.msgs = append(r.msgs, b) }
+func (r *recorder) refuse(code protocol.CloseCode)  { r.refused = append(r.refused, code) }
 func (r *recorder) travel(p *player, _ maps.Portal) { r.traveled = append(r.traveled, p) }
 func (r *recorder) autosave([]store.Character)      {}
 func (r *recorder) retire(*instance)                {}
@@ -81,12 +83,12 @@ func TestInputFloodNeverMovesFasterThanSpeed(t *testing.T) {
 	prev := in.entities[0].pos
 	seq := uint32(0)
 	for tick := range 50 {
-		// Ten times more inputs than ticks: the queue holds 8, the rest are
-		// dropped, and one is applied per tick.
+		// Ten times more inputs than ticks, all due now: one step is
+		// taken per tick whatever the input.
 		for range 10 {
 			seq++
 			select {
-			case p.inputs <- protocol.Input{Seq: seq, Move: protocol.DirE}:
+			case p.inputs <- protocol.Input{Seq: seq, Tick: p.tick + 1, Move: protocol.DirE}:
 			default:
 			}
 		}
@@ -100,10 +102,12 @@ func TestInputFloodNeverMovesFasterThanSpeed(t *testing.T) {
 	if got, max := prev.X-start.X, 50*speed; got > max {
 		t.Fatalf("moved %d subpixels in 50 ticks, want at most %d", got, max)
 	}
-	// No input: standing still.
+	// Standing still once the client says so.
 	for len(p.inputs) > 0 {
 		<-p.inputs
 	}
+	seq++
+	p.inputs <- protocol.Input{Seq: seq, Tick: p.tick + 1}
 	in.step()
 	if in.entities[0].pos != prev || in.entities[0].dir != rules.DirNone {
 		t.Fatalf("without input the player moved to %v (dir %v)", in.entities[0].pos, in.entities[0].dir)
@@ -131,7 +135,7 @@ func TestRandomWalksNeverEnterWalls(t *testing.T) {
 	}
 	for tick := range 2000 {
 		for _, p := range players {
-			p.inputs <- protocol.Input{Seq: uint32(tick + 1), Move: protocol.Direction(rng.IntN(9))}
+			p.inputs <- protocol.Input{Seq: uint32(tick + 1), Tick: p.tick + 1, Move: protocol.Direction(rng.IntN(9))}
 		}
 		in.step()
 		for _, e := range in.entities {
@@ -142,24 +146,110 @@ func TestRandomWalksNeverEnterWalls(t *testing.T) {
 	}
 }
 
-func TestAckIsTheLastAppliedInput(t *testing.T) {
+// lastSnapshot decodes the last message rec was sent, a Snapshot.
+func lastSnapshot(t *testing.T, rec *recorder) protocol.Snapshot {
+	t.Helper()
+	m, err := protocol.Decode(rec.msgs[len(rec.msgs)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.(protocol.Snapshot)
+}
+
+func TestInputsApplyAtTheirTickAndAreAckedThen(t *testing.T) {
+	in, _ := testInstance(openField{w: 50, h: 50}, 0)
+	rec := &recorder{}
+	start := rules.TileCenter(25, 25)
+	p := addPlayer(in, rec, 1, start)
+	in.step()
+	welcome, err := protocol.Decode(rec.msgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := welcome.(protocol.Welcome)
+	speed := in.entities[0].speed
+	if w.Speed != uint32(speed) || speed <= 0 {
+		t.Fatalf("Welcome.Speed = %d, want the player's %d", w.Speed, speed)
+	}
+	if s := lastSnapshot(t, rec); s.Tick != w.Tick+1 || s.HasAck {
+		t.Fatalf("first snapshot: tick %d, ack %v; want tick %d, no ack before any input", s.Tick, s.HasAck, w.Tick+1)
+	}
+	k := p.tick
+	// S from k+2, E from k+4 (two for the same tick: the last wins), and
+	// W, late: tagged k+4, it arrives when the player is at k+4 already
+	// and applies from k+5.
+	p.inputs <- protocol.Input{Seq: 1, Tick: k + 2, Move: protocol.DirS}
+	p.inputs <- protocol.Input{Seq: 2, Tick: k + 4, Move: protocol.DirN}
+	p.inputs <- protocol.Input{Seq: 3, Tick: k + 4, Move: protocol.DirE}
+	wantAck := map[uint32]uint32{k + 2: 1, k + 4: 3, k + 5: 4}
+	pos := start
+	for range 6 {
+		if p.tick == k+4 {
+			p.inputs <- protocol.Input{Seq: 4, Tick: k + 4, Move: protocol.DirW}
+		}
+		in.step()
+		s := lastSnapshot(t, rec)
+		want, acked := wantAck[s.Tick]
+		if s.Tick != p.tick || s.HasAck != acked || s.Ack != want {
+			t.Fatalf("snapshot of tick %d (player tick %d): ack %v %d, want %v %d", s.Tick, p.tick, s.HasAck, s.Ack, acked, want)
+		}
+		switch {
+		case s.Tick >= k+5:
+			pos.X -= speed
+		case s.Tick >= k+4:
+			pos.X += speed
+		case s.Tick >= k+2:
+			pos.Y += speed
+		}
+		if got := in.entities[0].pos; got != pos {
+			t.Fatalf("tick %d: at %v, want %v", s.Tick, got, pos)
+		}
+	}
+}
+
+func TestMalformedInputsCloseTheSession(t *testing.T) {
+	tests := []struct {
+		name   string
+		inputs []protocol.Input // pushed at player tick k+0 (Tick is relative to k)
+	}{
+		{"seq 0", []protocol.Input{{Seq: 0, Tick: 1}}},
+		{"seq repeated", []protocol.Input{{Seq: 5, Tick: 1}, {Seq: 5, Tick: 2}}},
+		{"tick going back", []protocol.Input{{Seq: 1, Tick: 3}, {Seq: 2, Tick: 2}}},
+		{"tick too far ahead", []protocol.Input{{Seq: 1, Tick: protocol.MaxInputLead + 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, _ := testInstance(openField{w: 50, h: 50}, 0)
+			rec := &recorder{}
+			p := addPlayer(in, rec, 1, rules.TileCenter(25, 25))
+			in.step()
+			for _, m := range tt.inputs {
+				m.Tick += p.tick
+				p.inputs <- m
+			}
+			in.step()
+			if len(rec.refused) != 1 || rec.refused[0] != protocol.CloseMalformed {
+				t.Errorf("refused %v, want once with %v", rec.refused, protocol.CloseMalformed)
+			}
+		})
+	}
+}
+
+func TestInputsBeyondTheQueueAreDropped(t *testing.T) {
 	in, _ := testInstance(openField{w: 50, h: 50}, 0)
 	rec := &recorder{}
 	p := addPlayer(in, rec, 1, rules.TileCenter(25, 25))
 	in.step()
-	for seq := uint32(1); seq <= 3; seq++ {
-		p.inputs <- protocol.Input{Seq: seq, Move: protocol.DirS}
+	// A queue's worth waiting for a tick far ahead, one step apart: the
+	// next is dropped, not refused.
+	for i := range protocol.MaxQueuedInputs {
+		p.inputs <- protocol.Input{Seq: uint32(i + 1), Tick: p.tick + 100}
 	}
-	for want := uint32(1); want <= 3; want++ {
-		in.step()
-		m, err := protocol.Decode(rec.msgs[len(rec.msgs)-1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := m.(protocol.Snapshot)
-		if !s.HasAck || s.Ack != want {
-			t.Fatalf("tick %d: snapshot ack %v %d, want %d", s.Tick, s.HasAck, s.Ack, want)
-		}
+	in.step()
+	p.inputs <- protocol.Input{Seq: 100, Tick: p.tick + 100, Move: protocol.DirE}
+	in.step()
+	if len(rec.refused) != 0 || p.queue.Len() != protocol.MaxQueuedInputs {
+		t.Errorf("refused %v, %d queued; want none refused, %d queued", rec.refused, p.queue.Len(), protocol.MaxQueuedInputs)
 	}
 }
 
@@ -180,7 +270,7 @@ func TestInterestManagementMatchesBruteForce(t *testing.T) {
 				if rng.IntN(20) == 0 {
 					dirs[i] = protocol.Direction(rng.IntN(9))
 				}
-				p.inputs <- protocol.Input{Seq: uint32(tick + 1), Move: dirs[i]}
+				p.inputs <- protocol.Input{Seq: uint32(tick + 1), Tick: p.tick + 1, Move: dirs[i]}
 			}
 			in.step()
 			for _, self := range in.entities {
@@ -213,7 +303,7 @@ func TestPortalHandsOverThePlayerWithItsState(t *testing.T) {
 	in.cfg.portalGuardTicks = 0
 	in.step()
 	for i := range 20 {
-		p.inputs <- protocol.Input{Seq: uint32(i + 1), Move: protocol.DirE}
+		p.inputs <- protocol.Input{Seq: uint32(i + 1), Tick: p.tick + 1, Move: protocol.DirE}
 		in.step()
 		if len(rec.traveled) > 0 {
 			break
@@ -273,7 +363,7 @@ func TestAutosaveSendsEveryoneWithCurrentPositions(t *testing.T) {
 	p := addPlayer(in, &recorder{}, 1, rules.TileCenter(50, 50))
 	addPlayer(in, &recorder{}, 2, rules.TileCenter(60, 50))
 	for tick := range 10 {
-		p.inputs <- protocol.Input{Seq: uint32(tick + 1), Move: protocol.DirW}
+		p.inputs <- protocol.Input{Seq: uint32(tick + 1), Tick: p.tick + 1, Move: protocol.DirW}
 		in.step()
 	}
 	if len(rec.batches) != 1 || len(rec.batches[0]) != 2 {

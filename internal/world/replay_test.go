@@ -19,6 +19,12 @@ type viewSink struct {
 	err  error
 }
 
+func (s *viewSink) refuse(code protocol.CloseCode) {
+	if s.err == nil {
+		s.err = fmt.Errorf("inputs refused: %v", code)
+	}
+}
+
 func (s *viewSink) deliver(b []byte) {
 	m, err := protocol.Decode(b)
 	if err == nil {
@@ -63,6 +69,7 @@ func replay(t *testing.T, replicators int) {
 		sink *viewSink
 		dir  protocol.Direction
 		seq  uint32
+		tick uint32 // of the last input
 	}
 	var walkers []*walker
 	for i := range 40 {
@@ -78,14 +85,15 @@ func replay(t *testing.T, replicators int) {
 	}
 	for tick := range 3000 {
 		for _, w := range walkers {
-			if rng.IntN(15) == 0 {
-				w.dir = protocol.Direction(rng.IntN(9))
+			if rng.IntN(15) != 0 {
+				continue // inputs are sent only on change
 			}
-			if rng.IntN(10) == 0 {
-				continue // a late input: the player stands still this tick
-			}
+			w.dir = protocol.Direction(rng.IntN(9))
+			// For the next tick or a few later; or the current one,
+			// which is late and applies at the next.
+			w.tick = max(w.tick, w.p.tick+uint32(rng.IntN(4)))
 			w.seq++
-			w.p.inputs <- protocol.Input{Seq: w.seq, Move: w.dir}
+			w.p.inputs <- protocol.Input{Seq: w.seq, Tick: w.tick, Move: w.dir}
 		}
 		in.step()
 		for _, self := range in.entities {
@@ -94,8 +102,10 @@ func replay(t *testing.T, replicators int) {
 				t.Fatalf("tick %d: %v", tick, sink.err)
 			}
 			view := sink.view
-			if view.Own() != self.pos || view.Ack() != self.p.ack {
-				t.Fatalf("tick %d: own position %v ack %d in the view, server %v ack %d", tick, view.Own(), view.Ack(), self.pos, self.p.ack)
+			ack := self.p.queue.Current().Seq
+			if view.Own() != self.pos || view.Ack() != ack || view.Tick() != self.p.tick {
+				t.Fatalf("tick %d: own position %v ack %d tick %d in the view, server %v ack %d tick %d",
+					tick, view.Own(), view.Ack(), view.Tick(), self.pos, ack, self.p.tick)
 			}
 			known := 0
 			for h, e := range self.view.handles {

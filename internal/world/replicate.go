@@ -15,8 +15,6 @@ type viewer struct {
 	handles []*entity // by handle; nil marks a free handle
 
 	ownSent rules.Vec // the last own position the client was sent
-	ackSent uint32    // the last Ack sent
-	ackSet  bool      // whether any Ack was sent
 
 	snap protocol.Snapshot // scratch, reused every tick
 	buf  []byte            // scratch, reused every tick
@@ -128,15 +126,14 @@ func (in *instance) snapshot(self *entity, r *replicator) []byte {
 	v := self.view
 	s := &v.snap
 	*s = protocol.Snapshot{
-		Tick:     in.tick,
+		Tick:     self.p.tick,
 		Despawns: s.Despawns[:0],
 		Spawns:   s.Spawns[:0],
 		Moves:    s.Moves[:0],
 		Changes:  s.Changes[:0],
 	}
-	if ack := self.p.ack; !v.ackSet || v.ackSent != ack {
-		s.HasAck, s.Ack = true, ack
-		v.ackSent, v.ackSet = ack, true
+	if self.acked {
+		s.HasAck, s.Ack = true, self.p.queue.Current().Seq
 	}
 	if self.pos != v.ownSent {
 		s.HasOwn = true

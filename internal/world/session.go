@@ -177,9 +177,10 @@ func (se *session) readLoop() protocol.CloseCode {
 			se.deliver(protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil))
 		case protocol.Input:
 			select {
+			// The instance checks and queues it, at the player's tick.
 			case se.player.inputs <- m:
 			default:
-				s.metrics.inputsDropped.Inc() // more than a queue ahead of the ticks
+				s.metrics.inputsDropped.Inc() // far more than a tick's worth
 			}
 		default:
 			// A second Hello, or a type only the world sends.
@@ -198,6 +199,15 @@ func (se *session) deliver(b []byte) {
 		se.srv.metrics.slowClients.Inc()
 		se.requestClose(protocol.CloseTooSlow)
 	}
+}
+
+// refuse closes the session because the instance found the client's
+// inputs malformed (sink).
+func (se *session) refuse(code protocol.CloseCode) {
+	if code == protocol.CloseMalformed {
+		se.srv.metrics.malformed.Inc()
+	}
+	se.requestClose(code)
 }
 
 // requestClose asks the writer to close the connection with code. The first

@@ -28,6 +28,10 @@ func (r *lockedRecorder) deliver(b []byte) {
 	r.msgs = append(r.msgs, m)
 }
 
+func (r *lockedRecorder) refuse(code protocol.CloseCode) {
+	panic("inputs refused: " + code.String())
+}
+
 func (r *lockedRecorder) mapChange() (protocol.MapChange, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -93,6 +97,26 @@ func TestPortalTravelKeepsHealthAndSavesTheNewMap(t *testing.T) {
 	want, _ := s.maps[portal.TargetMap].Spawn(portal.TargetSpawn)
 	if mc.X != want.X || mc.Y != want.Y {
 		t.Fatalf("arrived at (%d, %d), want the %q spawn (%d, %d)", mc.X, mc.Y, portal.TargetSpawn, want.X, want.Y)
+	}
+	// The player tick runs on across the trip: each message of the
+	// connection is one tick after the one before.
+	rec.mu.Lock()
+	var ticks []uint32
+	for _, m := range rec.msgs {
+		switch m := m.(type) {
+		case protocol.Welcome:
+			ticks = append(ticks, m.Tick)
+		case protocol.Snapshot:
+			ticks = append(ticks, m.Tick)
+		case protocol.MapChange:
+			ticks = append(ticks, m.Tick)
+		}
+	}
+	rec.mu.Unlock()
+	for i := 1; i < len(ticks); i++ {
+		if ticks[i] != ticks[i-1]+1 {
+			t.Fatalf("ticks of Welcome, Snapshots and MapChange: %v; want each one after the last", ticks)
+		}
 	}
 	saved, err := s.db.Character(t.Context(), c.ID)
 	if err != nil || saved.Map != portal.TargetMap || saved.HP != 37 {
