@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,8 +27,10 @@ const (
 )
 
 // walk plays the walk scenario for the configured duration, then logs out:
-// one input a tick, predicted with a client.Predictor and reconciled against
-// a client.View of the world, counting into stats. A cancelled ctx ends the
+// it decides a direction every client tick (client.TickClock), predicts it
+// with a client.Predictor, which says when to send an input (only on
+// change), and reconciles against a client.View of the world, counting into
+// stats. A cancelled ctx ends the
 // visit early, without an error. Like idle, it ends the visit on a timer,
 // never by a deadline on a write.
 func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, stats *playStats) error {
@@ -67,7 +70,9 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 	defer tick.Stop()
 	ping := time.NewTicker(time.Second)
 	defer ping.Stop()
-	for {
+	// Ping at once: the client tick's lead follows the round trip.
+	err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
+	for err == nil {
 		select {
 		case <-visit.C:
 			leave()
@@ -83,23 +88,25 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 			}
 			return fmt.Errorf("bots: connection lost: %w", err)
 		case m := <-msgs:
-			if err := g.observe(m); err != nil {
+			if err := g.observe(m, time.Now()); err != nil {
 				leave()
 				return err
 			}
-		case <-tick.C:
-			err = conn.Send(ctx, g.input())
+		case now := <-tick.C:
+			for _, in := range g.inputs(now) {
+				if err = conn.Send(ctx, in); err != nil {
+					break
+				}
+			}
 		case <-ping.C:
 			err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
 		}
-		if err != nil {
-			leave()
-			if ctx.Err() != nil {
-				return nil // the run was cancelled during the write
-			}
-			return err
-		}
 	}
+	leave()
+	if ctx.Err() != nil {
+		return nil // the run was cancelled during the write
+	}
+	return err
 }
 
 // game is a walking bot's client state: the world as the snapshots say it
@@ -110,7 +117,9 @@ type game struct {
 	maps  *client.MapCache
 	view  *client.View
 	pred  *client.Predictor
+	clock *client.TickClock
 	walk  walker
+	out   []protocol.Input // scratch for inputs
 	stats playStats
 	check *viewCheck // nil except in tests
 }
@@ -121,12 +130,8 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 	if err := g.view.Apply(w); err != nil {
 		return nil, fmt.Errorf("bots: %w", err)
 	}
-	cs, ok := rules.Stats(string(char.Class))
-	if !ok {
-		return nil, fmt.Errorf("bots: character class %q has no stats", char.Class)
-	}
-	speed := rules.SpeedPerTick(cs.Speed, g.view.TickRate())
-	g.pred = client.NewPredictor(g.view.Own(), speed, g.view.Terrain())
+	g.pred = client.NewPredictor(g.view.Own(), w.Tick, int32(w.Speed), g.view.Terrain())
+	g.clock = client.NewTickClock(g.view.TickRate(), w.Tick, time.Now())
 	g.walk = walker{
 		rng:    rand.New(rand.NewPCG(b.fleet.seed, uint64(b.index))),
 		rate:   g.view.TickRate(),
@@ -148,8 +153,9 @@ func (g *game) arrive() error {
 	return nil
 }
 
-// observe applies a message from the world and reconciles the prediction.
-func (g *game) observe(m protocol.Message) error {
+// observe applies a message from the world, received at now, and
+// reconciles the prediction.
+func (g *game) observe(m protocol.Message, now time.Time) error {
 	if err := g.view.Apply(m); err != nil {
 		return fmt.Errorf("bots: %w", err)
 	}
@@ -159,29 +165,42 @@ func (g *game) observe(m protocol.Message) error {
 		if g.check != nil {
 			g.check.record(g.name, g.view)
 		}
-		if !m.HasAck && !m.HasOwn {
-			return nil
-		}
-		c := g.pred.Reconcile(g.view.Ack(), g.view.Own())
+		g.clock.Observe(m.Tick, now)
+		c := g.pred.Reconcile(m.Tick, g.view.Own(), m.Ack, m.HasAck)
 		switch {
 		case c.Size <= client.DesyncTolerance:
-		case c.Resync:
-			g.stats.portalResyncs++
+		case c.Resync():
+			g.stats.resyncs++
 		default:
 			g.stats.desyncs++
 		}
 	case protocol.MapChange:
 		g.stats.trips++
-		g.pred.ChangeMap(g.view.Own(), g.view.Terrain())
+		g.clock.Observe(m.Tick, now)
+		g.pred.ChangeMap(m.Tick, g.view.Own(), g.view.Terrain())
 		return g.arrive()
+	case protocol.Pong:
+		g.clock.SetRTT(time.Duration(max(now.UnixMilli()-int64(m.ClientTime), 0)) * time.Millisecond)
 	}
 	return nil
 }
 
-// input returns this tick's input, already predicted.
-func (g *game) input() protocol.Input {
-	dir := g.walk.next(g.pred.Pos(), g.pred.Peek)
-	return g.pred.Next(dir, g.walk.aim, 0)
+// inputs runs the client ticks due at now, one direction each, and returns
+// the inputs to send: those that change what the last one said.
+func (g *game) inputs(now time.Time) []protocol.Input {
+	g.out = g.out[:0]
+	tick, jumped := g.clock.Advance(now)
+	first := g.pred.Tick() + 1
+	if jumped {
+		first = tick // the ticks skipped keep the input in force
+	}
+	for t := first; int32(t-tick) <= 0; t++ {
+		dir := g.walk.next(g.pred.Pos(), g.pred.Peek)
+		if in, send := g.pred.Step(t, dir, g.walk.aim, 0); send {
+			g.out = append(g.out, in)
+		}
+	}
+	return g.out
 }
 
 // walker decides where a bot walks. A wanderer turns to a random one of
@@ -303,52 +322,99 @@ func dist2(a, b rules.Vec) int64 {
 }
 
 // viewCheck collects, for tests, where every walker was by its own view and
-// where the others saw it, tick by tick, so that a test can check that
-// every view of every entity matched the world. Safe for concurrent use.
+// where the others saw it, so that a test can check that every view of
+// every entity matched the world. Ticks are per player (docs/protocol.md,
+// "Player ticks"): an observer's tick and the observed's differ by an
+// offset that no client is told, constant while both stay in one instance.
+// So a sighting at the observer's tick t matches when the observed was at
+// that position at its tick t+d, and mismatches when the offset d that
+// explained the observer's previous sightings of it puts the observed, at
+// t+d in the same instance, somewhere else. Safe for concurrent use.
 type viewCheck struct {
-	mu   sync.Mutex             // guards following fields
-	own  map[sighting]rules.Vec // a character's own position
-	seen map[sighting][]rules.Vec
+	mu   sync.Mutex                        // guards following fields
+	own  map[ownKey]placedPos              // a character's own position at its tick
+	at   map[placedPos]map[string][]uint32 // the ticks at which each character stood there
+	seen map[pairKey][]sighting
 }
 
-// sighting names a character on a map instance at a tick.
-type sighting struct {
+// place is a map instance.
+type place struct {
 	mapName  string
 	instance uint32
-	tick     uint32
-	name     string
+}
+
+// placedPos is a position in a map instance.
+type placedPos struct {
+	place
+	pos rules.Vec
+}
+
+// ownKey names a character at its own tick.
+type ownKey struct {
+	name string
+	tick uint32
+}
+
+// pairKey names an observer and a character it saw.
+type pairKey struct{ observer, observed string }
+
+// sighting is where an observer, at its tick, saw a character.
+type sighting struct {
+	tick uint32
+	at   placedPos
 }
 
 func newViewCheck() *viewCheck {
-	return &viewCheck{own: map[sighting]rules.Vec{}, seen: map[sighting][]rules.Vec{}}
+	return &viewCheck{own: map[ownKey]placedPos{}, at: map[placedPos]map[string][]uint32{}, seen: map[pairKey][]sighting{}}
 }
 
 // record notes what the view of the character name holds after a snapshot.
 func (c *viewCheck) record(name string, v *client.View) {
-	key := sighting{v.MapName(), v.Instance(), v.Tick(), name}
+	pl := place{v.MapName(), v.Instance()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.own[key] = v.Own()
+	own := placedPos{pl, v.Own()}
+	c.own[ownKey{name, v.Tick()}] = own
+	if c.at[own] == nil {
+		c.at[own] = map[string][]uint32{}
+	}
+	c.at[own][name] = append(c.at[own][name], v.Tick())
 	for _, e := range v.All() {
-		key.name = e.Name
-		c.seen[key] = append(c.seen[key], e.Pos)
+		k := pairKey{name, e.Name}
+		c.seen[k] = append(c.seen[k], sighting{v.Tick(), placedPos{pl, e.Pos}})
 	}
 }
 
 // mismatches returns the sightings that differ from the character's own
-// position at the same tick, and how many sightings had one to compare to.
+// position at the same step, and how many sightings were compared.
 func (c *viewCheck) mismatches() (bad []string, compared int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for key, positions := range c.seen {
-		own, ok := c.own[key]
-		if !ok {
-			continue
-		}
-		for _, p := range positions {
-			compared++
-			if p != own {
-				bad = append(bad, fmt.Sprintf("%+v: seen at %v, own position %v", key, p, own))
+	for pair, sightings := range c.seen {
+		offset, have := int64(0), false
+		for _, s := range sightings {
+			ticks := c.at[s.at][pair.observed]
+			if have && slices.Contains(ticks, uint32(int64(s.tick)+offset)) {
+				compared++ // the same offset as before
+				continue
+			}
+			if len(ticks) > 0 {
+				// A new offset: the observed has changed maps since, or
+				// this is the first sighting.
+				compared++
+				offset, have = int64(ticks[len(ticks)-1])-int64(s.tick), true
+				continue
+			}
+			if !have {
+				continue // nothing to compare with yet
+			}
+			u := uint32(int64(s.tick) + offset)
+			if own, ok := c.own[ownKey{pair.observed, u}]; ok && own.place == s.at.place {
+				compared++
+				_, next := c.own[ownKey{pair.observed, u + 1}]
+				_, prev := c.own[ownKey{pair.observed, u - 1}]
+				bad = append(bad, fmt.Sprintf("%s at its tick %d saw %s at %v on %v; it was at %v at its tick %d (recorded before %v after %v)",
+					pair.observer, s.tick, pair.observed, s.at.pos, s.at.place, own.pos, u, prev, next))
 			}
 		}
 	}
