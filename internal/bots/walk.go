@@ -191,8 +191,10 @@ func (g *game) inputs(now time.Time) []protocol.Input {
 	g.out = g.out[:0]
 	tick, jumped := g.clock.Advance(now)
 	first := g.pred.Tick() + 1
-	if jumped {
-		first = tick // the ticks skipped keep the input in force
+	if jumped || int32(tick-first) > 1 {
+		// The clock started or jumped: the ticks skipped keep the input
+		// in force.
+		first = tick
 	}
 	for t := first; int32(t-tick) <= 0; t++ {
 		dir := g.walk.next(g.pred.Pos(), g.pred.Peek)

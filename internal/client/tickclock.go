@@ -32,6 +32,7 @@ type TickClock struct {
 	snapAt   time.Time // when that report arrived
 	tick     uint32
 	started  bool
+	last     time.Time // of the last Advance
 }
 
 // NewTickClock returns a clock for a world running at tickRate Hz, which
@@ -68,23 +69,29 @@ func (c *TickClock) Target(now time.Time) uint32 {
 func (c *TickClock) Tick() uint32 { return c.tick }
 
 // Advance moves the client tick on for one tick of the world's rate at
-// now, and returns it. jumped is set when it moved by more than one step
-// of a catch-up: the first Advance, which starts the clock at its target,
-// does not count. The tick never goes back, so the inputs it tags keep
-// their order.
+// now, and returns it. It is meant to be called once a tick; after a longer
+// gap (a stalled tab, a caller that paused) it moves on by the ticks that
+// passed. jumped is set when it moved by more than one step of a catch-up:
+// the first Advance, which starts the clock at its target, does not count.
+// The tick never goes back, so the inputs it tags keep their order.
 func (c *TickClock) Advance(now time.Time) (tick uint32, jumped bool) {
 	target := c.Target(now)
 	if !c.started {
-		c.started = true
+		c.started, c.last = true, now
 		if int32(target-c.tick) > 0 {
 			c.tick = target
 		}
 		return c.tick, false
 	}
-	next := c.tick + 1
+	passed := max((now.Sub(c.last)+c.period/2)/c.period, 1)
+	c.last = now
+	next := c.tick + uint32(passed)
+	jumped = passed > 2
 	switch d := int32(target - next); {
 	case d > MaxClockJump:
 		next, jumped = target, true
+	case passed > 1:
+		// Back from a gap: no correction on top.
 	case d > MaxClockDrift:
 		next++
 	case d < -MaxClockDrift:
