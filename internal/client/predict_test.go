@@ -25,7 +25,6 @@ type fakeWorld struct {
 
 	arrival  rules.Vec
 	portals  bool
-	dropped  int
 	refusals []error
 }
 
