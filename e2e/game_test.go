@@ -149,8 +149,8 @@ func TestTwoPlayersSeeEachOtherMove(t *testing.T) {
 		p, ok := sees(s, nameA)
 		return ok && p == again.Server
 	})
-	if again.Corrections != 0 {
-		t.Errorf("walking corrected the prediction %d times; in normal play it never snaps", again.Corrections)
+	if again.Desyncs != 0 {
+		t.Errorf("walking corrected the prediction %d times, %d of them desyncs; the rules never disagree", again.Corrections, again.Desyncs)
 	}
 	if again.RTT < 0 {
 		t.Errorf("no round trip measured after %d messages from the world", again.Received)
@@ -347,8 +347,8 @@ func TestPortalTripInTheBrowser(t *testing.T) {
 	docShot(t, ctx, "map-change")
 	arrived := waitFor(t, ctx, "the prediction to settle on the new map", 30*time.Second, settled)
 	moved := walkSomewhere(t, ctx)
-	if moved.Map != portal.TargetMap || moved.Corrections != 0 {
-		t.Errorf("after walking on the new map: map %q, %d corrections; want %q and none", moved.Map, moved.Corrections, portal.TargetMap)
+	if moved.Map != portal.TargetMap || moved.Desyncs != 0 {
+		t.Errorf("after walking on the new map: map %q, %d desyncs; want %q and none", moved.Map, moved.Desyncs, portal.TargetMap)
 	}
 	if distance(moved.Server, arrived.Server) < 8 {
 		t.Errorf("the walk on the new map left the player at %+v", moved.Server)

@@ -5,10 +5,11 @@
 //
 // Two scenarios say how a bot plays once in the world: "idle" stands still
 // and pings once a second; "walk" walks like a player, sending an input
-// every tick, keeping a client.View of the world and predicting its own
-// position with a client.Predictor, and counts every correction the world
-// forces on the prediction. Some walkers head for portals, so map changes
-// happen too.
+// whenever its direction changes (tagged with the tick it starts at),
+// keeping a client.View of the world and predicting its own position with
+// a client.Predictor, and counts every correction the world forces on the
+// prediction, desyncs apart from resyncs. Some walkers head for portals, so
+// map changes happen too.
 //
 // Run owns one goroutine per bot (two while it plays: one reads the
 // connection) and returns when all have finished.
@@ -75,13 +76,15 @@ type Summary struct {
 	EnterMS      Percentiles       `json:"enter_ms"`
 
 	// Desyncs counts the walkers' prediction corrections larger than
-	// client.DesyncTolerance, outside the resync after a map change.
+	// client.DesyncTolerance that nothing explains: the client's rules and
+	// the world's disagree (a bug). Resyncs counts those explained by an
+	// input that reached the world late (or was dropped), or by a jump of
+	// the client's clock (client.Correction.Resync).
 	Desyncs int `json:"desyncs"`
-	// PortalTrips counts the map changes the bots went through, and
-	// PortalResyncs those after which the predictor had guessed wrong
-	// which inputs the world applied on the old map.
-	PortalTrips   int `json:"portal_trips"`
-	PortalResyncs int `json:"portal_resyncs"`
+	Resyncs int `json:"resyncs"`
+	// PortalTrips counts the map changes the bots went through. They are
+	// predicted exactly: a trip causes no resync.
+	PortalTrips int `json:"portal_trips"`
 	// DownBytesPerS and UpBytesPerS are each bot's WebSocket payload bytes
 	// per second received and sent while in the world, over the bots.
 	DownBytesPerS Percentiles `json:"down_bytes_per_s"`
@@ -113,12 +116,12 @@ type result struct {
 
 // playStats is what a bot measured in the world.
 type playStats struct {
-	duration      time.Duration
-	conn          client.ConnStats // carried while playing
-	snapshots     int
-	desyncs       int
-	trips         int
-	portalResyncs int
+	duration  time.Duration
+	conn      client.ConnStats // carried while playing
+	snapshots int
+	desyncs   int
+	resyncs   int
+	trips     int
 }
 
 // Run runs cfg.Count bots and waits for them. A cancelled ctx ends the bots
@@ -199,7 +202,7 @@ func summarize(results []result) Summary {
 	for _, r := range results {
 		s.Desyncs += r.play.desyncs
 		s.PortalTrips += r.play.trips
-		s.PortalResyncs += r.play.portalResyncs
+		s.Resyncs += r.play.resyncs
 		if secs := r.play.duration.Seconds(); secs > 0 {
 			down = append(down, float64(r.play.conn.BytesIn)/secs)
 			up = append(up, float64(r.play.conn.BytesOut)/secs)

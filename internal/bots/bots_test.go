@@ -55,6 +55,11 @@ func TestWalkingBotsStayInSync(t *testing.T) {
 	if sum.Desyncs != 0 {
 		t.Errorf("desyncs = %d, want 0: the client's prediction and the world disagree", sum.Desyncs)
 	}
+	// Inputs only on change: a walker turns every 0.5-2 s, so a few
+	// bytes a second, where one input a tick took well over 100.
+	if sum.UpBytesPerS.P50 > 60 {
+		t.Errorf("up_bytes_per_s p50 = %v, want a few bytes a second with inputs sent only on change", sum.UpBytesPerS.P50)
+	}
 	if sum.SnapshotsPerS <= 0 || sum.DownBytesPerS.P50 <= 0 || sum.UpBytesPerS.P50 <= 0 {
 		t.Errorf("snapshots/s %v, down %+v, up %+v; want traffic both ways", sum.SnapshotsPerS, sum.DownBytesPerS, sum.UpBytesPerS)
 	}

@@ -26,8 +26,10 @@ const (
 )
 
 // walk plays the walk scenario for the configured duration, then logs out:
-// one input a tick, predicted with a client.Predictor and reconciled against
-// a client.View of the world, counting into stats. A cancelled ctx ends the
+// it decides a direction every client tick (client.TickClock), predicts it
+// with a client.Predictor, which says when to send an input (only on
+// change), and reconciles against a client.View of the world, counting into
+// stats. A cancelled ctx ends the
 // visit early, without an error. Like idle, it ends the visit on a timer,
 // never by a deadline on a write.
 func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, stats *playStats) error {
@@ -67,7 +69,9 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 	defer tick.Stop()
 	ping := time.NewTicker(time.Second)
 	defer ping.Stop()
-	for {
+	// Ping at once: the client tick's lead follows the round trip.
+	err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
+	for err == nil {
 		select {
 		case <-visit.C:
 			leave()
@@ -83,23 +87,25 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 			}
 			return fmt.Errorf("bots: connection lost: %w", err)
 		case m := <-msgs:
-			if err := g.observe(m); err != nil {
+			if err := g.observe(m, time.Now()); err != nil {
 				leave()
 				return err
 			}
-		case <-tick.C:
-			err = conn.Send(ctx, g.input())
+		case now := <-tick.C:
+			for _, in := range g.inputs(now) {
+				if err = conn.Send(ctx, in); err != nil {
+					break
+				}
+			}
 		case <-ping.C:
 			err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
 		}
-		if err != nil {
-			leave()
-			if ctx.Err() != nil {
-				return nil // the run was cancelled during the write
-			}
-			return err
-		}
 	}
+	leave()
+	if ctx.Err() != nil {
+		return nil // the run was cancelled during the write
+	}
+	return err
 }
 
 // game is a walking bot's client state: the world as the snapshots say it
@@ -110,7 +116,9 @@ type game struct {
 	maps  *client.MapCache
 	view  *client.View
 	pred  *client.Predictor
+	clock *client.TickClock
 	walk  walker
+	out   []protocol.Input // scratch for inputs
 	stats playStats
 	check *viewCheck // nil except in tests
 }
@@ -121,12 +129,8 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 	if err := g.view.Apply(w); err != nil {
 		return nil, fmt.Errorf("bots: %w", err)
 	}
-	cs, ok := rules.Stats(string(char.Class))
-	if !ok {
-		return nil, fmt.Errorf("bots: character class %q has no stats", char.Class)
-	}
-	speed := rules.SpeedPerTick(cs.Speed, g.view.TickRate())
-	g.pred = client.NewPredictor(g.view.Own(), speed, g.view.Terrain())
+	g.pred = client.NewPredictor(g.view.Own(), w.Tick, int32(w.Speed), g.view.Terrain())
+	g.clock = client.NewTickClock(g.view.TickRate(), w.Tick, time.Now())
 	g.walk = walker{
 		rng:    rand.New(rand.NewPCG(b.fleet.seed, uint64(b.index))),
 		rate:   g.view.TickRate(),
@@ -148,8 +152,9 @@ func (g *game) arrive() error {
 	return nil
 }
 
-// observe applies a message from the world and reconciles the prediction.
-func (g *game) observe(m protocol.Message) error {
+// observe applies a message from the world, received at now, and
+// reconciles the prediction.
+func (g *game) observe(m protocol.Message, now time.Time) error {
 	if err := g.view.Apply(m); err != nil {
 		return fmt.Errorf("bots: %w", err)
 	}
@@ -159,29 +164,44 @@ func (g *game) observe(m protocol.Message) error {
 		if g.check != nil {
 			g.check.record(g.name, g.view)
 		}
-		if !m.HasAck && !m.HasOwn {
-			return nil
-		}
-		c := g.pred.Reconcile(g.view.Ack(), g.view.Own())
+		g.clock.Observe(m.Tick, now)
+		c := g.pred.Reconcile(m.Tick, g.view.Own(), m.Ack, m.HasAck)
 		switch {
 		case c.Size <= client.DesyncTolerance:
-		case c.Resync:
-			g.stats.portalResyncs++
+		case c.Resync():
+			g.stats.resyncs++
 		default:
 			g.stats.desyncs++
 		}
 	case protocol.MapChange:
 		g.stats.trips++
-		g.pred.ChangeMap(g.view.Own(), g.view.Terrain())
+		g.clock.Observe(m.Tick, now)
+		g.pred.ChangeMap(m.Tick, g.view.Own(), g.view.Terrain())
 		return g.arrive()
+	case protocol.Pong:
+		g.clock.SetRTT(time.Duration(max(now.UnixMilli()-int64(m.ClientTime), 0)) * time.Millisecond)
 	}
 	return nil
 }
 
-// input returns this tick's input, already predicted.
-func (g *game) input() protocol.Input {
-	dir := g.walk.next(g.pred.Pos(), g.pred.Peek)
-	return g.pred.Next(dir, g.walk.aim, 0)
+// inputs runs the client ticks due at now, one direction each, and returns
+// the inputs to send: those that change what the last one said.
+func (g *game) inputs(now time.Time) []protocol.Input {
+	g.out = g.out[:0]
+	tick, jumped := g.clock.Advance(now)
+	first := g.pred.Tick() + 1
+	if jumped || int32(tick-first) > 1 {
+		// The clock started or jumped: the ticks skipped keep the input
+		// in force.
+		first = tick
+	}
+	for t := first; int32(t-tick) <= 0; t++ {
+		dir := g.walk.next(g.pred.Pos(), g.pred.Peek)
+		if in, send := g.pred.Step(t, dir, g.walk.aim, 0); send {
+			g.out = append(g.out, in)
+		}
+	}
+	return g.out
 }
 
 // walker decides where a bot walks. A wanderer turns to a random one of

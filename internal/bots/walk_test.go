@@ -48,7 +48,7 @@ func TestWandererTurnsAtRandomAndAvoidsWalls(t *testing.T) {
 		"#........#",
 		"##########",
 	}
-	p := client.NewPredictor(rules.TileCenter(1, 1), 100, g)
+	p := client.NewPredictor(rules.TileCenter(1, 1), 0, 100, g)
 	w := walker{rng: rand.New(rand.NewPCG(3, 4)), rate: 20}
 	w.arrive(nil)
 	seen := map[protocol.Direction]bool{}
@@ -62,7 +62,7 @@ func TestWandererTurnsAtRandomAndAvoidsWalls(t *testing.T) {
 			t.Fatalf("tick %d: next turn in %d ticks, want 0.5-2 s at 20 Hz", tick, w.turnIn)
 		}
 		seen[d] = true
-		p.Next(d, w.aim, 0)
+		p.Step(uint32(tick+1), d, w.aim, 0)
 	}
 	if len(seen) != 8 {
 		t.Errorf("walker used directions %v, want all 8", seen)
@@ -90,12 +90,12 @@ func TestSeekerReachesThePortalAroundAWall(t *testing.T) {
 		"################",
 	}
 	for seed := range uint64(5) {
-		p := client.NewPredictor(rules.TileCenter(13, 4), 100, g)
+		p := client.NewPredictor(rules.TileCenter(13, 4), 0, 100, g)
 		w := walker{rng: rand.New(rand.NewPCG(seed, 1)), rate: 20, seeker: true}
 		w.arrive(g.portals())
 		reached := false
-		for range 2000 {
-			p.Next(w.next(p.Pos(), p.Peek), w.aim, 0)
+		for tick := range uint32(2000) {
+			p.Step(tick+1, w.next(p.Pos(), p.Peek), w.aim, 0)
 			if _, ok := g.PortalAt(p.Pos()); ok {
 				reached = true
 				break

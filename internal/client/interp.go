@@ -178,7 +178,7 @@ const (
 func (s *Smoother) Reset(p rules.Vec) { *s = Smoother{prev: p, cur: p} }
 
 // Advance records the predicted position after a new input (Predictor.Pos
-// after Predictor.Next).
+// after Predictor.Step).
 func (s *Smoother) Advance(p rules.Vec) { s.prev, s.cur = s.cur, p }
 
 // Correct absorbs a correction: the predicted path moves by To−From, and
@@ -189,7 +189,7 @@ func (s *Smoother) Correct(c Correction) {
 	s.prev.Y += dy
 	s.cur.X += dx
 	s.cur.Y += dy
-	if c.Resync || c.Size >= SnapDistance {
+	if c.Size >= SnapDistance {
 		s.offX, s.offY = 0, 0
 		return
 	}

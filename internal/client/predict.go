@@ -5,16 +5,18 @@ import (
 	"github.com/tinymmo/tinymmo/internal/rules"
 )
 
-// MaxPending is the most unacknowledged inputs a Predictor keeps. The world
-// queues at most 8 and applies one a tick, so even a slow link holds far
-// fewer; if a world stops acknowledging, the oldest are forgotten rather
+// MaxPending is the most sent inputs a Predictor keeps. It keeps the inputs
+// the world has not yet acknowledged and the one in force; the world holds
+// at most protocol.MaxQueuedInputs waiting, so even a slow link keeps far
+// fewer. If a world stops acknowledging, the oldest are forgotten rather
 // than kept without bound.
 const MaxPending = 256
 
 // DesyncTolerance is the correction, in subpixels (one pixel), above which
-// a prediction counts as wrong. The shared rules are exact, so any
-// correction outside a portal trip means an input was dropped or the
-// client and world disagree.
+// a prediction counts as wrong. The shared rules are exact, so a larger
+// correction is a resync (an input arrived late, or the client's clock
+// jumped) or, when none of that happened, a desync: the client and the
+// world disagree about the rules.
 const DesyncTolerance = rules.SubpixelsPerPixel
 
 // Correction is what a reconciliation changed in the predicted position.
@@ -24,52 +26,175 @@ type Correction struct {
 	// Size is max(|dx|, |dy|) of To−From in subpixels: 0 when the
 	// prediction was exact.
 	Size int32
-	// Resync is set on the first reconciliation after a map change. The
-	// client cannot always tell which of its inputs the world applied on
-	// the old map, so that one may correct a guess; it is not a desync.
-	Resync bool
+	// Late is set when some input took effect (or, not yet acknowledged,
+	// will take effect) later than its Tick: it reached the world late, or
+	// was dropped. The prediction had assumed it on time.
+	Late bool
+	// Jumped is set when the client's tick jumped (see Predictor.Step)
+	// since the last reconciliation.
+	Jumped bool
 }
 
-// Predictor predicts the player's own position: it numbers the inputs the
-// client sends, steps each one at once with the shared rules (as the world
-// will), and when the world acknowledges an input it starts again from the
-// world's position and replays the inputs still in flight.
+// Resync reports whether a correction was expected: an input was late or
+// the clock jumped. A correction over DesyncTolerance that is not a resync
+// is a desync.
+func (c Correction) Resync() bool { return c.Late || c.Jumped }
+
+// Desync reports whether c is a correction over DesyncTolerance that
+// nothing explains: the client's rules and the world's disagree.
+func (c Correction) Desync() bool { return c.Size > DesyncTolerance && !c.Resync() }
+
+// sentInput is an input the Predictor sent, and the player tick it is in
+// force from: the tick the world acknowledged it at, or until then its Tick.
+type sentInput struct {
+	protocol.Input
+	from  uint32
+	acked bool
+}
+
+// Predictor predicts the player's own position in the tick-tagged input
+// model (docs/protocol.md, "Input"). The client runs its own tick, ahead of
+// the world's by about a round trip (see TickClock); each client tick it
+// steps the predicted position with the direction it wants and, when that
+// input differs from the last one sent, returns an Input tagged with the
+// tick for the client to send. The world applies it at that tick if it
+// arrives in time, so the prediction is exact.
 //
-// The world applies at most one input a tick and drops inputs beyond its
-// queue; inputs acknowledged (Seq <= Ack) are never replayed, so a dropped
-// input shows up as a correction, not as a lasting error.
+// On each snapshot, Reconcile restarts from the world's position at the
+// snapshot's tick and replays the ticks since with, for each tick, the
+// newest input in force at it: an acknowledged input from the tick of its
+// ack, the others from their Tick.
 //
 // A Predictor is owned by one goroutine: it is not safe for concurrent use.
 type Predictor struct {
 	speed   int32
 	terrain Terrain
 
-	seq     uint32           // the last Seq issued
-	ack     uint32           // the last Seq acknowledged
-	base    rules.Vec        // the world's position after input ack
-	pos     rules.Vec        // predicted
-	pending []protocol.Input // issued and not acknowledged, in Seq order
-	resync  bool             // the next reconciliation follows a map change
+	seq     uint32         // the last Seq issued
+	last    protocol.Input // the last input sent (Seq 0: none yet)
+	tick    uint32         // the client tick: pos is the predicted position at it
+	pos     rules.Vec
+	stepped bool // Step has run: a later gap in ticks is a jump
+
+	baseTick uint32    // the tick of the world's last word about the position
+	base     rules.Vec // the world's position at baseTick
+	// trusted is the tick of the last MapChange: inputs with Tick up to it
+	// took effect on the old map, on time, unacknowledged.
+	trusted uint32
+	jumped  bool        // the clock jumped since the last reconciliation
+	inputs  []sentInput // the input in force at baseTick and those after, in Seq order
 }
 
-// NewPredictor returns a Predictor for a player at pos (from Welcome) that
-// walks speed subpixels per tick (rules.SpeedPerTick of its class's speed
-// at the world's tick rate) on terrain. Its first input has Seq 1.
-func NewPredictor(pos rules.Vec, speed int32, terrain Terrain) *Predictor {
-	return &Predictor{speed: speed, terrain: terrain, base: pos, pos: pos}
+// NewPredictor returns a Predictor for a player at pos at player tick tick
+// (both from Welcome) that walks speed subpixels per tick (Welcome.Speed)
+// on terrain. Its first input has Seq 1.
+func NewPredictor(pos rules.Vec, tick uint32, speed int32, terrain Terrain) *Predictor {
+	return &Predictor{speed: speed, terrain: terrain, tick: tick, pos: pos, baseTick: tick, base: pos}
 }
 
-// Next returns the next input to send, with the next Seq, and steps the
-// predicted position by it. Send every input it returns, in order.
-func (p *Predictor) Next(dir protocol.Direction, aim uint8, buttons protocol.Buttons) protocol.Input {
-	p.seq++
-	in := protocol.Input{Seq: p.seq, Move: dir, Aim: aim, Buttons: buttons}
-	p.pos = rules.Step(p.pos, rules.Dir(dir), p.speed, p.terrain)
-	if len(p.pending) == MaxPending {
-		p.pending = append(p.pending[:0], p.pending[1:]...)
+// Step advances the client tick to tick, predicting the world's steps up to
+// it, with dir, aim and buttons wanted from tick on. It returns the Input
+// to send, and send = true, when they differ from the last input sent (or,
+// before the first, from the zero Input the world starts with); the
+// Input's Tick is tick.
+//
+// tick is normally the previous client tick plus one. A larger one is a
+// jump of the client's clock: the ticks in between keep the input already
+// in force. A tick not above the current one changes nothing and sends
+// nothing (the clock holds; call again with the next tick).
+func (p *Predictor) Step(tick uint32, dir protocol.Direction, aim uint8, buttons protocol.Buttons) (in protocol.Input, send bool) {
+	if int32(tick-p.tick) <= 0 {
+		return protocol.Input{}, false
 	}
-	p.pending = append(p.pending, in)
-	return in
+	if p.stepped && tick != p.tick+1 {
+		p.jumped = true
+	}
+	p.stepped = true
+	want := protocol.Input{Move: dir, Aim: aim, Buttons: buttons}
+	prev := p.last
+	prev.Seq, prev.Tick = 0, 0
+	if want != prev {
+		p.seq++
+		in = want
+		in.Seq, in.Tick = p.seq, tick
+		p.last, send = in, true
+		if len(p.inputs) == MaxPending {
+			p.inputs = append(p.inputs[:0], p.inputs[1:]...)
+		}
+		p.inputs = append(p.inputs, sentInput{Input: in, from: tick})
+	}
+	for p.tick != tick {
+		p.tick++
+		p.pos = p.stepAt(p.pos, p.tick)
+	}
+	return in, send
+}
+
+// Reconcile takes the world's word from the snapshot of player tick
+// snapTick: the player's position server after that tick's step (View.Own)
+// and, when the snapshot carried one (acked), its Ack: the Seq of the input
+// applied at snapTick. It restarts from there, replays the ticks up to the
+// client's, and returns the correction. Call it for every snapshot, in
+// order; one older than the world's last word changes nothing.
+func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, acked bool) Correction {
+	if int32(snapTick-p.baseTick) < 0 {
+		return Correction{From: p.pos, To: p.pos}
+	}
+	c := Correction{Jumped: p.jumped}
+	p.jumped = false
+	if acked {
+		i := 0
+		for i < len(p.inputs) && p.inputs[i].Seq < ack {
+			i++
+		}
+		p.inputs = append(p.inputs[:0], p.inputs[i:]...)
+		if len(p.inputs) > 0 && p.inputs[0].Seq == ack {
+			in := &p.inputs[0]
+			if int32(in.Tick-snapTick) < 0 {
+				c.Late = true // it took effect later than its Tick
+			}
+			in.from, in.acked = snapTick, true
+		} else {
+			// An input the client no longer holds (or never sent): the
+			// replay cannot know what is in force.
+			c.Late = true
+		}
+	}
+	for _, in := range p.inputs {
+		if !in.acked && in.Tick <= snapTick && int32(in.Tick-p.trusted) > 0 {
+			c.Late = true // due by now, not acknowledged: late or dropped
+		}
+	}
+	p.baseTick, p.base = snapTick, server
+	if int32(snapTick-p.tick) > 0 {
+		// The world is ahead of the client's clock.
+		p.tick, c.Jumped = snapTick, true
+	}
+	c.From = p.pos
+	p.pos = p.replay()
+	c.To = p.pos
+	c.Size = chebyshev(c.From, c.To)
+	return c
+}
+
+// ChangeMap moves the player to pos on terrain at player tick tick, as a
+// MapChange says, and replays the ticks since on the new map. The inputs
+// with Tick up to tick took effect on the old map (no step happens while
+// travelling), so the newest of them is in force on arrival.
+func (p *Predictor) ChangeMap(tick uint32, pos rules.Vec, terrain Terrain) {
+	p.terrain, p.baseTick, p.base, p.trusted = terrain, tick, pos, tick
+	// Keep the newest input in force at tick and those after it.
+	keep := 0
+	for i, in := range p.inputs {
+		if int32(in.from-tick) <= 0 {
+			keep = i
+		}
+	}
+	p.inputs = append(p.inputs[:0], p.inputs[keep:]...)
+	if int32(tick-p.tick) > 0 {
+		p.tick = tick
+	}
+	p.pos = p.replay()
 }
 
 // Peek returns where one step in dir would take the predicted position,
@@ -78,68 +203,50 @@ func (p *Predictor) Peek(dir protocol.Direction) rules.Vec {
 	return rules.Step(p.pos, rules.Dir(dir), p.speed, p.terrain)
 }
 
-// Pos returns the predicted position.
+// Pos returns the predicted position at the client tick.
 func (p *Predictor) Pos() rules.Vec { return p.pos }
+
+// Tick returns the client tick: that of the last Step (or of Welcome, or a
+// later snapshot or MapChange, if the world got ahead).
+func (p *Predictor) Tick() uint32 { return p.tick }
 
 // Seq returns the Seq of the last input issued; 0 before the first.
 func (p *Predictor) Seq() uint32 { return p.seq }
 
-// Pending returns how many issued inputs await acknowledgement.
-func (p *Predictor) Pending() int { return len(p.pending) }
-
-// Reconcile takes the world's word: ack, the Seq of the last input it
-// applied, and server, the player's position after it (View.Ack and
-// View.Own after a snapshot that carried either). It drops the inputs up
-// to ack, replays the rest from server, and returns the correction. An ack
-// older than one already seen is stale and changes nothing (Size 0).
-func (p *Predictor) Reconcile(ack uint32, server rules.Vec) Correction {
-	if ack < p.ack {
-		return Correction{From: p.pos, To: p.pos}
-	}
-	p.ack, p.base = ack, server
-	i := 0
-	for i < len(p.pending) && p.pending[i].Seq <= ack {
-		i++
-	}
-	p.pending = append(p.pending[:0], p.pending[i:]...)
-	from := p.pos
-	p.pos = p.replay(server)
-	c := Correction{From: from, To: p.pos, Size: chebyshev(from, p.pos), Resync: p.resync}
-	p.resync = false
-	return c
-}
-
-// ChangeMap moves the player to pos on terrain, as a MapChange says. The
-// inputs the world applied on the old map are gone from the new one; the
-// predictor drops those up to the one whose step entered a portal on the
-// old map, replays the others on the new map, and marks the next
-// reconciliation as a resync.
-func (p *Predictor) ChangeMap(pos rules.Vec, terrain Terrain) {
-	// Replay from the last acknowledged position on the old map to find
-	// the input whose step entered a portal. If the player already stood
-	// in one (a portal ignored just after an arrival), the world's trip
-	// came on a tick the client cannot tell, and all inputs are kept.
-	q := p.base
-	if _, already := p.terrain.PortalAt(q); !already {
-		for i, in := range p.pending {
-			q = rules.Step(q, rules.Dir(in.Move), p.speed, p.terrain)
-			if _, through := p.terrain.PortalAt(q); through {
-				p.pending = append(p.pending[:0], p.pending[i+1:]...)
-				break
-			}
+// Pending returns how many sent inputs the world has not acknowledged.
+func (p *Predictor) Pending() int {
+	n := 0
+	for _, in := range p.inputs {
+		if !in.acked && int32(in.Tick-p.trusted) > 0 {
+			n++
 		}
 	}
-	p.terrain, p.base = terrain, pos
-	p.pos = p.replay(pos)
-	p.resync = true
+	return n
 }
 
-// replay steps pos through the pending inputs.
-func (p *Predictor) replay(pos rules.Vec) rules.Vec {
-	for _, in := range p.pending {
-		pos = rules.Step(pos, rules.Dir(in.Move), p.speed, p.terrain)
+// replay steps the world's last position from baseTick to the client tick.
+func (p *Predictor) replay() rules.Vec {
+	pos := p.base
+	for t := p.baseTick + 1; int32(t-p.tick) <= 0; t++ {
+		pos = p.stepAt(pos, t)
 	}
 	return pos
+}
+
+// stepAt returns pos after the step that makes tick t.
+func (p *Predictor) stepAt(pos rules.Vec, t uint32) rules.Vec {
+	return rules.Step(pos, rules.Dir(p.moveAt(t)), p.speed, p.terrain)
+}
+
+// moveAt returns the direction in force at tick t: that of the newest input
+// in force from t or earlier, none before any.
+func (p *Predictor) moveAt(t uint32) protocol.Direction {
+	for i := len(p.inputs) - 1; i >= 0; i-- {
+		if int32(p.inputs[i].from-t) <= 0 {
+			return p.inputs[i].Move
+		}
+	}
+	return protocol.DirNone
 }
 
 func chebyshev(a, b rules.Vec) int32 {

@@ -6,50 +6,57 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/sim"
 )
 
-// fakeWorld plays the world's side for one player as internal/world does:
-// inputs wait in a queue of 8 (more are dropped), one is applied per tick
-// with rules.Step, and a tick with none stands still. A player whose feet
-// end a tick in a portal of map a arrives at arrival on map b.
+// fakeWorld plays the world's side for one player as internal/world does,
+// with the world's own input queue: inputs are pushed at the player's
+// current tick, each step advances the queue to the new tick and moves the
+// player by the input in force, and the snapshot of that tick acknowledges
+// the input applied in it. A player whose feet end a step in a portal of
+// map a arrives at arrival on map b (if set), and that step's snapshot is
+// replaced by a MapChange.
 type fakeWorld struct {
 	terrain Terrain
 	speed   int32
+	tick    uint32
 	pos     rules.Vec
-	ack     uint32
-	queue   []protocol.Input
-	dropped int
+	queue   sim.InputQueue
 
-	arrival  rules.Vec // on map b
-	traveled bool      // set by the tick of a portal trip
+	arrival  rules.Vec
+	portals  bool
+	refusals []error
+}
+
+// worldMsg is what the fake world sends: a snapshot or a map change.
+type worldMsg struct {
+	mapChange bool
+	tick      uint32
+	pos       rules.Vec
+	ack       uint32
+	acked     bool
 }
 
 func (w *fakeWorld) receive(in protocol.Input) {
-	if len(w.queue) == 8 {
-		w.dropped++
-		return
+	if err := w.queue.Push(in, w.tick); err != nil {
+		w.refusals = append(w.refusals, err)
 	}
-	w.queue = append(w.queue, in)
 }
 
-// tick runs one tick and reports whether the player went through a portal.
-func (w *fakeWorld) tick() {
-	w.traveled = false
-	if len(w.queue) == 0 {
-		return
-	}
-	in := w.queue[0]
-	w.queue = w.queue[1:]
+// step runs one step and returns the message it sends.
+func (w *fakeWorld) step() worldMsg {
+	w.tick++
+	in, applied := w.queue.Advance(w.tick)
 	w.pos = rules.Step(w.pos, rules.Dir(in.Move), w.speed, w.terrain)
-	w.ack = in.Seq
-	if _, ok := w.terrain.PortalAt(w.pos); ok {
-		w.terrain, w.pos, w.traveled = mapB(), w.arrival, true
+	if _, ok := w.terrain.PortalAt(w.pos); ok && w.portals {
+		w.terrain, w.pos, w.portals = mapB(), w.arrival, false
+		return worldMsg{mapChange: true, tick: w.tick, pos: w.pos}
 	}
+	return worldMsg{tick: w.tick, pos: w.pos, ack: in.Seq, acked: applied}
 }
 
-// link delays messages by a fixed number of ticks.
+// link delivers messages in order, each after a delay of its own.
 type link[T any] struct {
-	delay int
 	queue []delayed[T]
 }
 
@@ -58,7 +65,15 @@ type delayed[T any] struct {
 	v   T
 }
 
-func (l *link[T]) send(now int, v T) { l.queue = append(l.queue, delayed[T]{now + l.delay, v}) }
+// send queues v to arrive delay after now, but never before the message
+// sent before it (a WebSocket keeps order).
+func (l *link[T]) send(now, delay int, v T) {
+	due := now + delay
+	if n := len(l.queue); n > 0 {
+		due = max(due, l.queue[n-1].due)
+	}
+	l.queue = append(l.queue, delayed[T]{due, v})
+}
 
 // recv returns the messages due by now.
 func (l *link[T]) recv(now int) []T {
@@ -70,206 +85,281 @@ func (l *link[T]) recv(now int) []T {
 	return out
 }
 
-type ackPos struct {
-	ack uint32
-	pos rules.Vec
+// session runs a client against a fakeWorld over links with random delays
+// of up to maxUp and maxDown time units (ticks), the client running lead
+// ticks ahead, for n ticks of random walking, and then for enough ticks
+// standing still for everything to land. It returns every correction.
+type session struct {
+	w      *fakeWorld
+	p      *Predictor
+	rng    *rand.Rand
+	maxUp  int
+	maxDn  int
+	lead   uint32
+	walk   func(now int, p *Predictor) protocol.Direction
+	press  func(now int) protocol.Buttons // nil: none
+	sent   int
+	trips  int
+	checks func(t *testing.T, now int, c Correction)
 }
 
-func TestPredictionIsExactWhateverTheLatency(t *testing.T) {
+func (s *session) run(t *testing.T, n int) {
+	t.Helper()
+	up := &link[protocol.Input]{}
+	down := &link[worldMsg]{}
+	dir := protocol.DirNone
+	for now := range n + s.maxUp + s.maxDn + int(s.lead) + 5 {
+		if now < n {
+			dir = s.walk(now, s.p)
+		} else {
+			dir = protocol.DirNone
+		}
+		// The client's tick runs lead ahead of the world's.
+		var buttons protocol.Buttons
+		if s.press != nil && now < n {
+			buttons = s.press(now)
+		}
+		if in, send := s.p.Step(s.w.tick+s.lead, dir, dir.Aim(), buttons); send {
+			up.send(now, s.rng.IntN(s.maxUp+1), in)
+			s.sent++
+		}
+		for _, in := range up.recv(now) {
+			s.w.receive(in)
+		}
+		down.send(now, s.rng.IntN(s.maxDn+1), s.w.step())
+		for _, m := range down.recv(now) {
+			if m.mapChange {
+				s.trips++
+				s.p.ChangeMap(m.tick, m.pos, mapB())
+				continue
+			}
+			s.checks(t, now, s.p.Reconcile(m.tick, m.pos, m.ack, m.acked))
+		}
+	}
+	if len(s.w.refusals) > 0 {
+		t.Fatalf("the world refused inputs: %v", s.w.refusals)
+	}
+	if s.p.Pos() != s.w.pos || s.p.Tick() != s.w.tick+s.lead-1 {
+		t.Errorf("at the end Pos() = %v at tick %d, want the world's %v (tick %d + lead %d - 1)", s.p.Pos(), s.p.Tick(), s.w.pos, s.w.tick, s.lead)
+	}
+}
+
+// randomWalk turns to a random direction (or stops) now and then.
+func randomWalk(rng *rand.Rand) func(int, *Predictor) protocol.Direction {
+	dir := protocol.DirE
+	return func(int, *Predictor) protocol.Direction {
+		if rng.IntN(8) == 0 {
+			dir = protocol.Direction(rng.IntN(9))
+		}
+		return dir
+	}
+}
+
+func exact(t *testing.T, now int, c Correction) {
+	t.Helper()
+	if c.Size != 0 || c.Resync() {
+		t.Fatalf("time %d: correction %+v, want an exact prediction", now, c)
+	}
+}
+
+func TestPredictionIsExactWhenInputsAreOnTime(t *testing.T) {
 	tests := []struct {
-		name     string
-		up, down int // ticks of latency each way
-		ackEvery int // the world's word reaches the client every n ticks
+		name         string
+		maxUp, maxDn int
 	}{
-		{"no latency", 0, 0, 1},
-		{"one tick each way", 1, 1, 1},
-		{"slow link", 3, 4, 1},
-		{"acks lost or late", 2, 2, 3},
+		{"no latency", 0, 0},
+		{"one tick each way", 1, 1},
+		{"slow jittery link", 5, 7},
+		{"very slow link", 20, 3},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := mapA()
+		for seed := range uint64(20) {
+			rng := rand.New(rand.NewPCG(seed, 7))
 			start := rules.TileCenter(8, 4)
-			w := &fakeWorld{terrain: a, speed: testSpeed, pos: start}
-			p := NewPredictor(start, testSpeed, a)
-			up := &link[protocol.Input]{delay: tt.up}
-			down := &link[ackPos]{delay: tt.down}
-			rng := rand.New(rand.NewPCG(1, 2))
-			dir := protocol.DirE
-			for now := range 400 {
-				if now < 300 { // then stop sending and let everything land
-					if rng.IntN(8) == 0 {
-						dir = protocol.Direction(rng.IntN(9))
-					}
-					up.send(now, p.Next(dir, 0, 0))
-				}
-				for _, in := range up.recv(now) {
-					w.receive(in)
-				}
-				w.tick()
-				if now%tt.ackEvery == 0 {
-					down.send(now, ackPos{w.ack, w.pos})
-				}
-				for _, m := range down.recv(now) {
-					if c := p.Reconcile(m.ack, m.pos); c.Size != 0 || c.Resync {
-						t.Fatalf("tick %d: Reconcile(%d, %v) = %+v, want an exact prediction", now, m.ack, m.pos, c)
-					}
-				}
+			s := &session{
+				w:     &fakeWorld{terrain: mapA(), speed: testSpeed, tick: 1000, pos: start},
+				p:     NewPredictor(start, 1000, testSpeed, mapA()),
+				rng:   rng,
+				maxUp: tt.maxUp, maxDn: tt.maxDn,
+				// Lead enough for the slowest input: on time, always.
+				lead:   uint32(tt.maxUp) + 1,
+				walk:   randomWalk(rng),
+				checks: exact,
 			}
-			if w.dropped != 0 {
-				t.Fatalf("the world dropped %d inputs; the test wants none", w.dropped)
+			s.run(t, 400)
+			if s.sent == 0 || s.sent > 100 {
+				t.Errorf("%s, seed %d: sent %d inputs in 400 ticks, want about one per change", tt.name, seed, s.sent)
 			}
-			if p.Pos() != w.pos || p.Pending() != 0 {
-				t.Errorf("at the end Pos() = %v with %d pending, want the world's %v and none", p.Pos(), p.Pending(), w.pos)
-			}
-		})
-	}
-}
-
-func TestDroppedInputsAreCorrectedOnce(t *testing.T) {
-	a := mapA()
-	start := rules.TileCenter(2, 4)
-	w := &fakeWorld{terrain: a, speed: testSpeed, pos: start}
-	p := NewPredictor(start, testSpeed, a)
-	// A burst of 12 inputs east: the world queues 8 and drops 4.
-	for range 12 {
-		w.receive(p.Next(protocol.DirE, 0, 0))
-	}
-	var corrections []Correction
-	for now := range 20 {
-		if now >= 4 {
-			w.receive(p.Next(protocol.DirS, 0, 0))
-		}
-		w.tick()
-		if c := p.Reconcile(w.ack, w.pos); c.Size != 0 {
-			corrections = append(corrections, c)
 		}
 	}
-	if w.dropped != 4 {
-		t.Fatalf("the world dropped %d inputs, want 4", w.dropped)
-	}
-	wantSize := int32(4 * testSpeed)
-	if len(corrections) != 1 || corrections[0].Size != wantSize || corrections[0].To.X != corrections[0].From.X-wantSize {
-		t.Fatalf("corrections = %+v; want exactly one, of %d subpixels west", corrections, wantSize)
-	}
-	for len(w.queue) > 0 {
-		w.tick()
-	}
-	if c := p.Reconcile(w.ack, w.pos); c.Size != 0 || p.Pos() != w.pos {
-		t.Errorf("after the queue drained: correction %+v, Pos() = %v; want 0 and the world's %v", c, p.Pos(), w.pos)
+}
+
+func TestPredictionIsExactThroughAPortal(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		start := rules.TileCenter(7, 2) // the portal is at tile (3, 2), to the west
+		arrival := rules.TileCenter(2, 1)
+		wander := randomWalk(rng)
+		s := &session{
+			w:   &fakeWorld{terrain: mapA(), speed: testSpeed, pos: start, arrival: arrival, portals: true},
+			p:   NewPredictor(start, 0, testSpeed, mapA()),
+			rng: rng, maxUp: 4, maxDn: 4, lead: 5,
+			walk: func(now int, p *Predictor) protocol.Direction {
+				if now < 40 {
+					return protocol.DirW // into the portal
+				}
+				return wander(now, p)
+			},
+			// Pressing and releasing every 1 to 4 ticks sends inputs all
+			// along: some are in flight during the trip, and one may
+			// take effect in the very step whose snapshot the trip
+			// replaces, so that its ack never comes.
+			press:  func(now int) protocol.Buttons { return protocol.Buttons(now / int(1+seed%4) % 2) },
+			checks: exact,
+		}
+		s.run(t, 200)
+		if s.trips != 1 {
+			t.Fatalf("seed %d: %d trips, want 1", seed, s.trips)
+		}
 	}
 }
 
-func TestStaleAckChangesNothing(t *testing.T) {
+func TestLateInputsAreResyncsNotDesyncs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	start := rules.TileCenter(8, 4)
+	var resyncs, corrections int
+	s := &session{
+		w:     &fakeWorld{terrain: mapA(), speed: testSpeed, pos: start},
+		p:     NewPredictor(start, 0, testSpeed, mapA()),
+		rng:   rng,
+		maxUp: 6, maxDn: 2,
+		lead: 2, // too short for the link: many inputs arrive late
+		walk: randomWalk(rng),
+		checks: func(t *testing.T, now int, c Correction) {
+			if c.Desync() {
+				t.Fatalf("time %d: correction %+v is a desync; inputs were only late", now, c)
+			}
+			if c.Size > DesyncTolerance {
+				corrections++
+			}
+			if c.Resync() {
+				resyncs++
+			}
+		},
+	}
+	s.run(t, 400)
+	if corrections == 0 || resyncs < corrections {
+		t.Errorf("%d corrections, %d resyncs; want late inputs to cause corrections, each a resync", corrections, resyncs)
+	}
+}
+
+func TestADisagreementIsADesync(t *testing.T) {
 	a := mapA()
-	start := rules.TileCenter(2, 4)
-	p := NewPredictor(start, testSpeed, a)
-	for range 3 {
-		p.Next(protocol.DirE, 0, 0)
+	start := rules.TileCenter(4, 4)
+	p := NewPredictor(start, 10, testSpeed, a)
+	in, send := p.Step(11, protocol.DirE, 0, 0)
+	if !send {
+		t.Fatal("Step(E) sent nothing")
 	}
-	p.Reconcile(2, walk(start, rules.DirE, testSpeed, a, 2))
-	pos := p.Pos()
-	if c := p.Reconcile(1, start); c.Size != 0 || p.Pos() != pos || p.Pending() != 1 {
-		t.Errorf("Reconcile(stale ack 1) = %+v, Pos %v, Pending %d; want no change from %v, 1", c, p.Pos(), p.Pending(), pos)
+	// The world applied it on time but put the player somewhere else.
+	c := p.Reconcile(11, rules.Vec{X: start.X - 100, Y: start.Y}, in.Seq, true)
+	if !c.Desync() || c.Resync() || c.Size != 100+testSpeed {
+		t.Errorf("Reconcile(wrong position) = %+v, want a desync of %d", c, 100+testSpeed)
 	}
 }
 
-// worldMsg is what the fake world tells the client: a map change, or an
-// ack with the position after it.
-type worldMsg struct {
-	mapChange bool
-	ack       uint32
-	pos       rules.Vec
-}
-
-func TestPredictorThroughAPortal(t *testing.T) {
+func TestInputsAreSentOnlyOnChange(t *testing.T) {
 	a := mapA()
-	start := rules.TileCenter(6, 2) // the portal is at tile (3, 2), to the west
-	arrival := rules.TileCenter(2, 1)
-	tests := []struct {
-		name string
-		// firstAck is the Ack of the new instance's first snapshot, sent
-		// before it applied any input: the old ack carried over, or 0 from
-		// a world that starts every instance's acks afresh.
-		firstAck func(old uint32) uint32
+	p := NewPredictor(rules.TileCenter(4, 4), 100, testSpeed, a)
+	steps := []struct {
+		tick    uint32
+		dir     protocol.Direction
+		buttons protocol.Buttons
+		want    protocol.Input // Seq 0: nothing sent
 	}{
-		{"ack carried over", func(old uint32) uint32 { return old }},
-		{"ack reset to 0 by the new instance", func(uint32) uint32 { return 0 }},
+		{103, protocol.DirNone, 0, protocol.Input{}}, // idle, as the world assumes: nothing
+		{104, protocol.DirE, 0, protocol.Input{Seq: 1, Tick: 104, Move: protocol.DirE}},
+		{105, protocol.DirE, 0, protocol.Input{}},
+		{106, protocol.DirE, 0, protocol.Input{}},
+		{107, protocol.DirE, protocol.ButtonPrimary, protocol.Input{Seq: 2, Tick: 107, Move: protocol.DirE, Buttons: protocol.ButtonPrimary}},
+		{108, protocol.DirS, protocol.ButtonPrimary, protocol.Input{Seq: 3, Tick: 108, Move: protocol.DirS, Buttons: protocol.ButtonPrimary}},
+		{108, protocol.DirN, 0, protocol.Input{}}, // the same tick again: ignored
+		{110, protocol.DirNone, 0, protocol.Input{Seq: 4, Tick: 110}},
+		{111, protocol.DirNone, 0, protocol.Input{}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := &fakeWorld{terrain: a, speed: testSpeed, pos: start, arrival: arrival}
-			p := NewPredictor(start, testSpeed, a)
-			up := &link[protocol.Input]{delay: 2}
-			down := &link[worldMsg]{delay: 2}
-			var resyncs []Correction
-			trips := 0
-			for now := range 80 {
-				if now < 60 {
-					dir := protocol.DirW
-					if p.Seq() >= 20 {
-						dir = protocol.DirE // on map b by then: walk the corridor
-					}
-					up.send(now, p.Next(dir, 0, 0))
-				}
-				for _, in := range up.recv(now) {
-					w.receive(in)
-				}
-				w.tick()
-				if w.traveled {
-					down.send(now, worldMsg{mapChange: true, pos: arrival})
-					down.send(now, worldMsg{ack: tt.firstAck(w.ack), pos: arrival})
-				} else {
-					down.send(now, worldMsg{ack: w.ack, pos: w.pos})
-				}
-				for _, m := range down.recv(now) {
-					if m.mapChange {
-						trips++
-						p.ChangeMap(m.pos, mapB())
-						continue
-					}
-					c := p.Reconcile(m.ack, m.pos)
-					if c.Resync {
-						resyncs = append(resyncs, c)
-					} else if c.Size != 0 {
-						t.Fatalf("tick %d: correction %+v outside a resync", now, c)
-					}
-				}
-			}
-			if trips != 1 || len(resyncs) != 1 || resyncs[0].Size != 0 {
-				t.Fatalf("trips %d, resyncs %+v; want one trip whose resync found the guess exact", trips, resyncs)
-			}
-			if p.Pos() != w.pos || p.Pending() != 0 {
-				t.Errorf("at the end Pos() = %v with %d pending, want the world's %v and none", p.Pos(), p.Pending(), w.pos)
-			}
-		})
+	for _, st := range steps {
+		in, send := p.Step(st.tick, st.dir, 0, st.buttons)
+		if send != (st.want.Seq != 0) || in != st.want {
+			t.Errorf("Step(%d, %v, %v) = %+v, %v; want %+v, %v", st.tick, st.dir, st.buttons, in, send, st.want, st.want.Seq != 0)
+		}
+	}
+	if p.Tick() != 111 || p.Seq() != 4 {
+		t.Errorf("Tick(), Seq() = %d, %d; want 111, 4", p.Tick(), p.Seq())
+	}
+	// Moved east 104..107, south 108..109 (109 by the input in force).
+	want := rules.TileCenter(4, 4)
+	want = walk(want, rules.DirE, testSpeed, a, 4)
+	want = walk(want, rules.DirS, testSpeed, a, 2)
+	if p.Pos() != want {
+		t.Errorf("Pos() = %v, want %v", p.Pos(), want)
+	}
+}
+
+func TestStaleSnapshotChangesNothing(t *testing.T) {
+	a := mapA()
+	start := rules.TileCenter(2, 4)
+	p := NewPredictor(start, 0, testSpeed, a)
+	in, _ := p.Step(1, protocol.DirE, 0, 0)
+	p.Step(2, protocol.DirE, 0, 0)
+	p.Step(3, protocol.DirE, 0, 0)
+	if c := p.Reconcile(2, walk(start, rules.DirE, testSpeed, a, 2), in.Seq, false); c.Size != 0 {
+		t.Fatalf("Reconcile(2) = %+v, want exact", c)
+	}
+	pos := p.Pos()
+	if c := p.Reconcile(1, start, in.Seq, true); c.Size != 0 || p.Pos() != pos {
+		t.Errorf("Reconcile(stale tick 1) = %+v, Pos %v; want no change from %v", c, p.Pos(), pos)
+	}
+}
+
+func TestClockJumpIsAResync(t *testing.T) {
+	a := mapA()
+	start := rules.TileCenter(2, 4)
+	p := NewPredictor(start, 0, testSpeed, a)
+	p.Step(1, protocol.DirE, 0, 0)
+	p.Step(5, protocol.DirE, 0, 0) // the clock jumped
+	if p.Pos() != walk(start, rules.DirE, testSpeed, a, 5) {
+		t.Errorf("Pos() after a jump = %v, want 5 steps east", p.Pos())
+	}
+	// The world says the player stood still: a resync, not a desync.
+	c := p.Reconcile(1, start, 0, false)
+	if !c.Jumped || c.Desync() {
+		t.Errorf("Reconcile after a jump = %+v, want Jumped and no desync", c)
+	}
+	if c := p.Reconcile(2, start, 0, false); c.Jumped {
+		t.Errorf("second Reconcile after a jump = %+v, want Jumped only once", c)
 	}
 }
 
 func TestPendingInputsAreCapped(t *testing.T) {
 	a := mapA()
-	p := NewPredictor(rules.TileCenter(2, 4), testSpeed, a)
-	for range MaxPending + 44 {
-		p.Next(protocol.DirNone, 0, 0)
+	p := NewPredictor(rules.TileCenter(2, 4), 0, testSpeed, a)
+	for i := range MaxPending + 44 {
+		p.Step(uint32(i+1), protocol.Direction(1+i%2), 0, 0)
 	}
 	if p.Pending() != MaxPending || p.Seq() != MaxPending+44 {
 		t.Errorf("Pending(), Seq() = %d, %d; want %d, %d", p.Pending(), p.Seq(), MaxPending, MaxPending+44)
 	}
 }
 
-func TestNextNumbersInputsAndPeekIsPure(t *testing.T) {
+func TestPeekIsPure(t *testing.T) {
 	a := mapA()
 	start := rules.TileCenter(11, 3) // next to the wall at column 12
-	p := NewPredictor(start, testSpeed, a)
+	p := NewPredictor(start, 0, testSpeed, a)
 	if got := p.Peek(protocol.DirW); got != walk(start, rules.DirW, testSpeed, a, 1) || p.Pos() != start {
 		t.Errorf("Peek(W) = %v and Pos() = %v; want one step west and no change", got, p.Pos())
 	}
 	for i := range 3 {
-		in := p.Next(protocol.DirE, 17, protocol.ButtonPrimary)
-		want := protocol.Input{Seq: uint32(i + 1), Move: protocol.DirE, Aim: 17, Buttons: protocol.ButtonPrimary}
-		if in != want {
-			t.Errorf("Next #%d = %+v, want %+v", i+1, in, want)
-		}
+		p.Step(uint32(i+1), protocol.DirE, 0, 0)
 	}
 	flush := rules.Vec{X: 12*rules.TileSubpixels - rules.BodyHalfWidth, Y: start.Y}
 	if p.Pos() != flush || p.Peek(protocol.DirE) != flush {

@@ -553,13 +553,15 @@ func TestFloodingAndMalformedClientsAreCutOffAlone(t *testing.T) {
 	if _, welcome, err := ws.Read(ctx); err != nil || welcome[0] != byte(protocol.TypeWelcome) {
 		t.Fatalf("no Welcome: %x, %v", welcome, err)
 	}
-	raw := protocol.Input{Seq: 1, Move: protocol.DirE}.Append(nil)
-	raw[2] = 9 // no such direction
+	raw := protocol.Input{Seq: 1, Tick: 1, Move: protocol.DirE}.Append(nil)
+	raw[3] = 9 // type, seq, tick, then the direction: there is no direction 9
 	if err := ws.Write(ctx, websocket.MessageBinary, raw); err != nil {
 		t.Fatal(err)
 	}
+	readCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	for {
-		if _, _, err := ws.Read(ctx); err != nil {
+		if _, _, err := ws.Read(readCtx); err != nil {
 			if got := protocol.CloseCode(websocket.CloseStatus(err)); got != protocol.CloseMalformed {
 				t.Fatalf("malformed sender closed with %v, want %v", got, protocol.CloseMalformed)
 			}
@@ -606,11 +608,9 @@ func TestShutdownSavesWhereThePlayerWalked(t *testing.T) {
 	var snaps atomic.Int64
 	drain(conn, &snaps)
 	start := conn.Welcome
-	for seq := uint32(1); seq <= 10; seq++ {
-		if err := conn.Send(ctx, protocol.Input{Seq: seq, Move: protocol.DirS}); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(50 * time.Millisecond) // one input a tick, as a real client sends them
+	// One input: the world holds it, and the player walks on.
+	if err := conn.Send(ctx, protocol.Input{Seq: 1, Tick: start.Tick + 1, Move: protocol.DirS}); err != nil {
+		t.Fatal(err)
 	}
 	for snaps.Load() < 20 {
 		time.Sleep(10 * time.Millisecond)

@@ -10,7 +10,7 @@ import (
 func ExampleDecode() {
 	// The client encodes an input into a reused buffer...
 	buf := make([]byte, 0, protocol.MaxClientMessage)
-	buf = protocol.Input{Seq: 1, Move: protocol.DirE, Aim: 0}.Append(buf[:0])
+	buf = protocol.Input{Seq: 1, Tick: 100, Move: protocol.DirE, Aim: 0}.Append(buf[:0])
 	fmt.Printf("% x\n", buf)
 
 	// ...and the world decodes it and switches on the concrete type.
@@ -21,13 +21,13 @@ func ExampleDecode() {
 	}
 	switch m := m.(type) {
 	case protocol.Input:
-		fmt.Println("input", m.Seq, m.Move)
+		fmt.Println("input", m.Seq, m.Tick, m.Move)
 	case protocol.Ping:
 		fmt.Println("ping", m.ClientTime)
 	}
 
 	// A bad message says what was wrong; its kind picks the close code.
-	_, err = protocol.Decode([]byte{0x01, 0x02, 0x00})
+	_, err = protocol.Decode([]byte{0x01, 0x01, 0x00})
 	code := protocol.CloseMalformed
 	if errors.Is(err, protocol.ErrVersion) {
 		code = protocol.CloseBadVersion
@@ -35,8 +35,8 @@ func ExampleDecode() {
 	fmt.Println(err)
 	fmt.Println(uint16(code), code.Reason())
 	// Output:
-	// 02 01 03 00 00
-	// input 1 E
-	// protocol: unsupported protocol version 2 in Hello (want 1)
+	// 02 01 64 03 00 00
+	// input 1 100 E
+	// protocol: unsupported protocol version 1 in Hello (want 2)
 	// 4001 This game version is out of date. Please refresh to update.
 }

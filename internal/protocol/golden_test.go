@@ -21,9 +21,9 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the encode
 // encodings are testdata/golden/<name>.hex, and docs/protocol.md quotes them.
 var goldenMessages = []protocol.Message{
 	protocol.Hello{Version: protocol.Version, Token: "jt_Q29mZmVlQnJlYWs"},
-	protocol.Input{Seq: 300, Move: protocol.DirNE, Aim: 224, Buttons: protocol.ButtonPrimary},
+	protocol.Input{Seq: 300, Tick: 5002, Move: protocol.DirNE, Aim: 224, Buttons: protocol.ButtonPrimary},
 	protocol.Ping{ClientTime: 123456},
-	protocol.Welcome{EntityID: 7, Map: "meadow", X: 1600, Y: -48, TickRate: 20, Tick: 5000, ServerTime: 1767225600000},
+	protocol.Welcome{EntityID: 7, Map: "meadow", X: 1600, Y: -48, TickRate: 20, Tick: 5000, ServerTime: 1767225600000, Speed: 72},
 	protocol.Pong{ClientTime: 123456, ServerTime: 1767225600123},
 	protocol.MapChange{Map: "dungeon", Instance: 3, X: 4096, Y: 2048, Tick: 120, ServerTime: 1767225606000},
 	protocol.Snapshot{

@@ -73,16 +73,33 @@ const (
 // definedButtons holds every defined button bit; the others are reserved.
 const definedButtons = ButtonPrimary
 
-// Input is one tick of a player's intent, sent at the world's tick rate
-// (20 times a second by default). It carries no position: the world moves
-// the player by its own rules, and acknowledges Seq so the client can
-// reconcile its prediction.
+// MaxInputLead is how many ticks ahead of the player's current tick an
+// Input's Tick may be; an Input further ahead is malformed.
+const MaxInputLead = 200
+
+// MaxQueuedInputs is how many Inputs may wait in the world for their Tick;
+// the world drops (and counts) one beyond that.
+const MaxQueuedInputs = 32
+
+// Input is a change of a player's intent, in force from player tick Tick
+// until a newer Input takes over. The client sends one only when Move, Aim
+// or Buttons change, so an idle player sends nothing. It carries no
+// position: the world moves the player by its own rules, one step a tick,
+// and acknowledges Seq in the snapshot of the tick it applied it at, so the
+// client can reconcile its prediction.
 //
-// On the wire it is 5 bytes while Seq < 128, 6 while Seq < 16384 (13 min
-// at 20 Hz) and 7 while Seq < 2,097,152 (29 h).
+// The world refuses (closing with CloseMalformed) an Input whose Seq is not
+// above the previous one's, whose Tick is below the previous one's, or
+// whose Tick is more than MaxInputLead beyond the player's current tick.
+// Decode checks only what one message shows.
 type Input struct {
-	// Seq numbers the client's inputs, increasing by one per input.
+	// Seq numbers the connection's inputs: 1 for the first, then strictly
+	// increasing (the client adds one per input).
 	Seq uint32
+	// Tick is the player tick from which the input holds: the world moves
+	// the player by it in the step that makes the player's tick Tick (or
+	// the next step, if it arrives late).
+	Tick uint32
 	// Move is the direction the player wants to move in, or DirNone.
 	Move Direction
 	// Aim is the facing, in 1/256ths of a turn: the angle is Aim*360/256
@@ -100,12 +117,14 @@ func (Input) Type() Type { return TypeInput }
 func (m Input) Append(b []byte) []byte {
 	b = wire.AppendU8(b, uint8(TypeInput))
 	b = wire.AppendUvarint(b, uint64(m.Seq))
+	b = wire.AppendUvarint(b, uint64(m.Tick))
 	return append(b, uint8(m.Move), m.Aim, uint8(m.Buttons))
 }
 
 func decodeInput(payload []byte) (Message, error) {
 	r := wire.NewReader(payload)
 	seq := r.Uvarint()
+	tick := r.Uvarint()
 	move := Direction(r.U8())
 	aim := r.U8()
 	buttons := Buttons(r.U8())
@@ -115,10 +134,12 @@ func decodeInput(payload []byte) (Message, error) {
 	switch {
 	case seq > math.MaxUint32:
 		return nil, fmt.Errorf("seq %d overflows uint32", seq)
+	case tick > math.MaxUint32:
+		return nil, fmt.Errorf("tick %d overflows uint32", tick)
 	case move > DirNW:
 		return nil, fmt.Errorf("move %d out of range 0..%d", move, DirNW)
 	case buttons&^definedButtons != 0:
 		return nil, fmt.Errorf("buttons 0b%08b set reserved bits", buttons)
 	}
-	return Input{Seq: uint32(seq), Move: move, Aim: aim, Buttons: buttons}, nil
+	return Input{Seq: uint32(seq), Tick: uint32(tick), Move: move, Aim: aim, Buttons: buttons}, nil
 }

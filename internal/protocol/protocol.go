@@ -33,7 +33,7 @@ import (
 // refuses any other value (see [ErrVersion]) and closes the connection with
 // [CloseBadVersion]. Bump it on any change a peer of the previous version
 // would misread or refuse (docs/protocol.md, "Versioning").
-const Version = 1
+const Version = 2
 
 // MaxClientMessage is the largest message, in bytes including the type
 // byte, that a client may send. The world sets it as the WebSocket read
@@ -56,7 +56,7 @@ type Type uint8
 // types in 0x80..0xFF.
 const (
 	TypeHello Type = 0x01 // client→world: first message, carries the join token
-	TypeInput Type = 0x02 // client→world: one tick of player input
+	TypeInput Type = 0x02 // client→world: a change of player input, from a tick on
 	TypePing  Type = 0x03 // client→world: clock and latency probe
 
 	TypeWelcome   Type = 0x80 // world→client: the answer to Hello

@@ -18,12 +18,12 @@ func TestMessagesRoundTrip(t *testing.T) {
 		protocol.Hello{Version: protocol.Version},
 		protocol.Hello{Version: protocol.Version, Token: strings.Repeat("t", protocol.MaxTokenLen)},
 		protocol.Input{},
-		protocol.Input{Seq: math.MaxUint32, Move: protocol.DirNW, Aim: 255, Buttons: protocol.ButtonPrimary},
+		protocol.Input{Seq: math.MaxUint32, Tick: math.MaxUint32, Move: protocol.DirNW, Aim: 255, Buttons: protocol.ButtonPrimary},
 		protocol.Ping{},
 		protocol.Ping{ClientTime: math.MaxUint64},
 		protocol.Welcome{TickRate: 1},
 		protocol.Welcome{EntityID: math.MaxUint32, Map: strings.Repeat("é", protocol.MaxMapNameLen/2),
-			X: math.MinInt32, Y: math.MaxInt32, TickRate: math.MaxUint16, ServerTime: math.MaxUint64},
+			X: math.MinInt32, Y: math.MaxInt32, TickRate: math.MaxUint16, Tick: math.MaxUint32, ServerTime: math.MaxUint64, Speed: math.MaxInt32},
 		protocol.Pong{ClientTime: math.MaxUint64, ServerTime: 1},
 	}
 	for _, m := range tests {
@@ -40,17 +40,18 @@ func TestMessagesRoundTrip(t *testing.T) {
 
 func TestInputIsCompact(t *testing.T) {
 	tests := []struct {
-		seq  uint32
-		want int
+		seq, tick uint32
+		want      int
 	}{
-		{0, 5},
-		{127, 5},
-		{16383, 6},
-		{2_097_151, 7},
+		{0, 0, 6},
+		{127, 127, 6},
+		{16383, 16383, 8},
+		{2_097_151, 2_097_151, 10},
+		{5, 72_000, 8}, // an hour at 20 Hz
 	}
 	for _, tt := range tests {
-		if got := len(protocol.Input{Seq: tt.seq}.Append(nil)); got != tt.want {
-			t.Errorf("len(Input{Seq: %d}) = %d bytes, want %d", tt.seq, got, tt.want)
+		if got := len(protocol.Input{Seq: tt.seq, Tick: tt.tick}.Append(nil)); got != tt.want {
+			t.Errorf("len(Input{Seq: %d, Tick: %d}) = %d bytes, want %d", tt.seq, tt.tick, got, tt.want)
 		}
 	}
 }
@@ -74,35 +75,43 @@ func TestDecodeRejects(t *testing.T) {
 		{"type 0x00", []byte{0x00}, protocol.ErrUnknownType, nil, "protocol: unknown message type 0x00"},
 		{"unknown client type", []byte{0x7f, 1}, protocol.ErrUnknownType, nil, "unknown message type 0x7f"},
 		{"unknown world type", []byte{0xff}, protocol.ErrUnknownType, nil, "unknown message type 0xff"},
-		{"hello other version", hexMsg(protocol.TypeHello, 0x02, 0x00), protocol.ErrVersion, nil,
-			"protocol: unsupported protocol version 2 in Hello (want 1)"},
-		{"hello other version, other layout", hexMsg(protocol.TypeHello, 0x02, 0xff, 0xff, 0xff), protocol.ErrVersion, nil,
-			"version 2"},
+		{"hello other version", hexMsg(protocol.TypeHello, 0x01, 0x00), protocol.ErrVersion, nil,
+			"protocol: unsupported protocol version 1 in Hello (want 2)"},
+		{"hello other version, other layout", hexMsg(protocol.TypeHello, 0x03, 0xff, 0xff, 0xff), protocol.ErrVersion, nil,
+			"version 3"},
 		{"hello version 0", hexMsg(protocol.TypeHello, 0x00, 0x00), protocol.ErrVersion, nil, "version 0"},
 		{"hello no version", hexMsg(protocol.TypeHello), protocol.ErrMalformed, io.ErrUnexpectedEOF,
 			"protocol: malformed Hello: version: wire: truncated varint"},
 		{"hello token too long", longToken, protocol.ErrMalformed, wire.ErrTooLong, "malformed Hello"},
-		{"hello token bad utf8", hexMsg(protocol.TypeHello, 0x01, 0x02, 0xc3, 0x28), protocol.ErrMalformed, wire.ErrInvalidUTF8, "malformed Hello"},
-		{"hello trailing", hexMsg(protocol.TypeHello, 0x01, 0x00, 0x00), protocol.ErrMalformed, wire.ErrTrailing, "malformed Hello"},
+		{"hello token bad utf8", hexMsg(protocol.TypeHello, 0x02, 0x02, 0xc3, 0x28), protocol.ErrMalformed, wire.ErrInvalidUTF8, "malformed Hello"},
+		{"hello trailing", hexMsg(protocol.TypeHello, 0x02, 0x00, 0x00), protocol.ErrMalformed, wire.ErrTrailing, "malformed Hello"},
 		{"input truncated", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Input"},
-		{"input move 9", hexMsg(protocol.TypeInput, 0x01, 0x09, 0x00, 0x00), protocol.ErrMalformed, nil,
+		{"input of version 1, without tick", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Input"},
+		{"input move 9", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x09, 0x00, 0x00), protocol.ErrMalformed, nil,
 			"protocol: malformed Input: move 9 out of range 0..8"},
-		{"input reserved button", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x02), protocol.ErrMalformed, nil,
+		{"input reserved button", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00, 0x02), protocol.ErrMalformed, nil,
 			"buttons 0b00000010 set reserved bits"},
-		{"input seq overflow", hexMsg(protocol.TypeInput, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
+		{"input seq overflow", hexMsg(protocol.TypeInput, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
 			"seq 4294967296 overflows uint32"},
-		{"input non-minimal seq", hexMsg(protocol.TypeInput, 0x81, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
-		{"input over the client cap", oversized, protocol.ErrMalformed, nil, "malformed Input: 261 bytes, cap 256"},
+		{"input tick overflow", hexMsg(protocol.TypeInput, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
+			"protocol: malformed Input: tick 4294967296 overflows uint32"},
+		{"input non-minimal seq", hexMsg(protocol.TypeInput, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
+		{"input non-minimal tick", hexMsg(protocol.TypeInput, 0x01, 0x81, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
+		{"input over the client cap", oversized, protocol.ErrMalformed, nil, "malformed Input: 262 bytes, cap 256"},
 		{"ping trailing", hexMsg(protocol.TypePing, 0x01, 0x01), protocol.ErrMalformed, wire.ErrTrailing, "malformed Ping"},
 		{"welcome tick rate 0", protocol.Welcome{}.Append(nil), protocol.ErrMalformed, nil, "tick rate 0 out of range"},
-		{"welcome x overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x14, 0x00, 0x00),
+		{"welcome x overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x14, 0x00, 0x00, 0x00),
 			protocol.ErrMalformed, nil, "x 2147483648 overflows int32"},
-		{"welcome y underflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x00, 0x81, 0x80, 0x80, 0x80, 0x10, 0x14, 0x00, 0x00),
+		{"welcome y underflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x00, 0x81, 0x80, 0x80, 0x80, 0x10, 0x14, 0x00, 0x00, 0x00),
 			protocol.ErrMalformed, nil, "y -2147483649 overflows int32"},
-		{"welcome entity overflow", hexMsg(protocol.TypeWelcome, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00),
+		{"welcome entity overflow", hexMsg(protocol.TypeWelcome, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00),
 			protocol.ErrMalformed, nil, "entity id 4294967296 overflows uint32"},
-		{"welcome tick rate overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x00, 0x00, 0x80, 0x80, 0x04, 0x00, 0x00),
+		{"welcome tick rate overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x00, 0x00, 0x80, 0x80, 0x04, 0x00, 0x00, 0x00),
 			protocol.ErrMalformed, nil, "tick rate 65536 out of range 1..65535"},
+		{"welcome of version 1, without speed", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00),
+			protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Welcome"},
+		{"welcome speed overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x80, 0x80, 0x80, 0x80, 0x08),
+			protocol.ErrMalformed, nil, "speed 2147483648 overflows int32"},
 		{"pong truncated", hexMsg(protocol.TypePong, 0x01), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Pong"},
 	}
 	for _, tt := range tests {
@@ -230,8 +239,8 @@ func TestAppendDoesNotAllocate(t *testing.T) {
 	allocs = testing.AllocsPerRun(100, func() {
 		buf = in.Append(buf[:0])
 	})
-	if allocs != 0 || !bytes.Equal(buf, []byte{0x02, 0x01, 0x05, 0x00, 0x00}) {
-		t.Errorf("Input.Append: %v allocs, % x; want 0 allocs, 02 01 05 00 00", allocs, buf)
+	if allocs != 0 || !bytes.Equal(buf, []byte{0x02, 0x01, 0x00, 0x05, 0x00, 0x00}) {
+		t.Errorf("Input.Append: %v allocs, % x; want 0 allocs, 02 01 00 05 00 00", allocs, buf)
 	}
 }
 

@@ -68,12 +68,17 @@ type Welcome struct {
 	X, Y int32
 	// TickRate is the simulation rate in ticks per second; never 0.
 	TickRate uint16
-	// Tick is the tick of the player's instance when the world sent the
-	// Welcome; snapshots count on from it.
+	// Tick is the player's tick (see docs/protocol.md, "Player ticks")
+	// when the world placed the player, and X, Y its position at that
+	// tick; every step adds one, and snapshots count on from it.
 	Tick uint32
 	// ServerTime is the world's clock, in milliseconds since the Unix
 	// epoch, when it sent the Welcome.
 	ServerTime uint64
+	// Speed is how far the player walks in one tick, in subpixels per
+	// axis (rules.SpeedPerTick of its class's speed at TickRate), so the
+	// client predicts with the world's own figure.
+	Speed uint32
 }
 
 // Type returns TypeWelcome.
@@ -88,7 +93,8 @@ func (m Welcome) Append(b []byte) []byte {
 	b = wire.AppendVarint(b, int64(m.Y))
 	b = wire.AppendUvarint(b, uint64(m.TickRate))
 	b = wire.AppendUvarint(b, uint64(m.Tick))
-	return wire.AppendUvarint(b, m.ServerTime)
+	b = wire.AppendUvarint(b, m.ServerTime)
+	return wire.AppendUvarint(b, uint64(m.Speed))
 }
 
 func decodeWelcome(payload []byte) (Message, error) {
@@ -100,6 +106,7 @@ func decodeWelcome(payload []byte) (Message, error) {
 	rate := r.Uvarint()
 	tick := r.Uvarint()
 	now := r.Uvarint()
+	speed := r.Uvarint()
 	if err := r.Done(); err != nil {
 		return nil, err
 	}
@@ -114,6 +121,8 @@ func decodeWelcome(payload []byte) (Message, error) {
 		return nil, fmt.Errorf("tick rate %d out of range 1..%d", rate, math.MaxUint16)
 	case tick > math.MaxUint32:
 		return nil, fmt.Errorf("tick %d overflows uint32", tick)
+	case speed > math.MaxInt32:
+		return nil, fmt.Errorf("speed %d overflows int32", speed)
 	}
 	return Welcome{
 		EntityID:   uint32(id),
@@ -123,5 +132,6 @@ func decodeWelcome(payload []byte) (Message, error) {
 		TickRate:   uint16(rate),
 		Tick:       uint32(tick),
 		ServerTime: now,
+		Speed:      uint32(speed),
 	}, nil
 }

@@ -137,10 +137,12 @@ type Move struct {
 // apply Moves, then step every entity once (tick T's step); then apply
 // Changes and add Spawns, which hold the state at the end of tick T.
 type Snapshot struct {
-	// Tick is the instance's tick number.
+	// Tick is the player's tick after this step: one more than the
+	// previous Snapshot's (or the Welcome's or MapChange's) Tick.
 	Tick uint32
-	// HasAck reports whether Ack is set: the Seq of the last Input the world
-	// applied for this player. It is sent when it changes.
+	// HasAck reports whether Ack is set: the Seq of the Input the world
+	// applied at this Tick (it is in force from Tick on). It is sent only
+	// in the snapshot of the tick that applied an input.
 	HasAck bool
 	Ack    uint32
 	// HasOwn reports whether the player's own position changed since the
@@ -455,10 +457,11 @@ func (p Prop) check() error {
 type MapChange struct {
 	Map      string
 	Instance uint32
-	// X and Y are the player's new position in subpixels.
+	// X and Y are the player's new position in subpixels, at Tick.
 	X, Y int32
-	// Tick is the new instance's tick, and ServerTime the world's clock
-	// (Unix milliseconds) at that tick.
+	// Tick is the player's tick on arrival (no step happens while it
+	// travels, so it is that of its last snapshot on the old map), and
+	// ServerTime the world's clock (Unix milliseconds) then.
 	Tick       uint32
 	ServerTime uint64
 }

@@ -92,11 +92,12 @@ func (h *harness) join(id int64, pos rules.Vec) *Player {
 	return p
 }
 
-// walk queues p's input to move in dir from its next step on.
+// walk queues p's input to move in dir from its next step on, as a
+// client with no lead would send it.
 func (h *harness) walk(p *Player, dir protocol.Direction) {
 	c := h.clients[p]
 	c.seq++
-	h.pending = append(h.pending, Input{Player: p, Input: protocol.Input{Seq: c.seq, Move: dir}})
+	h.pending = append(h.pending, Input{Player: p, Input: protocol.Input{Seq: c.seq, Tick: p.Tick() + 1, Move: dir}})
 }
 
 // step runs one tick with the queued inputs and delivers every message to

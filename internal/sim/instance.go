@@ -293,7 +293,7 @@ func (in *Instance) admit(now uint64) {
 			p.welcomed, p.tick = true, in.tick-1
 			msg = protocol.Welcome{
 				EntityID: uint32(p.Char.ID), Map: in.mapName, X: e.pos.X, Y: e.pos.Y,
-				TickRate: uint16(in.cfg.TickRate), Tick: p.tick, ServerTime: now,
+				TickRate: uint16(in.cfg.TickRate), Tick: p.tick, ServerTime: now, Speed: uint32(e.speed),
 			}.Append(nil)
 		} else {
 			msg = protocol.MapChange{

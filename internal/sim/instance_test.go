@@ -329,3 +329,112 @@ func TestArrivalsAtASpawnSpreadOverItsArea(t *testing.T) {
 }
 
 func abs(v int32) int32 { return max(v, -v) }
+
+func TestInputsApplyAtTheirTickAndAreAckedThen(t *testing.T) {
+	h := newHarness(t, openField{w: 50, h: 50}, testConfig(0))
+	start := rules.TileCenter(25, 25)
+	p := h.join(1, start)
+	h.step()
+	w := h.clients[p].msgs[0].(protocol.Welcome)
+	speed := p.entity.speed
+	if w.Speed != uint32(speed) || speed <= 0 {
+		t.Fatalf("Welcome.Speed = %d, want the player's %d", w.Speed, speed)
+	}
+	if s := h.lastSnapshot(p); s.Tick != w.Tick+1 || s.HasAck {
+		t.Fatalf("first snapshot: tick %d, ack %v; want tick %d, no ack before any input", s.Tick, s.HasAck, w.Tick+1)
+	}
+	k := p.Tick()
+	// S from k+2, E from k+4 (two for the same tick: the last wins), and
+	// W, late: tagged k+4, it arrives when the player is at k+4 already
+	// and applies from k+5. Without a new input the last one holds.
+	send := func(seq, tick uint32, dir protocol.Direction) {
+		h.pending = append(h.pending, Input{Player: p, Input: protocol.Input{Seq: seq, Tick: tick, Move: dir}})
+	}
+	send(1, k+2, protocol.DirS)
+	send(2, k+4, protocol.DirN)
+	send(3, k+4, protocol.DirE)
+	wantAck := map[uint32]uint32{k + 2: 1, k + 4: 3, k + 5: 4}
+	pos := start
+	for range 8 {
+		if p.Tick() == k+4 {
+			send(4, k+4, protocol.DirW)
+		}
+		h.step()
+		s := h.lastSnapshot(p)
+		want, acked := wantAck[s.Tick]
+		if s.Tick != p.Tick() || s.HasAck != acked || s.Ack != want {
+			t.Fatalf("snapshot of tick %d (player tick %d): ack %v %d, want %v %d", s.Tick, p.Tick(), s.HasAck, s.Ack, acked, want)
+		}
+		switch {
+		case s.Tick >= k+5:
+			pos.X -= speed
+		case s.Tick >= k+4:
+			pos.X += speed
+		case s.Tick >= k+2:
+			pos.Y += speed
+		}
+		if got := h.pos(p); got != pos {
+			t.Fatalf("tick %d: at %v, want %v", s.Tick, got, pos)
+		}
+	}
+}
+
+func TestMalformedInputsAreRefused(t *testing.T) {
+	tests := []struct {
+		name   string
+		inputs []protocol.Input // Tick is relative to the player's tick
+	}{
+		{"seq 0", []protocol.Input{{Seq: 0, Tick: 1}}},
+		{"seq repeated", []protocol.Input{{Seq: 5, Tick: 1}, {Seq: 5, Tick: 2}}},
+		{"tick going back", []protocol.Input{{Seq: 1, Tick: 3}, {Seq: 2, Tick: 2}}},
+		{"tick too far ahead", []protocol.Input{{Seq: 1, Tick: protocol.MaxInputLead + 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, openField{w: 50, h: 50}, testConfig(0))
+			p := h.join(1, rules.TileCenter(25, 25))
+			h.step()
+			for _, m := range tt.inputs {
+				m.Tick += p.Tick()
+				h.pending = append(h.pending, Input{Player: p, Input: m})
+			}
+			r := h.step()
+			if len(r.Refused) != 1 || !errors.Is(r.Refused[0].Err, ErrMalformedInput) {
+				t.Fatalf("refused %+v, want one ErrMalformedInput", r.Refused)
+			}
+		})
+	}
+}
+
+func TestInputsBeyondTheQueueAreDropped(t *testing.T) {
+	h := newHarness(t, openField{w: 50, h: 50}, testConfig(0))
+	p := h.join(1, rules.TileCenter(25, 25))
+	h.step()
+	// A queue's worth waiting for a tick far ahead: the next is dropped,
+	// not refused as malformed.
+	for i := range protocol.MaxQueuedInputs {
+		h.pending = append(h.pending, Input{Player: p, Input: protocol.Input{Seq: uint32(i + 1), Tick: p.Tick() + 100}})
+	}
+	if r := h.step(); len(r.Refused) != 0 {
+		t.Fatalf("refused %+v while the queue had room", r.Refused)
+	}
+	h.pending = append(h.pending, Input{Player: p, Input: protocol.Input{Seq: 100, Tick: p.Tick() + 100, Move: protocol.DirE}})
+	r := h.step()
+	if len(r.Refused) != 1 || !errors.Is(r.Refused[0].Err, ErrInputQueueFull) {
+		t.Fatalf("refused %+v, want one ErrInputQueueFull", r.Refused)
+	}
+}
+
+func TestHeldInputKeepsWalkingWithoutMessages(t *testing.T) {
+	h := newHarness(t, openField{w: 100, h: 100}, testConfig(0))
+	start := rules.TileCenter(20, 50)
+	p := h.join(1, start)
+	h.step()
+	h.walk(p, protocol.DirE)
+	for range 30 {
+		h.step() // one input, thirty steps
+	}
+	if want := start.X + 30*p.entity.speed; h.pos(p).X != want {
+		t.Fatalf("after one input to walk east and 30 ticks: x %d, want %d", h.pos(p).X, want)
+	}
+}

@@ -177,18 +177,20 @@ func newTickBench(cfg Config) *tickBench {
 	return b
 }
 
-// tick feeds the walkers' inputs and steps the instance once, replicating
+// tick feeds the inputs of the walkers that turn, as clients send them
+// (only on change, for the next tick), and steps the instance once, replicating
 // every client in parts as a world does (one goroutine per part).
 func (b *tickBench) tick() {
 	b.inputs = b.inputs[:0]
 	for _, w := range b.walkers {
 		next := w.p.Tick() + 1
-		if next >= w.nextTurn {
-			w.dir = rules.Dir(1 + b.rng.IntN(8))
-			w.nextTurn = next + 10 + b.rng.Uint32N(31) // 0.5 to 2 s at 20 Hz
+		if next < w.nextTurn {
+			continue // clients send an input only when it changes
 		}
+		w.dir = rules.Dir(1 + b.rng.IntN(8))
+		w.nextTurn = next + 10 + b.rng.Uint32N(31) // 0.5 to 2 s at 20 Hz
 		w.seq++
-		b.inputs = append(b.inputs, sim.Input{Player: w.p, Input: protocol.Input{Seq: w.seq, Move: protocol.Direction(w.dir)}})
+		b.inputs = append(b.inputs, sim.Input{Player: w.p, Input: protocol.Input{Seq: w.seq, Tick: next, Move: protocol.Direction(w.dir)}})
 	}
 	b.in.Step(0, b.inputs)
 	counts := make([]int64, b.parts)

@@ -202,20 +202,18 @@ func (s *gameScreen) Update() error {
 		return nil
 	}
 
-	// One input per world tick, and none while the world has a backlog of
-	// them. After a stall (a hidden tab, a slow frame) the game does not
-	// send a burst to catch up: the world would drop most of it.
+	// One client tick per world tick; inputs go out only when they change.
+	// After a stall (a hidden tab, a slow frame) the game does not run a
+	// burst of ticks: the client's clock catches up or jumps.
 	onWidget := func(p image.Point) bool { return s.f.at(p) != nil }
 	dir, buttons := s.ctrl.read(s.app.w, s.app.h, s.playerAt, onWidget)
 	for n := 0; n < 2 && !now.Before(s.nextInput); n++ {
 		s.nextInput = s.nextInput.Add(s.period)
-		if s.session.backlogged(s.period) {
-			continue
-		}
-		in := s.session.step(dir, buttons, now)
-		select {
-		case s.inputs <- in:
-		default: // the sender is behind; the prediction reconciles
+		for _, in := range s.session.step(dir, buttons, now) {
+			select {
+			case s.inputs <- in:
+			default: // the sender is behind; the prediction resyncs
+			}
 		}
 	}
 	if now.Sub(s.nextInput) > s.period {

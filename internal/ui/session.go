@@ -25,6 +25,7 @@ type worldSession struct {
 	mu     sync.Mutex
 	view   *client.View
 	pred   *client.Predictor
+	tick   *client.TickClock
 	smooth client.Smoother
 	clock  client.ServerClock
 	// stepAt is when the last input was predicted; the Smoother
@@ -38,24 +39,25 @@ type worldSession struct {
 	// can tell a new map from the old.
 	arrivals int
 	// corrections counts reconciliations that moved the prediction by more
-	// than client.DesyncTolerance, outside map changes.
-	corrections int
-	rtt         float64 // the last Ping's round trip in ms; -1 before the first
+	// than client.DesyncTolerance; resyncs those explained by a late input
+	// or a clock jump, desyncs the others (client.Correction).
+	corrections, resyncs, desyncs int
+	rtt                           float64 // the last Ping's round trip in ms; -1 before the first
 }
 
 // newWorldSession starts a session from the Welcome of a character of
-// class, welcomed at local time now.
+// class, welcomed at local time now. The world tells the player's speed in
+// Welcome; class only has to be known.
 func newWorldSession(maps *client.MapCache, welcome protocol.Welcome, class api.Class, now time.Time) (*worldSession, error) {
 	s := &worldSession{view: client.NewView(maps.Terrain), stepAt: now, aim: protocol.DirS.Aim(), rtt: -1}
 	if err := s.view.Apply(welcome); err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
-	stats, ok := rules.Stats(string(class))
-	if !ok {
+	if _, ok := rules.Stats(string(class)); !ok {
 		return nil, fmt.Errorf("ui: character class %q has no stats", class)
 	}
-	speed := rules.SpeedPerTick(stats.Speed, s.view.TickRate())
-	s.pred = client.NewPredictor(s.view.Own(), speed, s.view.Terrain())
+	s.pred = client.NewPredictor(s.view.Own(), welcome.Tick, int32(welcome.Speed), s.view.Terrain())
+	s.tick = client.NewTickClock(s.view.TickRate(), welcome.Tick, now)
 	s.smooth.Reset(s.view.Own())
 	s.clock.Seed(welcome.ServerTime, millis(now))
 	s.arrivals = 1
@@ -83,56 +85,61 @@ func (s *worldSession) apply(m protocol.Message, at time.Time) error {
 	}
 	switch m := m.(type) {
 	case protocol.Snapshot:
-		if !m.HasAck && !m.HasOwn {
-			return nil
-		}
-		c := s.pred.Reconcile(s.view.Ack(), s.view.Own())
-		if c.Size > client.DesyncTolerance && !c.Resync {
+		s.tick.Observe(m.Tick, at)
+		c := s.pred.Reconcile(m.Tick, s.view.Own(), m.Ack, m.HasAck)
+		if c.Size > client.DesyncTolerance {
 			s.corrections++
+			if c.Resync() {
+				s.resyncs++
+			} else {
+				s.desyncs++
+			}
 		}
 		s.smooth.Correct(c)
 	case protocol.MapChange:
-		s.pred.ChangeMap(s.view.Own(), s.view.Terrain())
-		s.smooth.Reset(s.view.Own())
+		s.tick.Observe(m.Tick, at)
+		s.pred.ChangeMap(m.Tick, s.view.Own(), s.view.Terrain())
+		s.smooth.Reset(s.pred.Pos())
 		s.arrivals++
 	case protocol.Pong:
 		s.clock.Observe(m, millis(at))
 		s.rtt = max(0, millis(at)-float64(m.ClientTime))
+		s.tick.SetRTT(time.Duration(s.rtt * float64(time.Millisecond)))
 	}
 	return nil
 }
 
-// backlogged reports whether more of the player's inputs await the world's
-// acknowledgement than the round trip explains: the world has queued some,
-// which delays every later input by a tick each. Skipping an input lets
-// the queue drain by one.
-func (s *worldSession) backlogged(period time.Duration) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.rtt < 0 {
-		return false
-	}
-	// An input is acknowledged by the snapshot of the tick that applies
-	// it, up to a tick after it arrives, and that snapshot takes half a
-	// round trip back.
-	expected := int(math.Ceil(s.rtt*float64(time.Millisecond)/float64(period))) + 2
-	return s.pred.Pending() > expected
-}
-
-// step predicts this tick's input, made at local time now, and returns it
-// to send.
-func (s *worldSession) step(dir protocol.Direction, buttons protocol.Buttons, now time.Time) protocol.Input {
+// step runs one tick of the world's rate on the client's clock, at local
+// time now, with dir and buttons held: it predicts the client ticks due (one,
+// or two to catch up, or none to hold) and returns the inputs to send, only
+// those that change what the world was last told.
+func (s *worldSession) step(dir protocol.Direction, buttons protocol.Buttons, now time.Time) []protocol.Input {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if dir != protocol.DirNone {
 		s.aim = dir.Aim()
 	}
+	tick, jumped := s.tick.Advance(now)
+	prev := s.pred.Tick()
+	first := prev + 1
+	if jumped || int32(tick-first) > 1 {
+		// The clock started or jumped: the ticks skipped keep the input
+		// in force.
+		first = tick
+	}
+	var out []protocol.Input
 	before := s.pred.Pos()
-	in := s.pred.Next(dir, s.aim, buttons)
-	s.walking = s.pred.Pos() != before
-	s.smooth.Advance(s.pred.Pos())
-	s.stepAt = now
-	return in
+	for t := first; int32(t-tick) <= 0; t++ {
+		if in, send := s.pred.Step(t, dir, s.aim, buttons); send {
+			out = append(out, in)
+		}
+	}
+	if int32(tick-prev) > 0 { // not held
+		s.walking = s.pred.Pos() != before
+		s.smooth.Advance(s.pred.Pos())
+		s.stepAt = now
+	}
+	return out
 }
 
 // scene is what the game screen draws in one frame, taken from a session
@@ -214,7 +221,7 @@ func (s *worldSession) describe(snap *Snapshot) {
 	defer s.mu.Unlock()
 	snap.Map = s.view.MapName()
 	snap.Player, snap.Server = pixels(s.pred.Pos()), pixels(s.view.Own())
-	snap.Corrections = s.corrections
+	snap.Corrections, snap.Desyncs, snap.Resyncs = s.corrections, s.desyncs, s.resyncs
 	if s.rtt >= 0 {
 		snap.RTT = int64(math.Round(s.rtt))
 	}

@@ -23,9 +23,13 @@ type Snapshot struct {
 	Player Point `json:"player"`
 	Server Point `json:"server"`
 	// Corrections counts the times the world's word moved the predicted
-	// position by more than a pixel, outside map changes: each is a visible
-	// snap, and in normal play there are none.
+	// position by more than a pixel: each is a visible snap, and in normal
+	// play there are none. Resyncs counts those explained by an input that
+	// reached the world late or a jump of the client's clock; Desyncs the
+	// others, where the client's rules and the world's disagree (a bug).
 	Corrections int `json:"corrections"`
+	Desyncs     int `json:"desyncs"`
+	Resyncs     int `json:"resyncs"`
 	// Entities counts the other entities in the client's view.
 	Entities int `json:"entities"`
 	// Others lists up to MaxOthers of those entities, nearest first, with

@@ -103,25 +103,22 @@ func TestTilemapDrawsOnlyTheTilesInTheWindow(t *testing.T) {
 	}
 }
 
-func TestSessionSkipsInputsWhileTheWorldHasABacklog(t *testing.T) {
+func TestSessionSendsInputsOnlyOnChangeAheadByTheRoundTrip(t *testing.T) {
 	m, err := maps.Load("overworld")
 	if err != nil {
 		t.Fatal(err)
 	}
 	spawn, _ := m.Spawn("default")
 	now := time.UnixMilli(time.Now().UnixMilli()) // Pings carry whole milliseconds
-	w := protocol.Welcome{EntityID: 1, Map: "overworld", X: spawn.X, Y: spawn.Y, TickRate: 20, ServerTime: uint64(now.UnixMilli())}
+	w := protocol.Welcome{EntityID: 1, Map: "overworld", X: spawn.X, Y: spawn.Y, TickRate: 20, Tick: 1000, ServerTime: uint64(now.UnixMilli()), Speed: 60}
 	s, err := newWorldSession(client.NewMapCache(nil), w, api.ClassKnight, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const period = 50 * time.Millisecond
-	if s.backlogged(period) {
-		t.Fatal("backlogged before any input")
-	}
-	// A Pong 100 ms after its Ping: two ticks of round trip, so up to 2+2
-	// inputs in flight are expected.
-	if err := s.apply(protocol.Pong{ClientTime: uint64(now.UnixMilli()), ServerTime: uint64(now.UnixMilli() + 50)}, now.Add(100*time.Millisecond)); err != nil {
+	// A Pong 100 ms after its Ping: two ticks of round trip, so the
+	// client runs 2+2 ticks ahead of the world's estimated tick.
+	now = now.Add(100 * time.Millisecond)
+	if err := s.apply(protocol.Pong{ClientTime: uint64(now.UnixMilli() - 100), ServerTime: uint64(now.UnixMilli() - 50)}, now); err != nil {
 		t.Fatal(err)
 	}
 	var snap Snapshot
@@ -129,10 +126,22 @@ func TestSessionSkipsInputsWhileTheWorldHasABacklog(t *testing.T) {
 	if snap.RTT != 100 {
 		t.Errorf("the test hook's RTT = %d ms, want 100", snap.RTT)
 	}
-	for i := 1; i <= 5; i++ {
-		s.step(protocol.DirE, 0, now)
-		if got, want := s.backlogged(period), i > 4; got != want {
-			t.Errorf("with %d inputs in flight and a 100 ms round trip: backlogged = %v, want %v", i, got, want)
+	const period = 50 * time.Millisecond
+	var sent []protocol.Input
+	for i := range 10 {
+		dir := protocol.DirE
+		if i >= 6 {
+			dir = protocol.DirS
 		}
+		sent = append(sent, s.step(dir, 0, now)...)
+		now = now.Add(period)
+	}
+	if len(sent) != 2 || sent[0].Move != protocol.DirE || sent[1].Move != protocol.DirS || sent[1].Seq != 2 {
+		t.Fatalf("sent %+v; want one input east, then one south", sent)
+	}
+	// Welcome's tick 1000, 100 ms before the first step, plus half the
+	// round trip and the lead of 4: the first client tick is 1007.
+	if sent[0].Tick != 1007 || sent[1].Tick != 1013 {
+		t.Errorf("inputs tagged ticks %d and %d, want 1007 and 1013", sent[0].Tick, sent[1].Tick)
 	}
 }

@@ -40,7 +40,7 @@ func newMetrics() *metrics {
 			Name: "tinymmo_world_bytes_out_total", Help: "Message payload bytes sent to players.",
 		}),
 		inputsDropped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "tinymmo_world_inputs_dropped_total", Help: "Client messages dropped: over the connection's rate cap, or inputs more than a queue ahead of the ticks.",
+			Name: "tinymmo_world_inputs_dropped_total", Help: "Client messages dropped: over the connection's rate cap, or inputs beyond the queue waiting for their tick (protocol.MaxQueuedInputs).",
 		}),
 		malformed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "tinymmo_world_malformed_total", Help: "Connections closed for a malformed or unexpected message.",

@@ -1,0 +1,123 @@
+package client
+
+import (
+	"testing"
+	"time"
+)
+
+func TestTickClockLeadsByTheRoundTrip(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	const period = 50 * time.Millisecond
+	tests := []struct {
+		rtt  time.Duration
+		lead uint32
+	}{
+		{0, 2},
+		{1 * time.Millisecond, 3},
+		{50 * time.Millisecond, 3},
+		{51 * time.Millisecond, 4},
+		{180 * time.Millisecond, 6},
+	}
+	for _, tt := range tests {
+		c := NewTickClock(20, 500, t0)
+		c.SetRTT(tt.rtt)
+		if got := c.Lead(); got != tt.lead {
+			t.Errorf("Lead() with RTT %v = %d, want %d", tt.rtt, got, tt.lead)
+		}
+		// Snapshot 500 arrived at t0, made RTT/2 before: at t0 + 3 periods
+		// the world is at 503 + (RTT/2)/period.
+		want := 503 + uint32(tt.rtt/2/period) + tt.lead
+		if got := c.Target(t0.Add(3 * period)); got != want {
+			t.Errorf("Target(t0+150ms) with RTT %v = %d, want %d", tt.rtt, got, want)
+		}
+	}
+}
+
+func TestTickClockMovesOneTickPerTick(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	const period = 50 * time.Millisecond
+	c := NewTickClock(20, 100, t0)
+	c.SetRTT(80 * time.Millisecond) // lead 4
+	now := t0
+	tick, jumped := c.Advance(now)
+	if tick != 104 || jumped {
+		t.Fatalf("first Advance = %d, %v; want 104 (100 + lead 4), no jump", tick, jumped)
+	}
+	// Snapshots arrive every period, with up to a period of jitter: the
+	// clock keeps moving by exactly one.
+	for i := range 200 {
+		now = now.Add(period)
+		jitter := time.Duration(i%3) * period / 3
+		c.Observe(100+uint32(i)+1, now.Add(-jitter))
+		prev := tick
+		tick, jumped = c.Advance(now)
+		if tick != prev+1 || jumped {
+			t.Fatalf("step %d: Advance = %d, %v; want %d, no jump", i, tick, jumped, prev+1)
+		}
+	}
+}
+
+func TestTickClockCatchesUpHoldsAndJumps(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	const period = 50 * time.Millisecond
+	c := NewTickClock(20, 100, t0)
+	c.Advance(t0) // 102
+	// The round trip grows to 300 ms: lead 8, target 108 at t0+1 period
+	// and on; the clock takes one extra step a tick until within 2.
+	c.SetRTT(300 * time.Millisecond)
+	now := t0
+	var ticks []uint32
+	for range 4 {
+		now = now.Add(period)
+		c.Observe(c.Target(now)-c.Lead()-3, now) // the world keeps up
+		tick, jumped := c.Advance(now)
+		if jumped {
+			t.Fatalf("Advance jumped while catching up")
+		}
+		ticks = append(ticks, tick)
+	}
+	if ticks[1]-ticks[0] != 2 {
+		t.Errorf("ticks %v, want a catch-up of two per tick", ticks)
+	}
+	// The round trip shrinks back: the clock is far ahead, and holds.
+	c.SetRTT(0)
+	before := c.Tick()
+	now = now.Add(period)
+	if tick, _ := c.Advance(now); tick != before {
+		t.Errorf("Advance ahead of the target = %d, want it held at %d", tick, before)
+	}
+	// The world reports a tick far ahead (the tab slept): it jumps.
+	now = now.Add(period)
+	c.Observe(before+100, now)
+	tick, jumped := c.Advance(now)
+	if !jumped || tick != before+100+c.Lead() {
+		t.Errorf("Advance far behind = %d, %v; want a jump to %d", tick, jumped, before+100+c.Lead())
+	}
+	// An older report changes nothing.
+	c.Observe(before, now)
+	if got := c.Target(now); got != before+100+c.Lead() {
+		t.Errorf("Target after a stale Observe = %d, want %d", got, before+100+c.Lead())
+	}
+}
+
+// TestTickClockNeverStaysBehindTheWorld starts the clock and then reports
+// world ticks a little ahead of it, as after a map change: the clock must
+// jump ahead of the world rather than settle at its last tick, where
+// every input would be late and the prediction could not step.
+func TestTickClockNeverStaysBehindTheWorld(t *testing.T) {
+	start := time.Unix(1000, 0)
+	period := 50 * time.Millisecond
+	c := NewTickClock(20, 10, start)
+	c.Advance(start)
+	now := start
+	world := uint32(c.Tick()) + 1
+	for i := range 20 {
+		now = now.Add(period)
+		world++
+		c.Observe(world, now)
+		tick, _ := c.Advance(now)
+		if i > 0 && int32(tick-world) <= 0 {
+			t.Fatalf("step %d: client tick %d, world at %d: the clock stays behind", i, tick, world)
+		}
+	}
+}

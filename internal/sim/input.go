@@ -1,0 +1,90 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// Errors of InputQueue.Push.
+var (
+	// ErrMalformedInput means an input broke the session rules: its Seq is
+	// not above the previous one's, its Tick is below the previous one's,
+	// or its Tick is more than protocol.MaxInputLead ticks ahead. The world
+	// closes the connection with protocol.CloseMalformed.
+	ErrMalformedInput = errors.New("sim: malformed input")
+	// ErrInputQueueFull means protocol.MaxQueuedInputs inputs already
+	// wait for their ticks; the input was dropped.
+	ErrInputQueueFull = errors.New("sim: input queue full")
+)
+
+// InputQueue is one player's inputs as the world sees them: the one in
+// force and those waiting for their tick.
+//
+// The zero value is an empty queue with no input in force (the player
+// stands still). It is a value owned by whoever steps the player, with no
+// locking; Push and Advance do not allocate (except for the error of a
+// refused input).
+type InputQueue struct {
+	// waiting is a ring of the inputs not yet applied, in Seq order:
+	// n of them from waiting[head].
+	waiting [protocol.MaxQueuedInputs]protocol.Input
+	head, n int
+	// lastSeq and lastTick are those of the last input pushed (dropped or
+	// not); lastSeq is 0 before the first, since Seq 0 is never valid.
+	lastSeq, lastTick uint32
+	current           protocol.Input
+}
+
+// Push validates in against the player's current tick (per the spec: Seq
+// increasing, Tick non-decreasing, Tick <= tick+MaxInputLead) and queues
+// it. It returns ErrMalformedInput (wrapped, with the reason) for a
+// violation, ErrInputQueueFull when MaxQueuedInputs wait already (the input
+// is dropped).
+//
+// tick is the player's tick now, between steps: the tick of its last
+// snapshot (or Welcome or MapChange). A dropped input still counts as the
+// previous one for the next input's checks, since the client sent it.
+func (q *InputQueue) Push(in protocol.Input, tick uint32) error {
+	switch {
+	case in.Seq <= q.lastSeq:
+		return fmt.Errorf("%w: seq %d not above the previous %d", ErrMalformedInput, in.Seq, q.lastSeq)
+	case q.lastSeq != 0 && in.Tick < q.lastTick:
+		return fmt.Errorf("%w: seq %d: tick %d below the previous input's %d", ErrMalformedInput, in.Seq, in.Tick, q.lastTick)
+	case uint64(in.Tick) > uint64(tick)+protocol.MaxInputLead:
+		return fmt.Errorf("%w: seq %d: tick %d more than %d ticks after the player's %d",
+			ErrMalformedInput, in.Seq, in.Tick, protocol.MaxInputLead, tick)
+	}
+	q.lastSeq, q.lastTick = in.Seq, in.Tick
+	if q.n == len(q.waiting) {
+		return fmt.Errorf("%w: seq %d dropped with %d waiting", ErrInputQueueFull, in.Seq, q.n)
+	}
+	q.waiting[(q.head+q.n)%len(q.waiting)] = in
+	q.n++
+	return nil
+}
+
+// Advance is called once per step, with the tick the step makes (k+1). It
+// takes every queued input with Tick <= tick, makes the last one the input
+// in force, and reports it and whether one was applied at this tick (then
+// its Seq is the snapshot's Ack).
+//
+// An input whose Tick is below tick arrived late: it applies from tick on,
+// not from its own Tick. Inputs taken together in one step are superseded
+// by the last of them at once: only its Move moves the player.
+func (q *InputQueue) Advance(tick uint32) (inForce protocol.Input, applied bool) {
+	for q.n > 0 && q.waiting[q.head].Tick <= tick {
+		q.current = q.waiting[q.head]
+		q.head = (q.head + 1) % len(q.waiting)
+		q.n--
+		applied = true
+	}
+	return q.current, applied
+}
+
+// Current returns the input in force (zero before any).
+func (q *InputQueue) Current() protocol.Input { return q.current }
+
+// Len returns how many inputs wait for their tick.
+func (q *InputQueue) Len() int { return q.n }
