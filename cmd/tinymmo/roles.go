@@ -54,6 +54,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.DurationVar(&c.JoinTokenTTL, "join-token-ttl", 30*time.Second, "how long a join token is valid")
 	fs.IntVar(&c.InputBurst, "input-burst", 40, "messages a player may send at once")
 	fs.IntVar(&c.InputRate, "input-rate", 30, "messages per second a player may send after the burst")
+	fs.IntVar(&c.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")
 	fs.IntVar(&c.SendQueueBytes, "send-queue-bytes", 64<<10, "bytes queued for a slow client, beyond its socket buffer, before it is dropped")
 	fs.DurationVar(&c.HelloTimeout, "hello-timeout", 5*time.Second, "how long a new connection has to send Hello")
 	fs.IntVar(&c.MaxHandshakes, "max-handshakes", 1024, "connections that may wait to send Hello at once")

@@ -78,6 +78,9 @@ type Config struct {
 	BotProcs int
 	// TickRate is the world's simulation rate in Hz. Default 20.
 	TickRate int
+	// SendEvery is the world's send_every: ticks whose messages a client
+	// gets in one write. 0 keeps the world's default.
+	SendEvery int
 	// NoPin leaves the processes where the scheduler puts them. By
 	// default the server runs on the first CPU we may use and the bots
 	// on the others, when there are at least two.
@@ -177,6 +180,7 @@ type Result struct {
 	CPUPinning string  `json:"cpu_pinning"`
 	Scenario   string  `json:"scenario"`
 	TickRate   int     `json:"tick_rate"`
+	SendEvery  int     `json:"send_every,omitempty"`
 	WarmupS    float64 `json:"warmup_s"`
 	BotProcs   int     `json:"bot_procs"`
 	CPUs       int     `json:"cpus"` // the CPUs we were allowed to use
@@ -222,7 +226,7 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 		return Result{}, err
 	}
 	res := Result{
-		Players: cfg.Players, Scenario: "walk", TickRate: cfg.TickRate,
+		Players: cfg.Players, Scenario: "walk", TickRate: cfg.TickRate, SendEvery: cfg.SendEvery,
 		WarmupS: cfg.Warmup.Seconds(), BotProcs: cfg.BotProcs, CPUs: len(allowed),
 	}
 	if cfg.Idle {
@@ -256,6 +260,9 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 		"--ip-burst", fmt.Sprint(cfg.Players + 100), "--ip-every", "1ms"}
 	if cfg.Pprof != "" {
 		serverArgs = append(serverArgs, "--pprof", cfg.Pprof)
+	}
+	if cfg.SendEvery != 0 {
+		serverArgs = append(serverArgs, "--send-every", fmt.Sprint(cfg.SendEvery))
 	}
 	lines := newLineWriter()
 	server, err := start(dir, "server", cfg.Executable, serverArgs, lines, serverCPUs)

@@ -15,11 +15,15 @@ import (
 const inputQueue = 32
 
 // sink is a player's connection as the game sees it: its session, or a
-// recorder in tests. deliver sends an encoded message and reports whether
-// the connection took it; it must neither block nor keep b, which is
-// reused after it returns. close ends the connection with code.
+// recorder in tests. Its owner is the owner of the member's player.
 type sink interface {
-	deliver(b []byte) bool
+	// queue adds an encoded message to what the next flush sends. It must
+	// neither block nor keep b, which is reused after it returns.
+	queue(b []byte)
+	// flush sends what was queued, with one write where it can, and
+	// returns the bytes the connection took.
+	flush() int
+	// close ends the connection with code.
 	close(code protocol.CloseCode)
 }
 

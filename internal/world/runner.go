@@ -21,13 +21,17 @@ type runner struct {
 	joins   chan sim.Arrival // from the registry; never fills (see newRunner)
 	stop    context.CancelFunc
 	workers int // most goroutines replicating at once
-	metrics *metrics
+	// sendEvery is how many ticks' messages go out together: each client
+	// gets one write every sendEvery ticks.
+	sendEvery int
+	metrics   *metrics
 
 	// population is the players inside or on their way in. Owned by the
 	// registry's goroutine, not by run.
 	population int
 
-	// Scratch owned by run.
+	// Owned by run.
+	ticks   uint32 // steps run
 	inputs  []sim.Input
 	leaving []*member
 }
@@ -38,7 +42,7 @@ const defaultReplicatorShare = 1000
 
 func newRunner(core *sim.Instance, reg *registry, workers int, m *metrics) *runner {
 	return &runner{
-		core: core, reg: reg, workers: workers, metrics: m,
+		core: core, reg: reg, workers: workers, metrics: m, sendEvery: max(reg.srv.cfg.SendEvery, 1),
 		// The registry sends an arrival only while population is under the
 		// instance capacity, so the channel never blocks it.
 		joins: make(chan sim.Arrival, reg.srv.cfg.InstanceCapacity+1),
@@ -103,17 +107,18 @@ func (r *runner) step(now time.Time) {
 			memberOf(f.Player).out.close(protocol.CloseMalformed)
 		}
 	}
-	sent := 0
 	for _, msg := range res.Messages {
-		if memberOf(msg.To).out.deliver(msg.Bytes) {
-			sent += len(msg.Bytes)
-		}
+		memberOf(msg.To).out.queue(msg.Bytes)
 	}
-	sent += r.replicate()
-	r.metrics.bytesOut.Add(float64(sent))
+	r.ticks++
+	flush := r.ticks%uint32(r.sendEvery) == 0
+	sent := r.replicate(flush)
 	for _, t := range res.Travels {
-		r.reg.events <- travelEvent{r, memberOf(t.Player), t.Portal}
+		m := memberOf(t.Player)
+		sent += m.out.flush() // what the old map sent goes before the new map's
+		r.reg.events <- travelEvent{r, m, t.Portal}
 	}
+	r.metrics.bytesOut.Add(float64(sent))
 	for _, c := range res.Saves {
 		r.reg.srv.saver.Save(c)
 	}
@@ -146,17 +151,20 @@ func drainInputs(m *member, inputs []sim.Input) []sim.Input {
 	}
 }
 
-// replicate sends every client its snapshot of this tick and returns the
-// bytes the connections took. A large instance shares its clients among up
-// to workers goroutines, so one instance can use every core for encoding
-// and sending.
-func (r *runner) replicate() int {
+// replicate queues every client's snapshot of this tick and, if flush is
+// set, sends each client what it has queued, returning the bytes the
+// connections took. A large instance shares its clients among up to
+// workers goroutines, so one instance can use every core for encoding and
+// sending.
+func (r *runner) replicate(flush bool) int {
 	parts := r.core.Parts(r.workers, defaultReplicatorShare)
 	send := func(part int) int {
 		n := 0
 		for _, msg := range r.core.Replicate(part, parts) {
-			if memberOf(msg.To).out.deliver(msg.Bytes) {
-				n += len(msg.Bytes)
+			out := memberOf(msg.To).out
+			out.queue(msg.Bytes)
+			if flush {
+				n += out.flush()
 			}
 		}
 		return n

@@ -36,6 +36,9 @@ type session struct {
 	done    chan struct{} // closed when the session has saved and left
 	limiter *rate.Limiter // owned by the reader
 	member  *member       // the game's side of the session
+	// batch holds framed messages waiting for the next flush. It is
+	// owned by the owner of the member's player.
+	batch []byte
 	// char is owned by the reader before the game has the player and after
 	// it hands it back.
 	char store.Character
@@ -194,8 +197,9 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 		}
 		switch m := msg.(type) {
 		case protocol.Ping:
+			// The reader answers at once, beside the runner's batches.
 			pong := protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil)
-			if se.deliver(pong) {
+			if se.conn.Send(pong) == nil {
 				s.metrics.bytesOut.Add(float64(len(pong)))
 			}
 		case protocol.Input:
@@ -212,17 +216,36 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 	}
 }
 
-// deliver implements sink: it sends b now, or queues it while the socket
-// is full. A client whose queue overflows cannot keep up; wsconn closes it
-// with CloseTooSlow rather than let it hold anything up. The caller counts
-// the bytes (metrics.bytesOut).
-func (se *session) deliver(b []byte) bool {
-	err := se.conn.Send(b)
+// queue implements sink.
+func (se *session) queue(b []byte) {
+	se.batch = wsconn.AppendBinary(se.batch, b)
+}
+
+// flush implements sink: it sends the batch now, or queues it while the
+// socket is full. A client whose queue overflows cannot keep up; wsconn
+// closes it with CloseTooSlow rather than let it hold anything up.
+func (se *session) flush() int {
+	if len(se.batch) == 0 {
+		return 0
+	}
+	err := se.conn.SendFrames(se.batch)
+	n := len(se.batch)
+	if cap(se.batch) > maxKeptBatch {
+		se.batch = nil // a burst of spawns; an idle player keeps little
+	} else {
+		se.batch = se.batch[:0]
+	}
 	if errors.Is(err, wsconn.ErrSlow) {
 		se.srv.metrics.slowClients.Inc()
 	}
-	return err == nil
+	if err != nil {
+		return 0
+	}
+	return n
 }
+
+// maxKeptBatch is the largest batch buffer a session keeps between flushes.
+const maxKeptBatch = 4 << 10
 
 // close implements sink: it closes the connection with code and its
 // reason, after what is already queued. The first close wins.

@@ -32,7 +32,7 @@ type lockedRecorder struct {
 	msgs []protocol.Message
 }
 
-func (r *lockedRecorder) deliver(b []byte) bool {
+func (r *lockedRecorder) queue(b []byte) {
 	m, err := protocol.Decode(b)
 	if err != nil {
 		panic(err) // the world sent something it cannot decode itself
@@ -40,8 +40,9 @@ func (r *lockedRecorder) deliver(b []byte) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.msgs = append(r.msgs, m)
-	return true
 }
+
+func (r *lockedRecorder) flush() int { return 0 }
 
 func (r *lockedRecorder) close(protocol.CloseCode) {}
 

@@ -180,12 +180,38 @@ func (c *Conn) Send(msg []byte) error {
 	return c.writeFrameLocked(opBinary, msg)
 }
 
+// AppendBinary appends msg to b as one binary message frame, for
+// [Conn.SendFrames]: a caller that gathers several messages for a client
+// frames them into one buffer and writes them with one system call.
+func AppendBinary(b, msg []byte) []byte { return appendFrame(b, opBinary, msg) }
+
+// SendFrames writes frames, whole binary message frames built with
+// [AppendBinary], as Send writes one message: now, from the caller's
+// goroutine, with a single non-blocking write if nothing is queued, and
+// what the socket does not take queued. Its errors are Send's. frames may
+// be reused when it returns.
+func (c *Conn) SendFrames(frames []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != stateOpen {
+		return ErrClosed
+	}
+	if c.writing || len(c.queue) > 0 || !c.direct() {
+		if len(c.queue)+len(frames) > c.opts.MaxQueuedBytes && len(c.queue) > 0 {
+			c.slowLocked()
+			return ErrSlow
+		}
+		c.enqueueLocked(0, nil, frames)
+		return nil
+	}
+	return c.writeNowLocked(frames)
+}
+
 // writeFrameLocked writes or queues one frame. Control frames are never
 // refused for size: they are small and must follow the data.
 func (c *Conn) writeFrameLocked(op byte, payload []byte) error {
-	size := headerLen(len(payload)) + len(payload)
 	if c.writing || len(c.queue) > 0 || !c.direct() {
-		if op < opClose && len(c.queue)+size > c.opts.MaxQueuedBytes && len(c.queue) > 0 {
+		if op < opClose && len(c.queue)+headerLen(len(payload))+len(payload) > c.opts.MaxQueuedBytes && len(c.queue) > 0 {
 			c.slowLocked()
 			return ErrSlow
 		}
@@ -194,28 +220,32 @@ func (c *Conn) writeFrameLocked(op byte, payload []byte) error {
 	}
 	bp := scratch.Get().(*[]byte)
 	b := appendFrame((*bp)[:0], op, payload)
-	n, err := c.tryWriteLocked(b)
-	if err != nil {
-		*bp = b[:0]
-		scratch.Put(bp)
-		c.failLocked(fmt.Errorf("wsconn: write: %w", err))
-		return ErrClosed
-	}
-	var serr error
-	if n < len(b) {
-		// The socket took part of the frame; the rest must follow it
-		// whatever its size.
-		c.enqueueLocked(0, nil, b[n:])
-		if len(b)-n > c.opts.MaxQueuedBytes {
-			c.slowLocked()
-			serr = ErrSlow
-		}
-	}
+	err := c.writeNowLocked(b)
 	if cap(b) <= keepBuf {
 		*bp = b[:0]
 		scratch.Put(bp)
 	}
-	return serr
+	return err
+}
+
+// writeNowLocked writes b, whole frames, with one non-blocking write system
+// call, and queues what the socket did not take. Nothing may be queued.
+func (c *Conn) writeNowLocked(b []byte) error {
+	n, err := c.tryWriteLocked(b)
+	if err != nil {
+		c.failLocked(fmt.Errorf("wsconn: write: %w", err))
+		return ErrClosed
+	}
+	if n < len(b) {
+		// The socket took part of a frame; the rest must follow it
+		// whatever its size.
+		c.enqueueLocked(0, nil, b[n:])
+		if len(b)-n > c.opts.MaxQueuedBytes {
+			c.slowLocked()
+			return ErrSlow
+		}
+	}
+	return nil
 }
 
 // enqueueLocked appends a frame (op, payload) or, if raw is non-nil, raw

@@ -472,3 +472,25 @@ func TestPortablePathKeepsOrder(t *testing.T) {
 		t.Fatalf("Read: %v, want close 4000", err)
 	}
 }
+
+func TestSendFramesDeliversEachMessage(t *testing.T) {
+	msgs := [][]byte{[]byte("first"), make([]byte, 300), {}, []byte("last")}
+	addr := startServer(t, wsconn.Options{}, func(c *wsconn.Conn) {
+		var frames []byte
+		for _, m := range msgs {
+			frames = wsconn.AppendBinary(frames, m)
+		}
+		if err := c.SendFrames(frames); err != nil {
+			t.Errorf("SendFrames: %v", err)
+		}
+		c.Read(time.Time{}) // until the client leaves
+	})
+	c := dial(t, addr)
+	ctx := testCtx(t)
+	for i, want := range msgs {
+		typ, got, err := c.Read(ctx)
+		if err != nil || typ != websocket.MessageBinary || string(got) != string(want) {
+			t.Fatalf("message %d: %v %d bytes, %v; want binary %d bytes", i, typ, len(got), err, len(want))
+		}
+	}
+}
