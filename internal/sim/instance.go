@@ -38,6 +38,14 @@ type Config struct {
 	// MaxSpawns caps the entities one snapshot spawns; the rest follow in
 	// later snapshots, nearest first. 0 means DefaultMaxSpawns.
 	MaxSpawns int
+	// ScanEvery is how often, in ticks, a client's view is searched for
+	// entities entering or leaving it; 0 means DefaultScanEvery. Between
+	// searches a snapshot only tells what changed about the entities the
+	// client knows, which costs a fraction of a search in a crowd: an
+	// entity may enter the view up to ScanEvery-1 ticks late, and one that
+	// left the view stays known (and exact) as long. Each client searches
+	// on ticks of its own, so the work spreads evenly.
+	ScanEvery int
 	// SpreadRadius is how far, in subpixels, from a spawn point arrivals
 	// are spread (Arrival.Spread), so a crowd arriving together does not
 	// stand on one spot.
@@ -46,6 +54,10 @@ type Config struct {
 	// run is repeatable.
 	Seed uint64
 }
+
+// DefaultScanEvery is the ticks between view searches when
+// Config.ScanEvery is 0: 200 ms at 20 Hz.
+const DefaultScanEvery = 4
 
 // DefaultMaxSpawns is the spawns per snapshot when Config.MaxSpawns is 0.
 // A spawn is about 30 bytes, so a snapshot stays a few kilobytes however
@@ -272,6 +284,7 @@ func (in *Instance) admit(now uint64) {
 		stats, _ := rules.Stats(string(p.Char.Class))
 		e := &entity{
 			slot:       len(in.entities),
+			scanPhase:  in.tick + uint32(len(in.entities)), // spread the searches over the ticks
 			p:          p,
 			pos:        rules.Vec{X: p.Char.X, Y: p.Char.Y},
 			speed:      rules.SpeedPerTick(stats.Speed, in.cfg.TickRate),
@@ -339,6 +352,7 @@ func (in *Instance) applyInput(e *entity) {
 // remove takes e out of the instance, keeping entities dense.
 func (in *Instance) remove(e *entity) {
 	in.grid.remove(e)
+	e.removed = true // clients that know it drop it at their next snapshot
 	last := in.entities[len(in.entities)-1]
 	in.entities[e.slot] = last
 	last.slot = e.slot

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -125,42 +126,58 @@ func TestMalformedAndMisplacedInputsAreRefused(t *testing.T) {
 	}
 }
 
+// TestInterestManagementMatchesBruteForce checks every client's view
+// against every entity, each time the view is searched: every tick, and
+// every DefaultScanEvery ticks.
 func TestInterestManagementMatchesBruteForce(t *testing.T) {
-	for _, margin := range []int32{0, 128 * rules.SubpixelsPerPixel} {
-		field := openField{w: 400, h: 300}
-		h := newHarness(t, field, testConfig(margin))
-		h.in.cfg.MaxSpawns = 1000 // this test checks the view, not the cap
-		rng := rand.New(rand.NewPCG(1, uint64(margin)))
-		wSub, hSub := field.SizeSubpixels()
-		var players []*Player
-		for i := range 300 {
-			p := rules.Vec{X: rules.TileSubpixels + rng.Int32N(wSub-2*rules.TileSubpixels), Y: rules.TileSubpixels + rng.Int32N(hSub-2*rules.TileSubpixels)}
-			players = append(players, h.join(int64(i+1), p))
+	for _, scanEvery := range []int{1, DefaultScanEvery} {
+		for _, margin := range []int32{0, 128 * rules.SubpixelsPerPixel} {
+			t.Run(fmt.Sprintf("scan_every=%d/margin=%d", scanEvery, margin), func(t *testing.T) {
+				interestMatchesBruteForce(t, scanEvery, margin)
+			})
 		}
-		dirs := make([]protocol.Direction, len(players))
-		for tick := range 200 {
-			for i, p := range players {
-				if rng.IntN(20) == 0 {
-					dirs[i] = protocol.Direction(rng.IntN(9))
-				}
-				h.walk(p, dirs[i])
+	}
+}
+
+func interestMatchesBruteForce(t *testing.T, scanEvery int, margin int32) {
+	field := openField{w: 400, h: 300}
+	cfg := testConfig(margin)
+	cfg.ScanEvery = scanEvery
+	cfg.MaxSpawns = 1000 // this test checks the view, not the cap
+	h := newHarness(t, field, cfg)
+	rng := rand.New(rand.NewPCG(1, uint64(margin)))
+	wSub, hSub := field.SizeSubpixels()
+	var players []*Player
+	for i := range 300 {
+		p := rules.Vec{X: rules.TileSubpixels + rng.Int32N(wSub-2*rules.TileSubpixels), Y: rules.TileSubpixels + rng.Int32N(hSub-2*rules.TileSubpixels)}
+		players = append(players, h.join(int64(i+1), p))
+	}
+	dirs := make([]protocol.Direction, len(players))
+	for tick := range 200 {
+		for i, p := range players {
+			if rng.IntN(20) == 0 {
+				dirs[i] = protocol.Direction(rng.IntN(9))
 			}
-			h.step()
-			in := h.in
-			for _, self := range in.entities {
-				spawn := viewRect(self.pos, in.cfg.SpawnHalf)
-				keep := viewRect(self.pos, in.cfg.KeepHalf)
-				for _, e := range in.entities {
-					if e == self {
-						continue
-					}
-					known := slices.Contains(self.view.handles, e)
-					switch {
-					case spawn.Contains(e.pos) && !known:
-						t.Fatalf("margin %d tick %d: entity at %v is in view of %v but not known", margin, tick, e.pos, self.pos)
-					case !keep.Contains(e.pos) && known:
-						t.Fatalf("margin %d tick %d: entity at %v is outside the view of %v but still known", margin, tick, e.pos, self.pos)
-					}
+			h.walk(p, dirs[i])
+		}
+		h.step()
+		in := h.in
+		for _, self := range in.entities {
+			if (in.tick-self.scanPhase)%uint32(scanEvery) != 0 {
+				continue // not searched this tick
+			}
+			spawn := viewRect(self.pos, in.cfg.SpawnHalf)
+			keep := viewRect(self.pos, in.cfg.KeepHalf)
+			for _, e := range in.entities {
+				if e == self {
+					continue
+				}
+				known := slices.Contains(self.view.handles, e)
+				switch {
+				case spawn.Contains(e.pos) && !known:
+					t.Fatalf("margin %d tick %d: entity at %v is in view of %v but not known", margin, tick, e.pos, self.pos)
+				case !keep.Contains(e.pos) && known:
+					t.Fatalf("margin %d tick %d: entity at %v is outside the view of %v but still known", margin, tick, e.pos, self.pos)
 				}
 			}
 		}

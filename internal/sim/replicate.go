@@ -24,6 +24,11 @@ type entity struct {
 	// guardUntil is the first instance tick at which portals work for this
 	// entity.
 	guardUntil uint32
+	// scanPhase sets the ticks on which this player's view is searched:
+	// those where (tick - scanPhase) % ScanEvery == 0.
+	scanPhase uint32
+	// removed is set when the entity has left the instance.
+	removed bool
 
 	// What replication reads of every candidate, together: the fields
 	// above hold the position, these the rest.
@@ -84,6 +89,7 @@ type viewer struct {
 	lowFree int       // no handle below it is free
 
 	ownSent rules.Vec // the last own position the client was sent
+	scanned bool      // the view has been searched at least once
 
 	snap   protocol.Snapshot // scratch, reused every tick
 	buf    []byte            // scratch, reused every tick: the last snapshot
@@ -217,6 +223,14 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		s.OwnDX, s.OwnDY = self.pos.X-v.ownSent.X, self.pos.Y-v.ownSent.Y
 		v.ownSent = self.pos
 	}
+	v.visible, v.moving = 0, 0
+	scanEvery := uint32(cmp.Or(in.cfg.ScanEvery, DefaultScanEvery))
+	if v.scanned && (in.tick-self.scanPhase)%scanEvery != 0 {
+		in.update(v, s)
+		v.buf = s.Append(v.buf[:0])
+		return v.buf
+	}
+	v.scanned = true
 	// Mark the entities this client knows.
 	stamp, mine, tick := r.next(in.entities), r.index, in.tick
 	for h, e := range v.handles {
@@ -226,7 +240,6 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	}
 	spawn := viewRect(self.pos, in.cfg.SpawnHalf)
 	keep := viewRect(self.pos, in.cfg.KeepHalf)
-	v.visible, v.moving = 0, 0
 	v.spawns = v.spawns[:0]
 	in.grid.query(keep, func(e *entity) {
 		if e == self || !keep.Contains(e.pos) {
@@ -267,6 +280,28 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	}
 	v.buf = s.Append(v.buf[:0])
 	return v.buf
+}
+
+// update fills s with what changed this tick about the entities v knows,
+// without searching the view: the snapshot between two searches.
+func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
+	tick := in.tick
+	for h, e := range v.handles {
+		switch {
+		case e == nil:
+			continue
+		case e.removed:
+			s.Despawns = append(s.Despawns, uint32(h))
+			v.free(h)
+			continue
+		case e.dirChanged == tick:
+			s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
+		}
+		if e.propsChanged == tick {
+			s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
+		}
+		v.count(e)
+	}
 }
 
 // count counts e as visible to the viewer this tick.
