@@ -11,9 +11,9 @@ import (
 )
 
 // TestCrowdAtOneSpawnNeverOverflowsASnapshot puts 2,000 players (500 under
-// the race detector) on one spot
-// at once (as if all had logged out there): every snapshot must stay under
-// the client's message cap, nearest first, until everyone knows everyone.
+// the race detector) on one spot at once (as if all had logged out there):
+// every snapshot must stay under the client's message cap, and each player
+// comes to know the DefaultMaxVisible nearest, and no more.
 func TestCrowdAtOneSpawnNeverOverflowsASnapshot(t *testing.T) {
 	n := 2000
 	if raceEnabled {
@@ -26,8 +26,9 @@ func TestCrowdAtOneSpawnNeverOverflowsASnapshot(t *testing.T) {
 	for i := 2; i <= n; i++ {
 		in.Add(Arrival{Player: NewPlayer(store.Character{ID: int64(i), Name: "Crowd member", Class: store.ClassKnight, X: spot.X + int32(i%7), Y: spot.Y}, nil)})
 	}
+	visible := min(n-1, DefaultMaxVisible)
 	largest, ticks := 0, 0
-	for ; ticks < 1000 && (first.entity == nil || len(first.entity.view.handles) < n-1); ticks++ {
+	for ; ticks < 1000 && (first.entity == nil || first.entity.view.known < visible); ticks++ {
 		in.Step(0, nil)
 		for _, m := range in.Replicate(0, 1) {
 			largest = max(largest, len(m.Bytes))
@@ -37,10 +38,32 @@ func TestCrowdAtOneSpawnNeverOverflowsASnapshot(t *testing.T) {
 		t.Fatalf("largest snapshot %d B, over the client's cap of %d", largest, protocol.MaxWorldMessage)
 	}
 	// A view is searched every DefaultScanEvery ticks, and each search
-	// spawns up to DefaultMaxSpawns.
-	searches := (n - 1 + DefaultMaxSpawns - 1) / DefaultMaxSpawns
+	// spawns up to DefaultMaxSpawns, until DefaultMaxVisible are known.
+	searches := (visible + DefaultMaxSpawns - 1) / DefaultMaxSpawns
 	if want := (searches-1)*DefaultScanEvery + 1; ticks > want {
-		t.Fatalf("everyone knew everyone after %d ticks, want at most %d (%d spawns a search, a search every %d ticks)", ticks, want, DefaultMaxSpawns, DefaultScanEvery)
+		t.Fatalf("the first player knew %d after %d ticks, want at most %d (%d spawns a search, a search every %d ticks)", visible, ticks, want, DefaultMaxSpawns, DefaultScanEvery)
+	}
+	for range 2 * DefaultScanEvery {
+		in.Step(0, nil)
+		in.Replicate(0, 1)
+	}
+	for _, e := range in.entities {
+		if e.view.known > DefaultMaxVisible {
+			t.Fatalf("a player knows %d, over the cap of %d", e.view.known, DefaultMaxVisible)
+		}
+	}
+	// The first player knows the nearest.
+	self := first.entity
+	var farthestKnown int64
+	for _, e := range self.view.handles {
+		if e != nil {
+			farthestKnown = max(farthestKnown, distance2(e.pos, self.pos))
+		}
+	}
+	for _, e := range in.entities {
+		if e != self && !slices.Contains(self.view.handles, e) && distance2(e.pos, self.pos) < farthestKnown {
+			t.Fatalf("an entity %d² away is unknown while one %d² away is known", distance2(e.pos, self.pos), farthestKnown)
+		}
 	}
 	t.Logf("largest snapshot %d B; everyone known after %d ticks", largest, ticks)
 }

@@ -38,6 +38,11 @@ type Config struct {
 	// MaxSpawns caps the entities one snapshot spawns; the rest follow in
 	// later snapshots, nearest first. 0 means DefaultMaxSpawns.
 	MaxSpawns int
+	// MaxVisible caps the entities one client knows at once; 0 means
+	// DefaultMaxVisible. In a crowd the nearest enter first, and others
+	// only as known ones leave the view, so a crowd costs each client what
+	// its visible part costs, in time, memory and bytes.
+	MaxVisible int
 	// ScanEvery is how often, in ticks, a client's view is searched for
 	// entities entering or leaving it; 0 means DefaultScanEvery. Between
 	// searches a snapshot only tells what changed about the entities the
@@ -54,6 +59,10 @@ type Config struct {
 	// run is repeatable.
 	Seed uint64
 }
+
+// DefaultMaxVisible is the most entities a client knows when
+// Config.MaxVisible is 0: a crowded screen.
+const DefaultMaxVisible = 200
 
 // DefaultScanEvery is the ticks between view searches when
 // Config.ScanEvery is 0: 200 ms at 20 Hz.
@@ -164,7 +173,11 @@ type Instance struct {
 	cfg     Config
 	rng     *rand.Rand
 
-	tick       uint32 // the instance's own step count
+	tick uint32 // the instance's own step count
+	// changes counts what snapshots between searches tell: direction
+	// changes and departures. A view that saw the same count has nothing
+	// to update.
+	changes    uint64
 	arrivals   []Arrival
 	entities   []*entity // dense; entity.slot indexes it
 	grid       *grid
@@ -346,6 +359,7 @@ func (in *Instance) applyInput(e *entity) {
 	if dir := rules.Dir(current.Move); dir != e.dir {
 		e.dir = dir
 		e.dirChanged = in.tick
+		in.changes++
 	}
 }
 
@@ -353,6 +367,7 @@ func (in *Instance) applyInput(e *entity) {
 func (in *Instance) remove(e *entity) {
 	in.grid.remove(e)
 	e.removed = true // clients that know it drop it at their next snapshot
+	in.changes++
 	last := in.entities[len(in.entities)-1]
 	in.entities[e.slot] = last
 	last.slot = e.slot

@@ -87,9 +87,11 @@ func spriteOf(c store.Class) protocol.Sprite {
 type viewer struct {
 	handles []*entity // by handle; nil marks a free handle
 	lowFree int       // no handle below it is free
+	known   int       // handles in use
 
 	ownSent rules.Vec // the last own position the client was sent
 	scanned bool      // the view has been searched at least once
+	changes uint64    // Instance.changes when the view was last brought up to date
 
 	snap   protocol.Snapshot // scratch, reused every tick
 	buf    []byte            // scratch, reused every tick: the last snapshot
@@ -105,6 +107,7 @@ func newViewer(own rules.Vec) *viewer {
 
 // assign gives e the lowest free handle.
 func (v *viewer) assign(e *entity) uint16 {
+	v.known++
 	for h := v.lowFree; h < len(v.handles); h++ {
 		if v.handles[h] == nil {
 			v.handles[h] = e
@@ -119,6 +122,7 @@ func (v *viewer) assign(e *entity) uint16 {
 
 // free releases handle h.
 func (v *viewer) free(h int) {
+	v.known--
 	v.handles[h] = nil
 	v.lowFree = min(v.lowFree, h)
 }
@@ -223,14 +227,23 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		s.OwnDX, s.OwnDY = self.pos.X-v.ownSent.X, self.pos.Y-v.ownSent.Y
 		v.ownSent = self.pos
 	}
-	v.visible, v.moving = 0, 0
 	scanEvery := uint32(cmp.Or(in.cfg.ScanEvery, DefaultScanEvery))
 	if v.scanned && (in.tick-self.scanPhase)%scanEvery != 0 {
 		in.update(v, s)
 		v.buf = s.Append(v.buf[:0])
 		return v.buf
 	}
-	v.scanned = true
+	v.scanned, v.changes = true, in.changes
+	v.visible, v.moving = 0, 0
+	maxVisible := cmp.Or(in.cfg.MaxVisible, DefaultMaxVisible)
+	keep := viewRect(self.pos, in.cfg.KeepHalf)
+	if v.known >= maxVisible {
+		// No room for anyone new: check only those the client knows, so
+		// that a crowd costs what its visible part costs.
+		in.recheck(v, s, keep)
+		v.buf = s.Append(v.buf[:0])
+		return v.buf
+	}
 	// Mark the entities this client knows.
 	stamp, mine, tick := r.next(in.entities), r.index, in.tick
 	for h, e := range v.handles {
@@ -239,7 +252,6 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		}
 	}
 	spawn := viewRect(self.pos, in.cfg.SpawnHalf)
-	keep := viewRect(self.pos, in.cfg.KeepHalf)
 	v.spawns = v.spawns[:0]
 	in.grid.query(keep, func(e *entity) {
 		if e == self || !keep.Contains(e.pos) {
@@ -268,7 +280,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 			v.free(h)
 		}
 	}
-	if limit := cmp.Or(in.cfg.MaxSpawns, DefaultMaxSpawns); len(v.spawns) > limit {
+	if limit := min(cmp.Or(in.cfg.MaxSpawns, DefaultMaxSpawns), maxVisible-v.known); len(v.spawns) > limit {
 		nearest(v.spawns, limit)
 		v.spawns = v.spawns[:limit]
 	}
@@ -278,13 +290,44 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		s.Spawns = append(s.Spawns, protocol.EntityProps{Handle: uint32(h), Props: e.spawnProps(tick)})
 		v.count(e)
 	}
+	if cap(v.spawns) > maxKeptScratch {
+		v.spawns = nil // a crowd arrived; do not keep room for it
+	}
 	v.buf = s.Append(v.buf[:0])
 	return v.buf
+}
+
+// recheck fills s for a search of a full view: the entities v knows that
+// left the instance or the keep rectangle are despawned, and what changed
+// about the others is told.
+func (in *Instance) recheck(v *viewer, s *protocol.Snapshot, keep rules.Rect) {
+	tick := in.tick
+	for h, e := range v.handles {
+		switch {
+		case e == nil:
+			continue
+		case e.removed || !keep.Contains(e.pos):
+			s.Despawns = append(s.Despawns, uint32(h))
+			v.free(h)
+			continue
+		case e.dirChanged == tick:
+			s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
+		}
+		if e.propsChanged == tick {
+			s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
+		}
+		v.count(e)
+	}
 }
 
 // update fills s with what changed this tick about the entities v knows,
 // without searching the view: the snapshot between two searches.
 func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
+	if v.changes == in.changes {
+		return // nothing moved differently or left: the counts stand too
+	}
+	v.changes = in.changes
+	v.visible, v.moving = 0, 0
 	tick := in.tick
 	for h, e := range v.handles {
 		switch {
@@ -303,6 +346,10 @@ func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
 		v.count(e)
 	}
 }
+
+// maxKeptScratch is the most spawn candidates a viewer keeps room for
+// between searches.
+const maxKeptScratch = 128
 
 // count counts e as visible to the viewer this tick.
 func (v *viewer) count(e *entity) {
