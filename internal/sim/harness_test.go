@@ -112,7 +112,9 @@ func (h *harness) step() *Result {
 	}
 	for part := range h.parts {
 		for _, m := range h.in.Replicate(part, h.parts) {
-			h.deliver(m)
+			if m.Bytes != nil {
+				h.deliver(m)
+			}
 		}
 	}
 	h.last = r

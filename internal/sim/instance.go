@@ -43,6 +43,10 @@ type Config struct {
 	// only as known ones leave the view, so a crowd costs each client what
 	// its visible part costs, in time, memory and bytes.
 	MaxVisible int
+	// QuietTicks is how long a client that nothing changed for goes
+	// without a snapshot: one that would carry nothing but its tick is
+	// sent only if the last was QuietTicks ago. 0 means DefaultQuietTicks.
+	QuietTicks int
 	// ScanEvery is how often, in ticks, a client's view is searched for
 	// entities entering or leaving it; 0 means DefaultScanEvery. Between
 	// searches a snapshot only tells what changed about the entities the
@@ -63,6 +67,9 @@ type Config struct {
 // DefaultMaxVisible is the most entities a client knows when
 // Config.MaxVisible is 0: a crowded screen.
 const DefaultMaxVisible = 200
+
+// DefaultQuietTicks is Config.QuietTicks when 0: a second at 20 Hz.
+const DefaultQuietTicks = 20
 
 // DefaultScanEvery is the ticks between view searches when
 // Config.ScanEvery is 0: 200 ms at 20 Hz.

@@ -89,9 +89,11 @@ type viewer struct {
 	lowFree int       // no handle below it is free
 	known   int       // handles in use
 
-	ownSent rules.Vec // the last own position the client was sent
-	scanned bool      // the view has been searched at least once
-	changes uint64    // Instance.changes when the view was last brought up to date
+	ownSent  rules.Vec // the last own position the client was sent
+	scanned  bool      // the view has been searched at least once
+	changes  uint64    // Instance.changes when the view was last brought up to date
+	sent     bool      // a snapshot was sent since the view began
+	sentTick uint32    // the player tick of the last snapshot sent
 
 	snap   protocol.Snapshot // scratch, reused every tick
 	buf    []byte            // scratch, reused every tick: the last snapshot
@@ -147,8 +149,10 @@ func (in *Instance) Parts(workers, share int) int {
 }
 
 // Replicate encodes this tick's snapshot for every player of part (0 ≤
-// part < parts ≤ MaxParts) and returns them; their bytes stay valid until
-// the next Step. Call it after Step, once for each part. The parts of one
+// part < parts ≤ MaxParts) and returns them, one message per player; their
+// bytes stay valid until the next Step. A player with nothing to be told
+// this tick (see Config.QuietTicks) gets a message with nil Bytes: send it
+// nothing. Call it after Step, once for each part. The parts of one
 // tick may run at the same time on different goroutines: while they run,
 // the instance's state is only read (but for the entities' spawn-property
 // caches, which lock), and each part writes only its own players' viewers
@@ -230,8 +234,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	scanEvery := uint32(cmp.Or(in.cfg.ScanEvery, DefaultScanEvery))
 	if v.scanned && (in.tick-self.scanPhase)%scanEvery != 0 {
 		in.update(v, s)
-		v.buf = s.Append(v.buf[:0])
-		return v.buf
+		return in.encode(self, v)
 	}
 	v.scanned, v.changes = true, in.changes
 	v.visible, v.moving = 0, 0
@@ -241,8 +244,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		// No room for anyone new: check only those the client knows, so
 		// that a crowd costs what its visible part costs.
 		in.recheck(v, s, keep)
-		v.buf = s.Append(v.buf[:0])
-		return v.buf
+		return in.encode(self, v)
 	}
 	// Mark the entities this client knows.
 	stamp, mine, tick := r.next(in.entities), r.index, in.tick
@@ -293,8 +295,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	if cap(v.spawns) > maxKeptScratch {
 		v.spawns = nil // a crowd arrived; do not keep room for it
 	}
-	v.buf = s.Append(v.buf[:0])
-	return v.buf
+	return in.encode(self, v)
 }
 
 // recheck fills s for a search of a full view: the entities v knows that
@@ -350,6 +351,21 @@ func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
 // maxKeptScratch is the most spawn candidates a viewer keeps room for
 // between searches.
 const maxKeptScratch = 128
+
+// encode encodes the viewer's snapshot, or returns nil when it carries
+// nothing and the client had one within Config.QuietTicks: the client steps
+// the entities through the ticks it is not sent (docs/protocol.md).
+func (in *Instance) encode(self *entity, v *viewer) []byte {
+	s, tick := &v.snap, self.p.tick
+	quiet := uint32(cmp.Or(in.cfg.QuietTicks, DefaultQuietTicks))
+	if v.sent && tick-v.sentTick < quiet && !s.HasAck && !s.HasOwn &&
+		len(s.Despawns)+len(s.Spawns)+len(s.Moves)+len(s.Changes) == 0 {
+		return nil
+	}
+	v.sent, v.sentTick = true, tick
+	v.buf = s.Append(v.buf[:0])
+	return v.buf
+}
 
 // count counts e as visible to the viewer this tick.
 func (v *viewer) count(e *entity) {

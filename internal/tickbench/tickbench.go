@@ -217,7 +217,9 @@ func (b *tickBench) tick() {
 func (b *tickBench) replicate(part int) int64 {
 	var n int64
 	for _, m := range b.in.Replicate(part, b.parts) {
-		n += int64(len(m.Bytes) + wsFrameHeader(len(m.Bytes)))
+		if m.Bytes != nil {
+			n += int64(len(m.Bytes) + wsFrameHeader(len(m.Bytes)))
+		}
 	}
 	return n
 }

@@ -162,7 +162,9 @@ func (r *runner) replicate(flush bool) int {
 		n := 0
 		for _, msg := range r.core.Replicate(part, parts) {
 			out := memberOf(msg.To).out
-			out.queue(msg.Bytes)
+			if msg.Bytes != nil {
+				out.queue(msg.Bytes)
+			}
 			if flush {
 				n += out.flush()
 			}

@@ -124,7 +124,8 @@ func TestPortalTravelKeepsHealthAndSavesTheNewMap(t *testing.T) {
 		time.Sleep(10 * time.Millisecond) // the saver writes the map change in the background
 	}
 	// The player tick runs on across the trip: each message of the
-	// connection is one tick after the one before.
+	// connection is for a tick after the one before (a tick where nothing
+	// changed may go unsent).
 	rec.mu.Lock()
 	var ticks []uint32
 	for _, m := range rec.msgs {
@@ -139,7 +140,7 @@ func TestPortalTravelKeepsHealthAndSavesTheNewMap(t *testing.T) {
 	}
 	rec.mu.Unlock()
 	for i := 1; i < len(ticks); i++ {
-		if ticks[i] != ticks[i-1]+1 {
+		if ticks[i] <= ticks[i-1] {
 			t.Fatalf("ticks of Welcome, Snapshots and MapChange: %v; want each one after the last", ticks)
 		}
 	}
