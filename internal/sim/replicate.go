@@ -363,9 +363,18 @@ func (in *Instance) encode(self *entity, v *viewer) []byte {
 		return nil
 	}
 	v.sent, v.sentTick = true, tick
+	if len(s.Spawns) == 0 && cap(v.buf) > maxKeptBuf {
+		// The burst of spawns that grew these is over: an idle player
+		// keeps little.
+		v.buf, s.Spawns = nil, nil
+	}
 	v.buf = s.Append(v.buf[:0])
 	return v.buf
 }
+
+// maxKeptBuf is the largest snapshot buffer a viewer keeps once no more
+// spawns come.
+const maxKeptBuf = 512
 
 // count counts e as visible to the viewer this tick.
 func (v *viewer) count(e *entity) {

@@ -133,15 +133,33 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 		s.players.release(sess)
 		return nil, protocol.CloseShutdown
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
-	defer cancel()
-	sess.char, err = s.db.Character(ctx, grant.CharacterID)
+	sess.char, err = s.loadCharacter(grant.CharacterID)
 	if err != nil {
 		s.players.release(sess)
 		s.log.Error("world: load character", "character", grant.CharacterID, "err", err)
 		return nil, protocol.CloseLoadFailed
 	}
 	return sess, 0
+}
+
+// loadCharacter reads a character from the database on a goroutine of its
+// own: the database's deep call chains grow that goroutine's stack, and the
+// stack goes with it, instead of staying with the session's reader for the
+// whole session.
+func (s *Server) loadCharacter(id int64) (store.Character, error) {
+	type loaded struct {
+		c   store.Character
+		err error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+		defer cancel()
+		c, err := s.db.Character(ctx, id)
+		done <- loaded{c, err}
+	}()
+	l := <-done
+	return l.c, l.err
 }
 
 // run serves an admitted session until it ends, then saves the character and
@@ -245,7 +263,7 @@ func (se *session) flush() int {
 }
 
 // maxKeptBatch is the largest batch buffer a session keeps between flushes.
-const maxKeptBatch = 4 << 10
+const maxKeptBatch = 1 << 10
 
 // close implements sink: it closes the connection with code and its
 // reason, after what is already queued. The first close wins.
