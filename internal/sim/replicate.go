@@ -357,17 +357,17 @@ const maxKeptScratch = 128
 // the entities through the ticks it is not sent (docs/protocol.md).
 func (in *Instance) encode(self *entity, v *viewer) []byte {
 	s, tick := &v.snap, self.p.tick
+	if len(s.Spawns) == 0 && cap(v.buf) > maxKeptBuf {
+		// The burst of spawns that grew these is over: an idle player
+		// keeps little.
+		v.buf, s.Spawns = nil, nil
+	}
 	quiet := uint32(cmp.Or(in.cfg.QuietTicks, DefaultQuietTicks))
 	if v.sent && tick-v.sentTick < quiet && !s.HasAck && !s.HasOwn &&
 		len(s.Despawns)+len(s.Spawns)+len(s.Moves)+len(s.Changes) == 0 {
 		return nil
 	}
 	v.sent, v.sentTick = true, tick
-	if len(s.Spawns) == 0 && cap(v.buf) > maxKeptBuf {
-		// The burst of spawns that grew these is over: an idle player
-		// keeps little.
-		v.buf, s.Spawns = nil, nil
-	}
 	v.buf = s.Append(v.buf[:0])
 	return v.buf
 }

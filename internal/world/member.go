@@ -9,10 +9,11 @@ import (
 )
 
 // inputQueue is how many of a player's messages may wait for the next tick
-// of its instance. Clients send an input only when it changes, so a full
-// queue means a flood; protocol.MaxQueuedInputs more may wait in the
+// of its instance. Clients send an input only when it changes, a few a
+// second, so more than this within one tick is a flood: the excess is
+// dropped and counted. protocol.MaxQueuedInputs more may wait in the
 // simulation for their tick.
-const inputQueue = 32
+const inputQueue = 8
 
 // sink is a player's connection as the game sees it: its session, or a
 // recorder in tests. Its owner is the owner of the member's player.
