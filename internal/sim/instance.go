@@ -339,16 +339,21 @@ func (in *Instance) admit(now uint64) {
 	in.arrivals = in.arrivals[:0]
 }
 
-// spread returns a free spot within SpreadRadius of p, on floor the body
-// fits and outside portals, or p itself if a few tries find none.
+// spread returns a free spot within SpreadRadius of p (see FreeSpotNear).
 func (in *Instance) spread(p rules.Vec) rules.Vec {
-	r := in.cfg.SpreadRadius
+	return FreeSpotNear(in.terrain, p, in.cfg.SpreadRadius, in.rng)
+}
+
+// FreeSpotNear returns a random spot within r subpixels of p (in each
+// axis) on floor the body fits and outside portals, or p itself if a few
+// tries find none: where to put one of a crowd arriving at p.
+func FreeSpotNear(t Terrain, p rules.Vec, r int32, rng *rand.Rand) rules.Vec {
 	if r <= 0 {
 		return p
 	}
 	for range 16 {
-		q := rules.Vec{X: p.X + in.rng.Int32N(2*r+1) - r, Y: p.Y + in.rng.Int32N(2*r+1) - r}
-		if _, portal := in.terrain.PortalAt(q); !portal && rules.Fits(q, in.terrain) {
+		q := rules.Vec{X: p.X + rng.Int32N(2*r+1) - r, Y: p.Y + rng.Int32N(2*r+1) - r}
+		if _, portal := t.PortalAt(q); !portal && rules.Fits(q, t) {
 			return q
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -12,6 +13,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/sim"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -87,10 +89,14 @@ func (s *Server) createCharacter(ctx context.Context, req cluster.WorldCreateCha
 		return api.Character{}, err
 	}
 	stats, _ := rules.Stats(string(class)) // every api.Class has stats
+	// New characters start on a free spot near the start point, so that
+	// a crowd of newcomers does not stand on one spot.
 	spawn := s.startPosition()
+	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	pos := sim.FreeSpotNear(s.maps[spawn.Map], spawn.Pos, int32(s.cfg.SpawnSpread)*rules.SubpixelsPerPixel, rng)
 	c, err := s.db.CreateCharacter(ctx, store.Character{
 		AccountID: req.AccountID, Name: req.Name, Class: store.Class(class), Level: 1,
-		Map: spawn.Map, X: spawn.Pos.X, Y: spawn.Pos.Y,
+		Map: spawn.Map, X: pos.X, Y: pos.Y,
 		HP: stats.MaxHP, MaxHP: stats.MaxHP, MP: stats.MaxMP, MaxMP: stats.MaxMP,
 	}, s.cfg.MaxCharacters)
 	switch {

@@ -4,8 +4,10 @@ import "testing"
 
 func TestHandshakesAreBoundedInTotalAndPerAddress(t *testing.T) {
 	h := newHandshakes(3, 2)
-	if !h.acquire("a") || !h.acquire("a") {
-		t.Fatal("the first two from a were refused")
+	for i := range 2 {
+		if !h.acquire("a") {
+			t.Fatalf("connection %d from a was refused", i+1)
+		}
 	}
 	if h.acquire("a") {
 		t.Fatal("a third from a was let in, over the per-address bound of 2")

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/saver"
@@ -192,5 +195,30 @@ func TestFullSharedInstanceOpensAnother(t *testing.T) {
 	waitFor(t, func() bool { return s.registry.count() == 3 })
 	if got := s.registry.count(); got != 3 {
 		t.Fatalf("%d overworld instances for 3 players with capacity 1, want 3", got)
+	}
+}
+
+func TestNewCharactersStartSpreadAroundTheStart(t *testing.T) {
+	s := testServer(t)
+	start := s.startPosition()
+	spread := int32(s.cfg.SpawnSpread) * rules.SubpixelsPerPixel
+	spots := map[rules.Vec]bool{}
+	for i := range 20 {
+		ch, err := s.createCharacter(t.Context(), cluster.WorldCreateCharacterRequest{AccountID: int64(i + 1), Name: fmt.Sprintf("Newcomer%d", i), Class: api.ClassRogue})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.db.Character(t.Context(), ch.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos := rules.Vec{X: c.X, Y: c.Y}
+		if c.Map != start.Map || abs(pos.X-start.Pos.X) > spread || abs(pos.Y-start.Pos.Y) > spread || !rules.Fits(pos, s.maps[c.Map]) {
+			t.Fatalf("new character at %v on %q, want a free spot within %d of %v on %q", pos, c.Map, spread, start.Pos, start.Map)
+		}
+		spots[pos] = true
+	}
+	if len(spots) < 15 {
+		t.Fatalf("20 new characters start on %d spots, want them spread", len(spots))
 	}
 }
