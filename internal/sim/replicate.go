@@ -267,14 +267,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 			return
 		}
 		m.seen = stamp
-		h := m.handle
-		if e.dirChanged == tick {
-			s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
-		}
-		if e.propsChanged == tick {
-			s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
-		}
-		v.count(e)
+		in.tell(v, s, int(m.handle), e)
 	})
 	for h, e := range v.handles {
 		if e != nil && e.marks[mine].seen != stamp {
@@ -302,23 +295,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 // left the instance or the keep rectangle are despawned, and what changed
 // about the others is told.
 func (in *Instance) recheck(v *viewer, s *protocol.Snapshot, keep rules.Rect) {
-	tick := in.tick
-	for h, e := range v.handles {
-		switch {
-		case e == nil:
-			continue
-		case e.removed || !keep.Contains(e.pos):
-			s.Despawns = append(s.Despawns, uint32(h))
-			v.free(h)
-			continue
-		case e.dirChanged == tick:
-			s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
-		}
-		if e.propsChanged == tick {
-			s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
-		}
-		v.count(e)
-	}
+	in.tellKnown(v, s, &keep)
 }
 
 // update fills s with what changed this tick about the entities v knows,
@@ -328,24 +305,36 @@ func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
 		return // nothing moved differently or left: the counts stand too
 	}
 	v.changes = in.changes
+	in.tellKnown(v, s, nil)
+}
+
+// tellKnown fills s with what changed this tick about the entities v
+// knows, and despawns those that left the instance or, if keep is set,
+// the keep rectangle.
+func (in *Instance) tellKnown(v *viewer, s *protocol.Snapshot, keep *rules.Rect) {
 	v.visible, v.moving = 0, 0
-	tick := in.tick
 	for h, e := range v.handles {
 		switch {
 		case e == nil:
-			continue
-		case e.removed:
+		case e.removed || keep != nil && !keep.Contains(e.pos):
 			s.Despawns = append(s.Despawns, uint32(h))
 			v.free(h)
-			continue
-		case e.dirChanged == tick:
-			s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
+		default:
+			in.tell(v, s, h, e)
 		}
-		if e.propsChanged == tick {
-			s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
-		}
-		v.count(e)
 	}
+}
+
+// tell fills s with what changed this tick about e, which v knows under
+// handle h, and counts it as visible.
+func (in *Instance) tell(v *viewer, s *protocol.Snapshot, h int, e *entity) {
+	if e.dirChanged == in.tick {
+		s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
+	}
+	if e.propsChanged == in.tick {
+		s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
+	}
+	v.count(e)
 }
 
 // maxKeptScratch is the most spawn candidates a viewer keeps room for
