@@ -20,9 +20,10 @@ var rules = []struct {
 }{
 	{"internal/wire", nil},
 	{"internal/rules", nil},
+	{"internal/character", nil},
 	{"internal/protocol", []string{module + "internal/wire"}},
 	// The simulation core is pure: no server plumbing, no I/O packages.
-	{"internal/sim", []string{module + "internal/protocol", module + "internal/rules", module + "internal/maps", module + "internal/wire", module + "internal/store"}},
+	{"internal/sim", []string{module + "internal/protocol", module + "internal/rules", module + "internal/maps", module + "internal/wire", module + "internal/character"}},
 	{"internal/client", []string{
 		"github.com/coder/websocket",
 		module + "internal/api", module + "internal/maps", module + "internal/protocol",

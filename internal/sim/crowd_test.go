@@ -5,9 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tinymmo/tinymmo/internal/character"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
-	"github.com/tinymmo/tinymmo/internal/store"
 )
 
 // TestCrowdAtOneSpawnNeverOverflowsASnapshot puts 2,000 players (500 under
@@ -21,10 +21,10 @@ func TestCrowdAtOneSpawnNeverOverflowsASnapshot(t *testing.T) {
 	}
 	in := New(1, "crowd", openField{w: 100, h: 100}, testConfig(0))
 	spot := rules.TileCenter(50, 50)
-	first := NewPlayer(store.Character{ID: 1, Name: "First", Class: store.ClassKnight, X: spot.X, Y: spot.Y}, nil)
+	first := NewPlayer(character.Character{ID: 1, Name: "First", Class: character.ClassKnight, X: spot.X, Y: spot.Y}, nil)
 	in.Add(Arrival{Player: first})
 	for i := 2; i <= n; i++ {
-		in.Add(Arrival{Player: NewPlayer(store.Character{ID: int64(i), Name: "Crowd member", Class: store.ClassKnight, X: spot.X + int32(i%7), Y: spot.Y}, nil)})
+		in.Add(Arrival{Player: NewPlayer(character.Character{ID: int64(i), Name: "Crowd member", Class: character.ClassKnight, X: spot.X + int32(i%7), Y: spot.Y}, nil)})
 	}
 	visible := min(n-1, DefaultMaxVisible)
 	largest, ticks := 0, 0

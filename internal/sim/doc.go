@@ -11,5 +11,8 @@
 // spawn-property cache, for Replicate's parts), clocks or I/O, so every
 // part of it is tested by calling it tick by tick. The world's shell
 // (package world) owns the goroutines that feed it and send what it
-// produces. Only the world and its benchmarks import it.
+// produces. The world and its benchmarks import it, and the client's tests
+// play against its input queue; it imports no server package (the
+// character state it carries is package character), so it builds for
+// js/wasm too.
 package sim

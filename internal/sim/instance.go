@@ -5,10 +5,10 @@ import (
 	"iter"
 	"math/rand/v2"
 
+	"github.com/tinymmo/tinymmo/internal/character"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
-	"github.com/tinymmo/tinymmo/internal/store"
 )
 
 // Terrain is what an instance needs of its map. *maps.Map provides it; the
@@ -87,7 +87,7 @@ const DefaultMaxSpawns = 64
 type Player struct {
 	// Char is the character's state. Its position is current only while
 	// the player is outside an instance; use State for the current one.
-	Char store.Character
+	Char character.Character
 	// Owner is the shell's handle for the player (its session). The core
 	// never reads it.
 	Owner any
@@ -101,13 +101,13 @@ type Player struct {
 }
 
 // NewPlayer returns a player for c, to be placed with Instance.Add.
-func NewPlayer(c store.Character, owner any) *Player {
+func NewPlayer(c character.Character, owner any) *Player {
 	return &Player{Char: c, Owner: owner}
 }
 
 // State returns the character with its current position. Only its owner
 // may call it.
-func (p *Player) State() store.Character {
+func (p *Player) State() character.Character {
 	c := p.Char
 	if e := p.entity; e != nil {
 		c.X, c.Y = e.pos.X, e.pos.Y
@@ -161,8 +161,8 @@ type Result struct {
 	// Travels are the players who left through a portal.
 	Travels []Travel
 	// Saves is every player's state when an autosave is due, each with a
-	// new save version (store.Character.Version).
-	Saves []store.Character
+	// new save version (character.Character.Version).
+	Saves []character.Character
 	// Refused are inputs that broke the rules (ErrMalformedInput: close
 	// the connection) or found the queue full (ErrInputQueueFull: dropped).
 	Refused []Refusal
@@ -232,7 +232,7 @@ func (in *Instance) Add(a Arrival) {
 
 // Remove takes p out of the instance at once (its session ended) and
 // returns its last state. p must be in the instance or arriving.
-func (in *Instance) Remove(p *Player) store.Character {
+func (in *Instance) Remove(p *Player) character.Character {
 	for i, a := range in.arrivals {
 		if a.Player == p {
 			in.arrivals = append(in.arrivals[:i], in.arrivals[i+1:]...)

@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"sync"
 
+	"github.com/tinymmo/tinymmo/internal/character"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
-	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/wire"
 )
 
@@ -71,11 +71,11 @@ func (e *entity) spawnProps(tick uint32) []protocol.Prop {
 	return e.props
 }
 
-func spriteOf(c store.Class) protocol.Sprite {
+func spriteOf(c character.Class) protocol.Sprite {
 	switch c {
-	case store.ClassRogue:
+	case character.ClassRogue:
 		return protocol.SpriteRogue
-	case store.ClassWizard:
+	case character.ClassWizard:
 		return protocol.SpriteWizard
 	}
 	return protocol.SpriteKnight

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tinymmo/tinymmo/internal/character"
 )
 
 // WorldDB is one world's database: its characters. Its methods are safe for
@@ -28,50 +30,28 @@ func OpenWorld(ctx context.Context, path string) (*WorldDB, error) {
 // Close closes the database. Calls in flight may fail; later calls fail.
 func (w *WorldDB) Close() error { return w.c.close() }
 
-// Class is a character class.
-type Class string
+// Class is a character class (character.Class).
+type Class = character.Class
 
 // The classes.
 const (
-	ClassKnight Class = "knight"
-	ClassRogue  Class = "rogue"
-	ClassWizard Class = "wizard"
+	ClassKnight = character.ClassKnight
+	ClassRogue  = character.ClassRogue
+	ClassWizard = character.ClassWizard
 )
 
 // ParseClass returns the Class named s, ignoring case ("Knight" is
 // ClassKnight), or an error wrapping ErrInvalidClass.
 func ParseClass(s string) (Class, error) {
 	c := Class(strings.ToLower(s))
-	if !c.valid() {
+	if !c.Valid() {
 		return "", fmt.Errorf("%w %q", ErrInvalidClass, s)
 	}
 	return c, nil
 }
 
-func (c Class) valid() bool {
-	return c == ClassKnight || c == ClassRogue || c == ClassWizard
-}
-
-// Character is a row of the characters table.
-type Character struct {
-	ID        int64
-	AccountID int64 // an account in the master database
-	Name      string
-	Class     Class
-	Level, XP int
-	Map       string
-	X, Y      int32 // position in 1/16 px
-	HP, MaxHP int
-	MP, MaxMP int
-	CreatedAt time.Time
-	UpdatedAt time.Time // the time of the last save that wrote the row
-	// Version orders saves: SaveCharacters writes the character only if
-	// Version is greater than the stored one, so an older snapshot that
-	// arrives late never overwrites a newer one. A new character has
-	// version 0; whoever saves it next picks a greater version, usually
-	// the loaded one plus one.
-	Version int64
-}
+// Character is a row of the characters table (character.Character).
+type Character = character.Character
 
 const characterColumns = `id, account_id, name, class, level, xp, map, x, y, hp, max_hp, mp, max_mp, created_at, updated_at, save_version`
 
@@ -117,7 +97,7 @@ func (w *WorldDB) CreateCharacter(ctx context.Context, c Character, maxPerAccoun
 	if maxPerAccount < 1 {
 		return Character{}, fmt.Errorf("store: create character: maxPerAccount = %d, want >= 1", maxPerAccount)
 	}
-	if !c.Class.valid() {
+	if !c.Class.Valid() {
 		return Character{}, fmt.Errorf("store: create character %q: %w %q", c.Name, ErrInvalidClass, c.Class)
 	}
 	c.CreatedAt = orNow(c.CreatedAt)
