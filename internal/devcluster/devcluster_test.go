@@ -2,6 +2,7 @@ package devcluster_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/password"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/world"
 )
 
 // fastHash keeps argon2id cheap in tests; the production parameters are
@@ -413,6 +415,28 @@ func TestSilentSocketsAreBoundedAndClosed(t *testing.T) {
 		t.Fatalf("Join after the silent sockets were closed: %v", err)
 	}
 	conn.Close(protocol.CloseLogout)
+}
+
+// TestCharacterThatCannotBeLoadedGetsItsOwnReason deletes a character
+// between the join token and the join: the world cannot load it and says
+// so with 4013, not as if it were shutting down.
+func TestCharacterThatCannotBeLoadedGetsItsOwnReason(t *testing.T) {
+	dir := t.TempDir()
+	c := startCluster(t, dir, nil)
+	_, ch, enter := enterWorld(t, c)
+	db, err := sql.Open("sqlite", world.DatabasePath(dir, c.World.ID()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(t.Context(), "DELETE FROM characters WHERE id = ?", ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Join(t.Context(), enter.URL, enter.Token)
+	var ce *client.CloseError
+	if !errors.As(err, &ce) || ce.Code != protocol.CloseLoadFailed {
+		t.Fatalf("Join of a deleted character: %v, want close %v", err, protocol.CloseLoadFailed)
+	}
 }
 
 func TestSecondLoginReplacesFirst(t *testing.T) {
