@@ -145,6 +145,12 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 	if acked {
 		i := 0
 		for i < len(p.inputs) && p.inputs[i].Seq < ack {
+			if in := p.inputs[i]; !in.acked && in.Tick < snapTick && int32(in.Tick-p.trusted) > 0 {
+				// Superseded without ever being applied at its Tick: it
+				// was dropped, or arrived late with this one. Quiet ticks
+				// may have hidden it until now.
+				c.Late = true
+			}
 			i++
 		}
 		p.inputs = append(p.inputs[:0], p.inputs[i:]...)

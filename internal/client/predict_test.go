@@ -253,6 +253,30 @@ func TestLateInputsAreResyncsNotDesyncs(t *testing.T) {
 	}
 }
 
+// TestDroppedInputIsAResync has the world never apply an input (dropped on
+// the way) and stay quiet, sending nothing, until it applies the next one:
+// the correction this brings is explained by the dropped input.
+func TestDroppedInputIsAResync(t *testing.T) {
+	a := mapA()
+	start := rules.TileCenter(4, 4)
+	p := NewPredictor(start, 10, testSpeed, a)
+	if _, send := p.Step(11, protocol.DirE, 0, 0); !send { // dropped
+		t.Fatal("Step(E) sent nothing")
+	}
+	for tick := uint32(12); tick < 15; tick++ {
+		p.Step(tick, protocol.DirE, 0, 0)
+	}
+	stop, send := p.Step(15, protocol.DirNone, 0, 0)
+	if !send {
+		t.Fatal("Step(none) sent nothing")
+	}
+	// The world stood still until it applied the stop at its tick.
+	c := p.Reconcile(15, start, stop.Seq, true)
+	if c.Size == 0 || c.Desync() || !c.Resync() {
+		t.Errorf("Reconcile after a dropped input = %+v, want a resync", c)
+	}
+}
+
 func TestADisagreementIsADesync(t *testing.T) {
 	a := mapA()
 	start := rules.TileCenter(4, 4)
