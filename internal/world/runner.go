@@ -111,8 +111,7 @@ func (r *runner) step(now time.Time) {
 		memberOf(msg.To).out.queue(msg.Bytes)
 	}
 	r.ticks++
-	flush := r.ticks%uint32(r.sendEvery) == 0
-	sent := r.replicate(flush)
+	sent := r.replicate()
 	for _, t := range res.Travels {
 		m := memberOf(t.Player)
 		sent += m.out.flush() // what the old map sent goes before the new map's
@@ -151,21 +150,23 @@ func drainInputs(m *member, inputs []sim.Input) []sim.Input {
 	}
 }
 
-// replicate queues every client's snapshot of this tick and, if flush is
-// set, sends each client what it has queued, returning the bytes the
-// connections took. A large instance shares its clients among up to
-// workers goroutines, so one instance can use every core for encoding and
-// sending.
-func (r *runner) replicate(flush bool) int {
+// replicate queues every client's snapshot of this tick and sends the
+// clients whose turn it is what they have queued, returning the bytes the
+// connections took. Each client has its turn every sendEvery ticks, and the
+// clients take turns in an even spread over the ticks, so no tick does all
+// the writes. A large instance shares its clients among up to workers
+// goroutines, so one instance can use every core for encoding and sending.
+func (r *runner) replicate() int {
 	parts := r.core.Parts(r.workers, defaultReplicatorShare)
+	every := uint32(r.sendEvery)
 	send := func(part int) int {
 		n := 0
-		for _, msg := range r.core.Replicate(part, parts) {
+		for i, msg := range r.core.Replicate(part, parts) {
 			out := memberOf(msg.To).out
 			if msg.Bytes != nil {
 				out.queue(msg.Bytes)
 			}
-			if flush {
+			if (r.ticks+uint32(i))%every == 0 {
 				n += out.flush()
 			}
 		}
