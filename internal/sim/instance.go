@@ -203,9 +203,6 @@ func New(id uint32, mapName string, t Terrain, cfg Config) *Instance {
 	}
 }
 
-// ID returns the instance's number, unique in its world.
-func (in *Instance) ID() uint32 { return in.id }
-
 // Map returns the name of the instance's map.
 func (in *Instance) Map() string { return in.mapName }
 
