@@ -156,17 +156,23 @@ func TestParseClass(t *testing.T) {
 	}
 }
 
+// createAdaAndBo creates two characters of two accounts.
+func createAdaAndBo(t *testing.T, w *WorldDB) (a, b Character) {
+	t.Helper()
+	var err error
+	if a, err = w.CreateCharacter(t.Context(), newCharacter(1, "Ada"), 5); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = w.CreateCharacter(t.Context(), newCharacter(2, "Bo"), 5); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
 func TestSaveCharacters(t *testing.T) {
 	w := newWorld(t)
 	ctx := t.Context()
-	a, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := w.CreateCharacter(ctx, newCharacter(2, "Bo"), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := createAdaAndBo(t, w)
 	if a.Version != 0 {
 		t.Errorf("new character Version = %d, want 0", a.Version)
 	}
@@ -226,14 +232,7 @@ func TestSaveCharacters(t *testing.T) {
 func TestSaveCharactersRefusesStaleVersions(t *testing.T) {
 	w := newWorld(t)
 	ctx := t.Context()
-	a, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := w.CreateCharacter(ctx, newCharacter(2, "Bo"), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := createAdaAndBo(t, w)
 	at := func(c Character, version int64, x int32) Character {
 		c.Version, c.X = version, x
 		return c
