@@ -380,7 +380,7 @@ func TestJoinRefusals(t *testing.T) {
 }
 
 // TestSilentSocketsAreBoundedAndClosed opens sockets that never say Hello:
-// beyond the per-address bound they are refused before the upgrade, and
+// beyond the per-address bound they are closed at once with 4014, and
 // each admitted one is closed with 4007 when its Hello is late.
 func TestSilentSocketsAreBoundedAndClosed(t *testing.T) {
 	c := startCluster(t, "", func(cfg *devcluster.Config) {
@@ -398,9 +398,13 @@ func TestSilentSocketsAreBoundedAndClosed(t *testing.T) {
 		defer ws.CloseNow()
 		silent = append(silent, ws)
 	}
-	_, resp, err := websocket.Dial(ctx, url, nil)
-	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("third silent socket from one address: %v (response %v), want 503", err, resp)
+	busy, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		t.Fatalf("third silent socket: %v", err)
+	}
+	_, _, err = busy.Read(ctx)
+	if got := protocol.CloseCode(websocket.CloseStatus(err)); got != protocol.CloseBusy {
+		t.Fatalf("third silent socket from one address: %v, want close %v", err, protocol.CloseBusy)
 	}
 	for i, ws := range silent {
 		_, _, err := ws.Read(ctx)

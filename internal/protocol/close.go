@@ -24,6 +24,7 @@ const (
 	CloseTooSlow      CloseCode = 4011 // the client did not read its messages fast enough
 	CloseStillSaving  CloseCode = 4012 // the character's previous session has not finished saving
 	CloseLoadFailed   CloseCode = 4013 // the world could not load the character
+	CloseBusy         CloseCode = 4014 // too many connections are logging in at once
 )
 
 // String returns a short name for logs and metrics labels, such as
@@ -58,6 +59,8 @@ func (c CloseCode) String() string {
 		return "still_saving"
 	case CloseLoadFailed:
 		return "load_failed"
+	case CloseBusy:
+		return "busy"
 	}
 	return fmt.Sprintf("CloseCode(%d)", uint16(c))
 }
@@ -94,6 +97,8 @@ func (c CloseCode) Reason() string {
 		return "This character is still being saved from its last session. Please try again in a moment."
 	case CloseLoadFailed:
 		return "The world could not load this character. Please try again later."
+	case CloseBusy:
+		return "The world is busy letting players in. Please try again in a moment."
 	}
 	return "Disconnected."
 }

@@ -11,7 +11,7 @@ var allCloseCodes = []protocol.CloseCode{
 	protocol.CloseLogout, protocol.CloseBadVersion, protocol.CloseBadToken, protocol.CloseTokenExpired,
 	protocol.CloseTokenUsed, protocol.CloseWorldFull, protocol.CloseReplaced, protocol.CloseMalformed,
 	protocol.CloseRateLimited, protocol.CloseShutdown, protocol.CloseKicked, protocol.CloseTooSlow,
-	protocol.CloseStillSaving, protocol.CloseLoadFailed,
+	protocol.CloseStillSaving, protocol.CloseLoadFailed, protocol.CloseBusy,
 }
 
 func TestCloseCodesAreDistinctAndFitACloseFrame(t *testing.T) {

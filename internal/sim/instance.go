@@ -193,7 +193,8 @@ type Instance struct {
 	parts      []*replicator // replication scratch, one per part
 }
 
-// New returns an instance of the map mapName with terrain t.
+// New returns instance number id of the map mapName, with terrain t.
+// Arriving players are told id in MapChange.Instance.
 func New(id uint32, mapName string, t Terrain, cfg Config) *Instance {
 	wSub, hSub := t.SizeSubpixels()
 	return &Instance{

@@ -29,7 +29,7 @@ type registry struct {
 	// Owned by loop.
 	shared  map[string][]*runner // by map name, in the order opened
 	private map[privateKey]*runner
-	nextID  uint32
+	opened  map[string]uint32 // instances opened so far, by map name
 
 	ctx     context.Context // ends when every runner must stop
 	cancel  context.CancelFunc
@@ -89,6 +89,7 @@ func newRegistry(s *Server) *registry {
 		done:    make(chan struct{}),
 		shared:  make(map[string][]*runner),
 		private: make(map[privateKey]*runner),
+		opened:  make(map[string]uint32),
 		ctx:     ctx,
 		cancel:  cancel,
 	}
@@ -158,8 +159,8 @@ func (r *registry) pick(name string, m *maps.Map, account int64) *runner {
 }
 
 func (r *registry) open(name string, m *maps.Map) *runner {
-	r.nextID++
-	in := newRunner(sim.New(r.nextID, name, m, r.cfg), r, runtime.GOMAXPROCS(0), r.srv.metrics)
+	r.opened[name]++
+	in := newRunner(sim.New(r.opened[name], name, m, r.cfg), r, runtime.GOMAXPROCS(0), r.srv.metrics)
 	ctx, cancel := context.WithCancel(r.ctx)
 	in.stop = cancel
 	r.instances.Add(1)

@@ -17,9 +17,19 @@ import (
 // Timeouts of a player connection.
 const (
 	evictTimeout = 10 * time.Second // for a replaced session to save and go
-	// maxDroppedInARow is how many messages over the rate cap a client may
-	// send in a row before it is disconnected as a flood.
-	maxDroppedInARow = 100
+)
+
+// The flood policy. Messages over a connection's rate cap are dropped; each
+// drop also spends a token of a second bucket, of floodBurst tokens that
+// refill at floodRate a second, and the connection is closed with 4008 when
+// that bucket is empty. So a client may overshoot the cap by floodBurst
+// messages at once, or by floodRate a second for as long as it likes, but a
+// client that keeps sending faster than the cap plus floodRate is
+// disconnected within seconds, however the cap's refill interleaves its
+// messages.
+const (
+	floodBurst = 100
+	floodRate  = 10
 )
 
 // session is one player's connection. It runs one goroutine, the reader
@@ -34,7 +44,8 @@ type session struct {
 	grant joinGrant
 
 	done    chan struct{} // closed when the session has saved and left
-	limiter *rate.Limiter // owned by the reader
+	limiter *rate.Limiter // the message cap, owned by the reader
+	flood   *rate.Limiter // the flood policy's bucket, owned by the reader
 	member  *member       // the game's side of the session
 	// batch holds framed messages waiting for the next flush. It is
 	// owned by the owner of the member's player.
@@ -47,20 +58,27 @@ type session struct {
 // servePlay accepts a player's WebSocket, checks its Hello, and hands the
 // session to a goroutine of its own: returning frees net/http's buffers
 // for the connection, which an idle player would otherwise keep.
+//
+// Every join it refuses gets a close frame with its code, even one refused
+// before Hello, so that a browser, which cannot see an HTTP status, can
+// tell the player why.
 func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
+	ip := clientIP(r)
 	if s.ctx.Err() != nil {
-		http.Error(w, "world shutting down", http.StatusServiceUnavailable)
+		s.refuseNow(w, r, ip, protocol.CloseShutdown)
 		return
 	}
-	ip := clientIP(r)
 	if !s.handshakes.acquire(ip) {
-		s.metrics.refused.WithLabelValues("too_many_handshakes").Inc()
-		http.Error(w, "too many connections waiting to log in; try again in a moment", http.StatusServiceUnavailable)
+		s.refuseNow(w, r, ip, protocol.CloseBusy)
 		return
 	}
 	conn, err := wsconn.Upgrade(w, r, wsconn.Options{
 		ReadLimit:      protocol.MaxClientMessage,
 		MaxQueuedBytes: s.cfg.SendQueueBytes,
+		WriteTimeout:   s.cfg.WriteTimeout,
+		PingInterval:   s.cfg.PingInterval,
+		PongTimeout:    s.cfg.PongTimeout,
+		IdleTimeout:    s.cfg.IdleTimeout,
 	})
 	if err != nil {
 		s.handshakes.release(ip)
@@ -74,12 +92,29 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 		sess, code := s.handshake(conn)
 		s.handshakes.release(ip)
 		if sess == nil {
-			s.metrics.refused.WithLabelValues(code.String()).Inc()
-			conn.Close(uint16(code), code.Reason())
+			s.refuse(conn, ip, code)
 			return
 		}
 		sess.run()
 	}()
+}
+
+// refuseNow upgrades a connection the world will not serve only to close
+// it at once with code: the close frame takes one non-blocking write, and
+// no goroutine outlives the request.
+func (s *Server) refuseNow(w http.ResponseWriter, r *http.Request, ip string, code protocol.CloseCode) {
+	conn, err := wsconn.Upgrade(w, r, wsconn.Options{WriteTimeout: time.Second})
+	if err != nil {
+		return // Upgrade has answered the request
+	}
+	s.refuse(conn, ip, code)
+}
+
+// refuse closes a join with code, counts it and logs it (rate-limited).
+func (s *Server) refuse(conn *wsconn.Conn, ip string, code protocol.CloseCode) {
+	s.metrics.refused.WithLabelValues(code.String()).Inc()
+	s.refusals.note(code, ip, time.Now())
+	conn.Close(uint16(code), code.Reason())
 }
 
 // handshake reads Hello, spends the join token, takes the account's slot
@@ -110,6 +145,7 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 		grant:   grant,
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
+		flood:   rate.NewLimiter(floodRate, floodBurst),
 	}
 	old, ok := s.players.claim(sess, s.cfg.Capacity)
 	if !ok {
@@ -186,7 +222,6 @@ func (se *session) run() {
 // connection is already closed.
 func (se *session) readLoop() (protocol.CloseCode, bool) {
 	s := se.srv
-	dropped := 0
 	for {
 		binary, data, err := se.conn.Read(time.Time{})
 		var perr *wsconn.ProtocolError
@@ -202,12 +237,11 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 		s.metrics.bytesIn.Add(float64(len(data)))
 		if !se.limiter.Allow() {
 			s.metrics.inputsDropped.Inc()
-			if dropped++; dropped > maxDroppedInARow {
+			if !se.flood.Allow() {
 				return protocol.CloseRateLimited, true
 			}
 			continue
 		}
-		dropped = 0
 		msg, err := protocol.Decode(data)
 		if !binary || err != nil {
 			s.metrics.malformed.Inc()

@@ -113,6 +113,11 @@ func TestPortalTravelKeepsHealthAndSavesTheNewMap(t *testing.T) {
 	if mc.Map != portal.TargetMap {
 		t.Fatalf("MapChange to %q, want %q", mc.Map, portal.TargetMap)
 	}
+	// Instances are numbered per map: the overworld's is 1, and so is the
+	// first one opened on the target map.
+	if mc.Instance != 1 {
+		t.Errorf("MapChange.Instance = %d, want 1: the first instance of %q", mc.Instance, mc.Map)
+	}
 	want, _ := s.maps[portal.TargetMap].Spawn(portal.TargetSpawn)
 	spread := int32(s.cfg.SpawnSpread) * rules.SubpixelsPerPixel
 	if abs(mc.X-want.X) > spread || abs(mc.Y-want.Y) > spread {

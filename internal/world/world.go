@@ -77,9 +77,19 @@ type Config struct {
 	// HelloTimeout is how long a new connection has to send Hello before
 	// it is closed with 4007. Default 5s.
 	HelloTimeout time.Duration `toml:"hello_timeout"`
+	// PingInterval is how often the world pings each client; PongTimeout
+	// is how long a ping may go unanswered (the client is not reading)
+	// before the connection is closed with 4011; IdleTimeout is how long
+	// a client may send no complete frame before it is closed with 1001;
+	// WriteTimeout is how long bytes may wait for a full socket before the
+	// connection is closed. Defaults 15s, 30s, 45s and 10s.
+	PingInterval time.Duration `toml:"ping_interval"`
+	PongTimeout  time.Duration `toml:"pong_timeout"`
+	IdleTimeout  time.Duration `toml:"idle_timeout"`
+	WriteTimeout time.Duration `toml:"write_timeout"`
 	// MaxHandshakes and MaxHandshakesPerIP bound the connections that
 	// have not sent Hello yet, in total and from one address; others are
-	// refused with 503 until some finish. Defaults 1024 and 256.
+	// refused with 4014 busy until some finish. Defaults 1024 and 256.
 	MaxHandshakes      int `toml:"max_handshakes"`
 	MaxHandshakesPerIP int `toml:"max_handshakes_per_ip"`
 	// SendEvery is how many ticks' messages a client gets in one write:
@@ -155,6 +165,18 @@ func (c *Config) setDefaults() {
 	if c.HelloTimeout == 0 {
 		c.HelloTimeout = 5 * time.Second
 	}
+	if c.PingInterval == 0 {
+		c.PingInterval = 15 * time.Second
+	}
+	if c.PongTimeout == 0 {
+		c.PongTimeout = 30 * time.Second
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 45 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 10 * time.Second
+	}
 	if c.MaxHandshakes == 0 {
 		c.MaxHandshakes = 1024
 	}
@@ -218,8 +240,9 @@ func (c *Config) validate() error {
 	if c.SendEvery < 1 || c.SendEvery > c.TickRate {
 		errs = append(errs, fmt.Errorf("world: send_every %d must be 1 to the tick rate %d", c.SendEvery, c.TickRate))
 	}
-	if c.HelloTimeout < 0 {
-		errs = append(errs, fmt.Errorf("world: hello_timeout %v must not be negative", c.HelloTimeout))
+	if c.HelloTimeout < 0 || c.PingInterval < 0 || c.PongTimeout < 0 || c.IdleTimeout < 0 || c.WriteTimeout < 0 {
+		errs = append(errs, fmt.Errorf("world: hello_timeout %v, ping_interval %v, pong_timeout %v, idle_timeout %v and write_timeout %v must not be negative",
+			c.HelloTimeout, c.PingInterval, c.PongTimeout, c.IdleTimeout, c.WriteTimeout))
 	}
 	if c.JoinTokenTTL < time.Second {
 		errs = append(errs, fmt.Errorf("world: join_token_ttl %v is under a second", c.JoinTokenTTL))
@@ -240,6 +263,7 @@ type Server struct {
 	tokens     *tokens
 	players    *players
 	handshakes *handshakes
+	refusals   *refusals
 	metrics    *metrics
 	http       *http.Server
 	addr       net.Addr
@@ -265,7 +289,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	}
 	log = log.With("world", cfg.ID)
 	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics(),
-		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP)}
+		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP),
+		refusals:   newRefusals(log)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {

@@ -14,12 +14,13 @@ import (
 // Status codes this package sends.
 const (
 	StatusNormal        uint16 = 1000
-	StatusGoingAway     uint16 = 1001 // the peer stayed silent past IdleTimeout
+	StatusGoingAway     uint16 = 1001 // the peer sent no frame for IdleTimeout
 	StatusProtocolError uint16 = 1002
 	StatusInvalidData   uint16 = 1007 // a text message that is not UTF-8
 	StatusTooBig        uint16 = 1009 // a message over Options.ReadLimit
 	// StatusTooSlow closes a connection whose client did not read its
-	// messages fast enough. It equals protocol.CloseTooSlow.
+	// messages fast enough: its queue overflowed, or it did not answer a
+	// ping within PongTimeout. It equals protocol.CloseTooSlow.
 	StatusTooSlow uint16 = 4011
 )
 
@@ -36,6 +37,10 @@ var (
 	// Options.IdleTimeout; the connection is then closed with
 	// StatusGoingAway.
 	ErrIdle = errors.New("wsconn: client idle too long")
+	// ErrNoPong is returned by Read when the peer did not answer a ping
+	// within Options.PongTimeout: it is not reading what it is sent. The
+	// connection is then closed with StatusTooSlow.
+	ErrNoPong = errors.New("wsconn: client did not answer a ping in time")
 )
 
 // ProtocolError is a peer's violation of RFC 6455 or of Options.ReadLimit,
@@ -75,9 +80,16 @@ type Options struct {
 	// connection is closed (default 10 s). It also bounds how long Close
 	// waits for queued data and the close frame.
 	WriteTimeout time.Duration
-	// PingInterval is the read silence after which the server pings the
-	// client (default 15 s; negative disables pings).
+	// PingInterval is how often the server pings the client, whatever the
+	// client sends (default 15 s; negative disables pings). A ping carries
+	// a payload the client cannot guess, so only a client that reads what
+	// it is sent can answer it.
 	PingInterval time.Duration
+	// PongTimeout is how long a ping may go unanswered before the
+	// connection is closed with StatusTooSlow (default 30 s; negative
+	// disables). A client that sends but never reads is caught by it,
+	// however large the kernel's socket buffers.
+	PongTimeout time.Duration
 	// IdleTimeout is the read silence, counted in complete frames, after
 	// which the connection is closed (default 45 s; negative disables).
 	IdleTimeout time.Duration
@@ -95,6 +107,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PingInterval == 0 {
 		o.PingInterval = 15 * time.Second
+	}
+	if o.PongTimeout == 0 {
+		o.PongTimeout = 30 * time.Second
 	}
 	if o.IdleTimeout == 0 {
 		o.IdleTimeout = 45 * time.Second
@@ -130,7 +145,9 @@ type Conn struct {
 	large      []byte    // the payload of a frame larger than rbuf
 	frag       []byte    // a fragmented message being put together
 	lastFrame  time.Time // when the last complete frame arrived
-	pinged     bool      // a ping was sent since lastFrame
+	pingedAt   time.Time // when the last ping was sent (at first: the upgrade)
+	pingSeq    uint64    // the payload of the last ping
+	awaiting   bool      // the last ping has not been answered
 	armed      time.Time // the read deadline set on nc; zero: none
 	expired    bool      // armed has passed
 	rerr       error     // sticky read error
@@ -147,11 +164,12 @@ type Conn struct {
 
 func newConn(nc net.Conn, opts Options) *Conn {
 	c := &Conn{
-		nc:        nc,
-		opts:      opts.withDefaults(),
-		rbuf:      make([]byte, readBufSize),
-		lastFrame: time.Now(),
+		nc:   nc,
+		opts: opts.withDefaults(),
+		rbuf: make([]byte, readBufSize),
 	}
+	c.lastFrame = time.Now()
+	c.pingedAt = c.lastFrame
 	c.initSys()
 	return c
 }
@@ -434,6 +452,9 @@ func (c *Conn) readMessage(deadline time.Time) (bool, []byte, error) {
 			}
 			c.mu.Unlock()
 		case opPong:
+			if c.awaiting && len(payload) == 8 && binary.BigEndian.Uint64(payload) == c.pingSeq {
+				c.awaiting = false
+			}
 		case opClose:
 			return false, nil, c.peerClosed(payload)
 		case opText, opBinary:
@@ -568,7 +589,6 @@ func (c *Conn) readFrame(deadline time.Time) (fin bool, op byte, payload []byte,
 	}
 	mask(key, payload)
 	c.lastFrame = time.Now()
-	c.pinged = false
 	return fin, op, payload, nil
 }
 
@@ -592,7 +612,8 @@ func (c *Conn) fill(n int, deadline time.Time) error {
 }
 
 // netRead reads once from the socket, under a read deadline that wakes it
-// for the caller's deadline, the next ping and the idle timeout. To keep
+// for the caller's deadline, the next ping, the pong timeout and the idle
+// timeout. To keep
 // timer updates rare it leaves an earlier deadline armed and, when that
 // one fires early, arms the next.
 func (c *Conn) netRead(p []byte, deadline time.Time) (int, error) {
@@ -630,33 +651,55 @@ func (c *Conn) netRead(p []byte, deadline time.Time) (int, error) {
 		if !deadline.IsZero() && !now.Before(deadline) {
 			return 0, fmt.Errorf("wsconn: read: %w", os.ErrDeadlineExceeded)
 		}
-		silence := now.Sub(c.lastFrame)
-		if c.opts.IdleTimeout > 0 && silence >= c.opts.IdleTimeout {
-			c.Close(StatusGoingAway, fmt.Sprintf("no data from the client for %v", c.opts.IdleTimeout))
-			return 0, ErrIdle
-		}
-		if c.opts.PingInterval > 0 && !c.pinged && silence >= c.opts.PingInterval {
-			c.pinged = true
-			c.mu.Lock()
-			if c.state == stateOpen {
-				c.writeFrameLocked(opPing, nil)
-			}
-			c.mu.Unlock()
+		if err := c.checkTimers(now); err != nil {
+			return 0, err
 		}
 	}
 }
 
-// nextTimer is when netRead must next wake for a ping or the idle timeout;
-// zero if never.
+// checkTimers closes a connection that was silent for IdleTimeout or left
+// a ping unanswered for PongTimeout, and sends a ping when one is due.
+func (c *Conn) checkTimers(now time.Time) error {
+	o := c.opts
+	if o.IdleTimeout > 0 && now.Sub(c.lastFrame) >= o.IdleTimeout {
+		c.Close(StatusGoingAway, fmt.Sprintf("no data from the client for %v", o.IdleTimeout))
+		return ErrIdle
+	}
+	if c.awaiting && o.PongTimeout > 0 && now.Sub(c.pingedAt) >= o.PongTimeout {
+		c.Close(StatusTooSlow, fmt.Sprintf("too slow: no answer to a ping for %v", o.PongTimeout))
+		return ErrNoPong
+	}
+	if o.PingInterval > 0 && !c.awaiting && now.Sub(c.pingedAt) >= o.PingInterval {
+		c.pingSeq++
+		c.awaiting, c.pingedAt = true, now
+		var payload [8]byte
+		binary.BigEndian.PutUint64(payload[:], c.pingSeq)
+		c.mu.Lock()
+		if c.state == stateOpen {
+			c.writeFrameLocked(opPing, payload[:])
+		}
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+// nextTimer is when netRead must next wake for a ping, the pong timeout or
+// the idle timeout; zero if never.
 func (c *Conn) nextTimer() time.Time {
 	var t time.Time
-	if c.opts.PingInterval > 0 && !c.pinged {
-		t = c.lastFrame.Add(c.opts.PingInterval)
+	earliest := func(at time.Time) {
+		if t.IsZero() || at.Before(t) {
+			t = at
+		}
+	}
+	switch o := c.opts; {
+	case c.awaiting && o.PongTimeout > 0:
+		earliest(c.pingedAt.Add(o.PongTimeout))
+	case !c.awaiting && o.PingInterval > 0:
+		earliest(c.pingedAt.Add(o.PingInterval))
 	}
 	if c.opts.IdleTimeout > 0 {
-		if idle := c.lastFrame.Add(c.opts.IdleTimeout); t.IsZero() || idle.Before(t) {
-			t = idle
-		}
+		earliest(c.lastFrame.Add(c.opts.IdleTimeout))
 	}
 	return t
 }

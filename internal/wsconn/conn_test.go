@@ -266,9 +266,47 @@ func TestIdlePeerIsPingedThenClosed(t *testing.T) {
 	}
 }
 
+func TestClientThatNeverReadsIsClosed(t *testing.T) {
+	errc := make(chan error, 1)
+	opts := wsconn.Options{PingInterval: 50 * time.Millisecond, PongTimeout: 200 * time.Millisecond, IdleTimeout: -1}
+	addr := startServer(t, opts, func(c *wsconn.Conn) {
+		for {
+			if _, _, err := c.Read(time.Time{}); err != nil {
+				errc <- err
+				return
+			}
+		}
+	})
+	rc := dialRaw(t, addr)
+	// It keeps sending, and answers pings it has not read with guesses.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			rc.Write(frame(0x82, []byte("input"), true))
+			rc.Write(frame(0x8A, []byte{0, 0, 0, 0, 0, 0, 0, 9}, true))
+		}
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, wsconn.ErrNoPong) {
+			t.Errorf("server Read: %v, want ErrNoPong", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a client that never reads was kept")
+	}
+	rc.expectCloseCode(t, wsconn.StatusTooSlow, "no answer to a ping")
+}
+
 func TestAnsweredPingsKeepPeerConnected(t *testing.T) {
 	errc := make(chan error, 1)
-	addr := startServer(t, wsconn.Options{PingInterval: 20 * time.Millisecond, IdleTimeout: 150 * time.Millisecond},
+	opts := wsconn.Options{PingInterval: 20 * time.Millisecond, PongTimeout: 150 * time.Millisecond, IdleTimeout: 150 * time.Millisecond}
+	addr := startServer(t, opts,
 		func(c *wsconn.Conn) {
 			_, _, err := c.Read(time.Now().Add(600 * time.Millisecond))
 			errc <- err

@@ -12,8 +12,10 @@
 //     connection reachable until the handler returns; see
 //     docs/performance.md). It owns the read buffer and the idle/ping
 //     timers; only one goroutine may call Read at a time. Read answers pings
-//     and close frames itself, and sends a ping after [Options.PingInterval]
-//     of silence.
+//     and close frames itself, pings the client every
+//     [Options.PingInterval], and closes a connection whose client sent no
+//     frame for [Options.IdleTimeout] or left a ping unanswered for
+//     [Options.PongTimeout].
 //   - [Conn.Send] frames a message and writes it from the caller's goroutine
 //     with one non-blocking write system call. Whatever the socket does not
 //     take is copied to a per-connection queue bounded by
