@@ -39,6 +39,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/tinymmo/tinymmo/internal/wsconn"
+	"github.com/tinymmo/tinymmo/internal/wstest"
 )
 
 // clientEnv, when set, makes the test binary a client process: its value is
@@ -74,7 +75,7 @@ func runClientProcess(mode string) int {
 		}
 	case "send":
 		go func() {
-			msg := frame(0x82, make([]byte, 20), true)
+			msg := wstest.Frame(0x82, make([]byte, 20), true)
 			for {
 				for _, nc := range conns {
 					if _, err := nc.Write(msg); err != nil {

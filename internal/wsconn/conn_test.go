@@ -17,6 +17,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/wsconn"
+	"github.com/tinymmo/tinymmo/internal/wstest"
 )
 
 func dial(t testing.TB, addr string) *websocket.Conn {
@@ -129,10 +130,10 @@ func TestSlowClientIsDropped(t *testing.T) {
 		out.closed <- err
 	})
 
-	stuck := dialRaw(t, addr) // never reads
-	stuck.Write(frame(0x82, []byte("stuck"), true))
-	late := dialRaw(t, addr) // reads only once the server found it slow
-	late.Write(frame(0x82, []byte("late"), true))
+	stuck := wstest.Dial(t, addr, "/") // never reads
+	stuck.Write(wstest.Frame(0x82, []byte("stuck"), true))
+	late := wstest.Dial(t, addr, "/") // reads only once the server found it slow
+	late.Write(wstest.Frame(0x82, []byte("late"), true))
 	good := dial(t, addr)
 
 	for name, out := range clients {
@@ -141,7 +142,7 @@ func TestSlowClientIsDropped(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	late.expectCloseCode(t, wsconn.StatusTooSlow, "too slow")
+	late.ExpectClose(t, wsconn.StatusTooSlow, "too slow")
 	for name, out := range clients {
 		select {
 		case err := <-out.closed:
@@ -188,14 +189,14 @@ func TestHostileFramesClose1002(t *testing.T) {
 		name  string
 		frame []byte
 	}{
-		{"rsv1", frame(0x80|0x40|0x2, []byte("x"), true)},
-		{"rsv3", frame(0x80|0x10|0x2, []byte("x"), true)},
-		{"unmasked", frame(0x82, []byte("x"), false)},
-		{"fragmented ping", frame(0x09, []byte("x"), true)},
-		{"long ping", frame(0x89, make([]byte, 126), true)},
-		{"unknown opcode", frame(0x83, nil, true)},
-		{"stray continuation", frame(0x80, []byte("x"), true)},
-		{"close code 1005", frame(0x88, []byte{0x03, 0xED}, true)},
+		{"rsv1", wstest.Frame(0x80|0x40|0x2, []byte("x"), true)},
+		{"rsv3", wstest.Frame(0x80|0x10|0x2, []byte("x"), true)},
+		{"unmasked", wstest.Frame(0x82, []byte("x"), false)},
+		{"fragmented ping", wstest.Frame(0x09, []byte("x"), true)},
+		{"long ping", wstest.Frame(0x89, make([]byte, 126), true)},
+		{"unknown opcode", wstest.Frame(0x83, nil, true)},
+		{"stray continuation", wstest.Frame(0x80, []byte("x"), true)},
+		{"close code 1005", wstest.Frame(0x88, []byte{0x03, 0xED}, true)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errc := make(chan error, 1)
@@ -203,9 +204,9 @@ func TestHostileFramesClose1002(t *testing.T) {
 				_, _, err := c.Read(time.Time{})
 				errc <- err
 			})
-			rc := dialRaw(t, addr)
+			rc := wstest.Dial(t, addr, "/")
 			rc.Write(tc.frame)
-			rc.expectCloseCode(t, wsconn.StatusProtocolError, "")
+			rc.ExpectClose(t, wsconn.StatusProtocolError, "")
 			var pe *wsconn.ProtocolError
 			if err := <-errc; !errors.As(err, &pe) || pe.Code != 1002 {
 				t.Errorf("server Read: %v, want a ProtocolError 1002", err)
@@ -224,12 +225,12 @@ func TestFragmentedMessageIsJoined(t *testing.T) {
 		got <- string(p)
 		c.Read(time.Time{})
 	})
-	rc := dialRaw(t, addr)
-	rc.Write(frame(0x01, []byte("hel"), true))      // text, not final
-	rc.Write(frame(0x89, []byte("p"), true))        // a ping in between
-	rc.Write(frame(0x80, []byte("lo wörld"), true)) // final continuation
+	rc := wstest.Dial(t, addr, "/")
+	rc.Write(wstest.Frame(0x01, []byte("hel"), true))      // text, not final
+	rc.Write(wstest.Frame(0x89, []byte("p"), true))        // a ping in between
+	rc.Write(wstest.Frame(0x80, []byte("lo wörld"), true)) // final continuation
 	rc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if b0, p, err := rc.readFrame(); err != nil || b0 != 0x8A || string(p) != "p" {
+	if b0, p, err := rc.ReadFrame(); err != nil || b0 != 0x8A || string(p) != "p" {
 		t.Errorf("answer to ping: %#x %q %v", b0, p, err)
 	}
 	if s := <-got; s != "hello wörld" {
@@ -239,10 +240,10 @@ func TestFragmentedMessageIsJoined(t *testing.T) {
 
 func TestPingGetsPong(t *testing.T) {
 	addr := startServer(t, wsconn.Options{}, func(c *wsconn.Conn) { c.Read(time.Time{}) })
-	rc := dialRaw(t, addr)
-	rc.Write(frame(0x89, []byte("are you there"), true))
+	rc := wstest.Dial(t, addr, "/")
+	rc.Write(wstest.Frame(0x89, []byte("are you there"), true))
 	rc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	b0, p, err := rc.readFrame()
+	b0, p, err := rc.ReadFrame()
 	if err != nil || b0 != 0x8A || string(p) != "are you there" {
 		t.Fatalf("got %#x %q %v, want a pong with the ping's payload", b0, p, err)
 	}
@@ -255,12 +256,12 @@ func TestIdlePeerIsPingedThenClosed(t *testing.T) {
 			_, _, err := c.Read(time.Time{})
 			errc <- err
 		})
-	rc := dialRaw(t, addr)
+	rc := wstest.Dial(t, addr, "/")
 	rc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if b0, _, err := rc.readFrame(); err != nil || b0 != 0x89 {
+	if b0, _, err := rc.ReadFrame(); err != nil || b0 != 0x89 {
 		t.Fatalf("first frame %#x %v, want a ping", b0, err)
 	}
-	rc.expectCloseCode(t, wsconn.StatusGoingAway, "no data")
+	rc.ExpectClose(t, wsconn.StatusGoingAway, "no data")
 	if err := <-errc; !errors.Is(err, wsconn.ErrIdle) {
 		t.Errorf("server Read: %v, want ErrIdle", err)
 	}
@@ -277,7 +278,7 @@ func TestClientThatNeverReadsIsClosed(t *testing.T) {
 			}
 		}
 	})
-	rc := dialRaw(t, addr)
+	rc := wstest.Dial(t, addr, "/")
 	// It keeps sending, and answers pings it has not read with guesses.
 	stop := make(chan struct{})
 	defer close(stop)
@@ -288,8 +289,8 @@ func TestClientThatNeverReadsIsClosed(t *testing.T) {
 				return
 			case <-time.After(10 * time.Millisecond):
 			}
-			rc.Write(frame(0x82, []byte("input"), true))
-			rc.Write(frame(0x8A, []byte{0, 0, 0, 0, 0, 0, 0, 9}, true))
+			rc.Write(wstest.Frame(0x82, []byte("input"), true))
+			rc.Write(wstest.Frame(0x8A, []byte{0, 0, 0, 0, 0, 0, 0, 9}, true))
 		}
 	}()
 	select {
@@ -300,7 +301,7 @@ func TestClientThatNeverReadsIsClosed(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("a client that never reads was kept")
 	}
-	rc.expectCloseCode(t, wsconn.StatusTooSlow, "no answer to a ping")
+	rc.ExpectClose(t, wsconn.StatusTooSlow, "no answer to a ping")
 }
 
 func TestAnsweredPingsKeepPeerConnected(t *testing.T) {
@@ -324,8 +325,8 @@ func TestHalfWrittenFrameIsCutByIdleTimeout(t *testing.T) {
 		_, _, err := c.Read(time.Time{})
 		errc <- err
 	})
-	rc := dialRaw(t, addr)
-	rc.Write(frame(0x82, []byte("0123456789"), true)[:5])
+	rc := wstest.Dial(t, addr, "/")
+	rc.Write(wstest.Frame(0x82, []byte("0123456789"), true)[:5])
 	select {
 	case err := <-errc:
 		if !errors.Is(err, wsconn.ErrIdle) {
@@ -413,11 +414,11 @@ func TestSendToReadingPeerDoesNotAllocate(t *testing.T) {
 		conns <- c
 		c.Read(time.Time{})
 	})
-	rc := dialRaw(t, addr)
+	rc := wstest.Dial(t, addr, "/")
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		io.Copy(io.Discard, rc.br)
+		io.Copy(io.Discard, rc.Reader())
 	}()
 	c := <-conns
 	msg := make([]byte, 200)
@@ -450,10 +451,10 @@ func TestStatusTooSlowIsTheProtocolsCode(t *testing.T) {
 
 func TestHugeLengthCloses1009(t *testing.T) {
 	addr := startServer(t, wsconn.Options{ReadLimit: 256}, func(c *wsconn.Conn) { c.Read(time.Time{}) })
-	rc := dialRaw(t, addr)
+	rc := wstest.Dial(t, addr, "/")
 	// A 64-bit length of 2^63-1 and no payload.
 	rc.Write([]byte{0x82, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4})
-	rc.expectCloseCode(t, wsconn.StatusTooBig, "limit of 256 bytes")
+	rc.ExpectClose(t, wsconn.StatusTooBig, "limit of 256 bytes")
 }
 
 func TestReadAfterCloseNowReturnsErrClosed(t *testing.T) {
@@ -466,7 +467,7 @@ func TestReadAfterCloseNowReturnsErrClosed(t *testing.T) {
 			t.Errorf("Send after CloseNow: %v, want ErrClosed", err)
 		}
 	})
-	dialRaw(t, addr)
+	wstest.Dial(t, addr, "/")
 	if err := <-errc; !errors.Is(err, wsconn.ErrClosed) {
 		t.Errorf("Read blocked during CloseNow: %v, want ErrClosed", err)
 	}
