@@ -111,9 +111,6 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// maxLimiterKeys bounds each rate limiter's memory.
-const maxLimiterKeys = 100_000
-
 // Gateway is a running gateway. Create it with Start.
 type Gateway struct {
 	cfg            Config
@@ -149,10 +146,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 	g := &Gateway{
 		cfg:            cfg,
 		log:            log,
-		byIP:           ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, maxLimiterKeys),
-		entersByIP:     ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, maxLimiterKeys),
-		byIPName:       ratelimit.New[ipAndName](cfg.NameEvery, cfg.NameBurst, maxLimiterKeys),
-		failuresByName: ratelimit.New[string](cfg.FailureEvery, cfg.FailureBurst, maxLimiterKeys),
+		byIP:           ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, ratelimit.DefaultMaxKeys),
+		entersByIP:     ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, ratelimit.DefaultMaxKeys),
+		byIPName:       ratelimit.New[ipAndName](cfg.NameEvery, cfg.NameBurst, ratelimit.DefaultMaxKeys),
+		failuresByName: ratelimit.New[string](cfg.FailureEvery, cfg.FailureBurst, ratelimit.DefaultMaxKeys),
 	}
 	nc, err := cluster.Connect(cfg.NATSURL, cfg.Secret, "gateway", log)
 	if err != nil {

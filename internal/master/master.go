@@ -95,10 +95,6 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// maxLimiterKeys bounds the memory of the limit on enter calls: beyond as
-// many accounts entering at once, more are refused for a second.
-const maxLimiterKeys = 100_000
-
 // Master is a running master. Create it with Start.
 type Master struct {
 	cfg      Config
@@ -127,7 +123,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err er
 		return nil, err
 	}
 	m := &Master{cfg: cfg, log: log, worlds: newRegistry(), metrics: newMetrics(),
-		enters: ratelimit.New[int64](cfg.EnterEvery, cfg.EnterBurst, maxLimiterKeys)}
+		enters: ratelimit.New[int64](cfg.EnterEvery, cfg.EnterBurst, ratelimit.DefaultMaxKeys)}
 	defer func() {
 		if err != nil {
 			m.close()

@@ -25,6 +25,11 @@ type Keyed[K comparable] struct {
 	calls   int // since the last sweep
 }
 
+// DefaultMaxKeys is a bound on keys that suits a server's limits: as many
+// clients or accounts active at once is far beyond a healthy load, and the
+// buckets take a few megabytes.
+const DefaultMaxKeys = 100_000
+
 // sweepEvery is how many calls pass between sweeps of idle buckets.
 const sweepEvery = 1024
 
