@@ -21,9 +21,8 @@ import (
 
 // apiResult is what a raw API call answered.
 type apiResult struct {
-	status     int
-	retryAfter string   // the Retry-After header
-	code       api.Code // the error body's code; empty on success
+	status int
+	code   api.Code // the error body's code; empty on success
 }
 
 // apiCall sends one request to the gateway's API, with this build's version
@@ -49,9 +48,9 @@ func apiCall(t *testing.T, c *devcluster.Cluster, method, path, session string, 
 		if err := json.NewDecoder(resp.Body).Decode(&eb); err != nil || eb.Error == nil {
 			t.Fatalf("%s %s: HTTP %d without an error body (%v)", method, path, resp.StatusCode, err)
 		}
-		return apiResult{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"), code: eb.Error.Code}
+		return apiResult{status: resp.StatusCode, code: eb.Error.Code}
 	}
-	return apiResult{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+	return apiResult{status: resp.StatusCode}
 }
 
 // wantRateLimited fails the test unless err is a rate-limited error whose
