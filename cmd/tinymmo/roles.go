@@ -22,6 +22,8 @@ func masterFlags(fs *flag.FlagSet, c *master.Config) {
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads or creates DATA/cluster.secret")
 	fs.StringVar(&c.HTTPListen, "http-listen", "127.0.0.1:8090", "address of /healthz and /metrics")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 24*time.Hour, "lifetime of a login session")
+	fs.IntVar(&c.EnterBurst, "enter-burst", 10, "times one account may enter a world at once")
+	fs.DurationVar(&c.EnterEvery, "enter-every", 3*time.Second, "then one more per this interval")
 	fs.IntVar(&c.MaxConcurrentHashes, "max-hashes", 0, "password hashes computed at once (0: 2×CPUs)")
 }
 
@@ -30,10 +32,12 @@ func gatewayFlags(fs *flag.FlagSet, c *gateway.Config) {
 	fs.StringVar(&c.NATSURL, "nats", "nats://127.0.0.1:4222", "control-plane NATS URL")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads DATA/cluster.secret")
 	fs.StringVar(&c.DataDir, "data", "data", "directory holding the cluster secret")
-	fs.IntVar(&c.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once")
+	fs.IntVar(&c.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once, and as many world entries")
 	fs.DurationVar(&c.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
-	fs.IntVar(&c.NameBurst, "name-burst", 10, "login attempts one username may take at once")
+	fs.IntVar(&c.NameBurst, "name-burst", 10, "login attempts one IP may make at one username at once")
 	fs.DurationVar(&c.NameEvery, "name-every", 6*time.Second, "then one more per this interval")
+	fs.IntVar(&c.FailureBurst, "failure-burst", 10, "failed logins of one username, from anywhere, before its logins wait")
+	fs.DurationVar(&c.FailureEvery, "failure-every", 2*time.Second, "then each waits until one more per this interval")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take client IPs from X-Forwarded-For (only behind your own proxy)")
 }
 
@@ -52,6 +56,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.BoolVar(&c.Hardcore, "hardcore", false, "death is permanent")
 	fs.DurationVar(&c.Heartbeat, "heartbeat", 2*time.Second, "how often to announce the world")
 	fs.DurationVar(&c.JoinTokenTTL, "join-token-ttl", 30*time.Second, "how long a join token is valid")
+	fs.IntVar(&c.MaxJoinTokens, "max-join-tokens", 3, "unused, unexpired join tokens one account may hold")
 	fs.IntVar(&c.InputBurst, "input-burst", 40, "messages a player may send at once")
 	fs.IntVar(&c.InputRate, "input-rate", 30, "messages per second a player may send after the burst")
 	fs.IntVar(&c.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")

@@ -41,9 +41,10 @@ const (
 	CodeUsernameTaken     Code = "username_taken"      // 409
 	CodeNameTaken         Code = "name_taken"          // 409
 	CodeTooManyCharacters Code = "too_many_characters" // 409
+	CodeBodyTooLarge      Code = "body_too_large"      // 413: a request body over the cap
 	CodeRateLimited       Code = "rate_limited"        // 429, with Retry-After
 	CodeWorldFull         Code = "world_full"          // 503
-	CodeUnavailable       Code = "unavailable"         // 503: the master or world did not answer
+	CodeUnavailable       Code = "unavailable"         // 503, with Retry-After: the master or world did not answer
 	CodeInternal          Code = "internal"            // 500
 )
 
@@ -62,6 +63,8 @@ func (c Code) Status() int {
 		return http.StatusNotFound
 	case CodeUsernameTaken, CodeNameTaken, CodeTooManyCharacters:
 		return http.StatusConflict
+	case CodeBodyTooLarge:
+		return http.StatusRequestEntityTooLarge
 	case CodeRateLimited:
 		return http.StatusTooManyRequests
 	case CodeWorldFull, CodeUnavailable:
@@ -76,14 +79,29 @@ func (c Code) Status() int {
 type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
-	// RetryAfter is set with CodeRateLimited: how long to wait. It travels in
-	// the Retry-After header, not in the body.
+	// RetryAfter, when positive, is how long to wait before trying again
+	// (set with CodeRateLimited and CodeUnavailable). It travels in the
+	// Retry-After header, not in the body.
 	RetryAfter time.Duration `json:"-"`
 }
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// RateLimited returns a CodeRateLimited error saying that there were too
+// many of what, and to try again after wait.
+func RateLimited(what string, wait time.Duration) *Error {
+	e := Errorf(CodeRateLimited, "too many %s; try again in %d s", what, RetryAfterSeconds(wait))
+	e.RetryAfter = wait
+	return e
+}
+
+// RetryAfterSeconds rounds d up to whole seconds, at least one: the value of
+// a Retry-After header.
+func RetryAfterSeconds(d time.Duration) int {
+	return max(1, int((d+time.Second-1)/time.Second))
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

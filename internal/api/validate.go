@@ -57,8 +57,12 @@ func NormalizeUsername(s string) (string, error) {
 
 // CheckPassword checks a new password's length: 8 to 128 characters of valid
 // UTF-8. Nothing else is imposed; length is what makes a password strong.
+//
+// U+FFFD, the replacement character, is refused too: it is what a JSON
+// decoder makes of invalid bytes and of escaped lone surrogates ("\ud800"),
+// so a password holding one was almost certainly not what its owner typed.
 func CheckPassword(s string) error {
-	if !utf8.ValidString(s) {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
 		return Errorf(CodeInvalidPassword, "password must be valid UTF-8 text")
 	}
 	if n := utf8.RuneCountInString(s); n < PasswordMinLen || n > PasswordMaxLen {
@@ -89,10 +93,11 @@ func CheckCharacterName(s string) error {
 	return nil
 }
 
-// ParseClass returns the class named by s, ignoring case.
+// ParseClass returns the class named by s, spelled exactly as in Classes
+// (lower case): the API accepts no other spelling.
 func ParseClass(s string) (Class, error) {
 	for _, c := range Classes {
-		if strings.EqualFold(s, string(c)) {
+		if s == string(c) {
 			return c, nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
@@ -39,6 +40,7 @@ func TestRequestReply(t *testing.T) {
 		"t.coded":  func(context.Context, echo) (echo, error) { return echo{}, api.Errorf(api.CodeNameTaken, "taken") },
 		"t.plain":  func(context.Context, echo) (echo, error) { return echo{}, errors.New("disk on fire") },
 		"t.panics": func(context.Context, echo) (echo, error) { panic("bug") },
+		"t.busy":   func(context.Context, echo) (echo, error) { return echo{}, api.RateLimited("echoes", 7*time.Second) },
 	}
 	for subject, fn := range handlers {
 		if err := cluster.Handle(svc, subject, fn); err != nil {
@@ -50,18 +52,22 @@ func TestRequestReply(t *testing.T) {
 		t.Fatalf("echo = %+v, %v", got, err)
 	}
 	for _, tc := range []struct {
-		subject string
-		code    api.Code
+		subject    string
+		code       api.Code
+		retryAfter time.Duration
 	}{
-		{"t.coded", api.CodeNameTaken},
-		{"t.plain", api.CodeInternal},  // internal detail stays in the log
-		{"t.panics", api.CodeInternal}, // contained to the one request
-		{"t.nobody", api.CodeUnavailable},
+		{"t.coded", api.CodeNameTaken, 0},
+		{"t.plain", api.CodeInternal, 0},  // internal detail stays in the log
+		{"t.panics", api.CodeInternal, 0}, // contained to the one request
+		{"t.busy", api.CodeRateLimited, 7 * time.Second},
+		{"t.nobody", api.CodeUnavailable, cluster.RetryUnavailable},
 	} {
 		_, err := cluster.Request[echo](ctx, nc, tc.subject, echo{})
 		var ae *api.Error
 		if !errors.As(err, &ae) || ae.Code != tc.code {
 			t.Errorf("%s: %v, want code %s", tc.subject, err, tc.code)
+		} else if ae.RetryAfter != tc.retryAfter {
+			t.Errorf("%s: retry after %v, want %v", tc.subject, ae.RetryAfter, tc.retryAfter)
 		}
 		if ae != nil && ae.Code == api.CodeInternal && ae.Message != "internal error" {
 			t.Errorf("%s: internal error leaks %q", tc.subject, ae.Message)

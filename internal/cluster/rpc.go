@@ -17,21 +17,39 @@ import (
 // DefaultTimeout bounds a request when the caller's context has no deadline.
 const DefaultTimeout = 5 * time.Second
 
+// RetryUnavailable is how long a caller is told to wait after a request
+// that found no one to answer it: about what a restarting master or world
+// takes to come back.
+const RetryUnavailable = 2 * time.Second
+
 // reply is the envelope of every reply: exactly one of OK and Error is set.
 type reply struct {
 	OK    json.RawMessage `json:"ok,omitempty"`
 	Error *api.Error      `json:"error,omitempty"`
+	// RetryAfter carries Error.RetryAfter, which api.Error keeps out of its
+	// JSON so that it never shows in an HTTP body.
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
 }
 
 // Request sends req to subject and decodes the reply into Resp. An error the
-// responder returned comes back as an *api.Error; no responder, a timeout or a
-// lost connection come back as an *api.Error with api.CodeUnavailable that
-// wraps nothing internal, so callers can pass it on to players as it is.
+// responder returned comes back as an *api.Error, its RetryAfter included.
+// No responder, a timeout or a lost connection come back as an *api.Error
+// with api.CodeUnavailable and RetryUnavailable that wraps nothing internal,
+// so callers can pass it on to players as it is.
+//
+// Request fails at once, without waiting for ctx, when the connection is
+// down (an embedded NATS server that stopped with its master) or when NATS
+// reports that no one subscribes to subject (nats.ErrNoResponders).
 func Request[Resp any](ctx context.Context, nc *nats.Conn, subject string, req any) (Resp, error) {
 	var zero Resp
 	data, err := json.Marshal(req)
 	if err != nil {
 		return zero, fmt.Errorf("cluster: encode %s request: %w", subject, err)
+	}
+	// While reconnecting, NATS would buffer the request and the caller
+	// would wait out the whole timeout for a reply that cannot come.
+	if !nc.IsConnected() {
+		return zero, unavailable()
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -40,19 +58,25 @@ func Request[Resp any](ctx context.Context, nc *nats.Conn, subject string, req a
 	}
 	msg, err := nc.RequestWithContext(ctx, subject, data)
 	if err != nil {
-		return zero, &api.Error{Code: api.CodeUnavailable, Message: "the service is not available right now; try again shortly"}
+		return zero, unavailable()
 	}
 	var r reply
 	if err := json.Unmarshal(msg.Data, &r); err != nil {
 		return zero, fmt.Errorf("cluster: decode %s reply: %w", subject, err)
 	}
 	if r.Error != nil {
+		r.Error.RetryAfter = r.RetryAfter
 		return zero, r.Error
 	}
 	if err := json.Unmarshal(r.OK, &zero); err != nil {
 		return zero, fmt.Errorf("cluster: decode %s reply: %w", subject, err)
 	}
 	return zero, nil
+}
+
+// unavailable is the error of a request that no one answered.
+func unavailable() *api.Error {
+	return &api.Error{Code: api.CodeUnavailable, Message: "the service is not available right now; try again shortly", RetryAfter: RetryUnavailable}
 }
 
 // Service answers requests on a NATS connection. Each request runs in its own
@@ -153,7 +177,7 @@ func (s *Service) serve(m *nats.Msg, subject string, call func(context.Context, 
 				s.log.Error("control-plane handler failed", "subject", subject, "err", err)
 				ae = api.Errorf(api.CodeInternal, "internal error")
 			}
-			r.Error = ae
+			r.Error, r.RetryAfter = ae, ae.RetryAfter
 			return
 		}
 		if r.OK, err = json.Marshal(resp); err != nil {

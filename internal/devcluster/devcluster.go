@@ -29,6 +29,10 @@ type Config struct {
 	// Web is the web client the gateway serves; nil serves a page that says
 	// how to build it.
 	Web fs.FS
+	// Master configures the master's limits and, with NATSURL set, an
+	// external control plane; its data directory, addresses and hash
+	// parameters are set here.
+	Master master.Config
 	// World configures the world; its DataDir, NATS and secret are set
 	// here, and its Listen defaults to "127.0.0.1:0".
 	World world.Config
@@ -54,10 +58,9 @@ type Cluster struct {
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Cluster, error) {
 	c := &Cluster{dataDir: cfg.DataDir}
 	var err error
-	c.Master, err = master.Start(ctx, master.Config{
-		DataDir: cfg.DataDir, NATSListen: "127.0.0.1:0", HTTPListen: "127.0.0.1:0", HashParams: cfg.HashParams,
-	}, log.With("role", "master"))
-	if err != nil {
+	mc := cfg.Master
+	mc.DataDir, mc.NATSListen, mc.HTTPListen, mc.HashParams = cfg.DataDir, "127.0.0.1:0", "127.0.0.1:0", cfg.HashParams
+	if c.Master, err = master.Start(ctx, mc, log.With("role", "master")); err != nil {
 		return nil, err
 	}
 	wc := cfg.World

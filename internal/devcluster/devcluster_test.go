@@ -252,7 +252,6 @@ func TestMalformedRequestBodies(t *testing.T) {
 	}{
 		{"not json", "{{{", http.StatusBadRequest},
 		{"trailing data", `{"username":"a","password":"b"} {}`, http.StatusBadRequest},
-		{"too big", `{"username":"` + strings.Repeat("a", 5000) + `"}`, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, c.URL()+api.Prefix+"/sessions", strings.NewReader(tc.body))

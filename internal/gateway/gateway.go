@@ -1,8 +1,8 @@
 // Package gateway is the public, stateless front door of a TinyMMO cluster.
 // It serves the JSON API under /api/v1 (version check, accounts, sessions,
 // worlds, characters, entering a world), rate-limits the calls that cost a
-// password hash, and forwards each call to the master over the control plane.
-// It also serves the web client's files.
+// password hash or mint a join token, and forwards each call to the master
+// over the control plane. It also serves the web client's files.
 //
 // A Gateway keeps no player state, so any number can run behind a load
 // balancer. It runs one HTTP server; Shutdown stops it.
@@ -23,6 +23,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/ratelimit"
 )
 
 // Config configures a Gateway. The zero value works with a master on the
@@ -40,15 +41,27 @@ type Config struct {
 	// Version is the client version the gateway accepts. Default
 	// version.Version.
 	Version string `toml:"-"`
-	// IPBurst and IPEvery limit account creation, login and guest login per
-	// client IP: IPBurst calls at once, then one per IPEvery. An IP may be a
-	// NAT with many players, so this is generous. Defaults 60 and 200ms.
+	// IPBurst and IPEvery limit the calls of one client IP: IPBurst calls
+	// at once, then one per IPEvery. Account creation, login and guest login
+	// share one such bucket; entering a world has another of the same size.
+	// An IP may be a NAT with many players, so this is generous. Defaults 60
+	// and 200ms.
 	IPBurst int           `toml:"ip_burst"`
 	IPEvery time.Duration `toml:"ip_every"`
-	// NameBurst and NameEvery limit login and account creation per username,
-	// which is what stops password guessing. Defaults 10 and 6s.
+	// NameBurst and NameEvery limit login and account creation per username
+	// from one client IP, which is what stops one address guessing a
+	// password. They never hold back the same username from other
+	// addresses. Defaults 10 and 6s.
 	NameBurst int           `toml:"name_burst"`
 	NameEvery time.Duration `toml:"name_every"`
+	// FailureBurst and FailureEvery slow down guessing one username from
+	// many addresses: each failed login takes a token from the username's
+	// bucket, and while it is empty every login for that username waits
+	// for the next token (at most FailureEvery) before it is tried.
+	// Waiting instead of refusing means a stranger cannot lock the owner
+	// out. Defaults 10 and 2s.
+	FailureBurst int           `toml:"failure_burst"`
+	FailureEvery time.Duration `toml:"failure_every"`
 	// TrustProxy takes the client IP from X-Forwarded-For (the last hop).
 	// Enable it only behind a proxy you run. Default false.
 	TrustProxy bool `toml:"trust_proxy"`
@@ -79,12 +92,18 @@ func (c *Config) setDefaults() {
 	if c.NameEvery == 0 {
 		c.NameEvery = 6 * time.Second
 	}
+	if c.FailureBurst == 0 {
+		c.FailureBurst = 10
+	}
+	if c.FailureEvery == 0 {
+		c.FailureEvery = 2 * time.Second
+	}
 }
 
 func (c *Config) validate() error {
-	if c.IPBurst < 0 || c.NameBurst < 0 || c.IPEvery < 0 || c.NameEvery < 0 {
-		return fmt.Errorf("gateway: rate limits must not be negative (ip_burst %d, ip_every %v, name_burst %d, name_every %v)",
-			c.IPBurst, c.IPEvery, c.NameBurst, c.NameEvery)
+	if c.IPBurst < 0 || c.NameBurst < 0 || c.FailureBurst < 0 || c.IPEvery < 0 || c.NameEvery < 0 || c.FailureEvery < 0 {
+		return fmt.Errorf("gateway: rate limits must not be negative (ip_burst %d, ip_every %v, name_burst %d, name_every %v, failure_burst %d, failure_every %v)",
+			c.IPBurst, c.IPEvery, c.NameBurst, c.NameEvery, c.FailureBurst, c.FailureEvery)
 	}
 	if c.Version == "" {
 		return errors.New("gateway: no client version configured")
@@ -92,20 +111,22 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// maxLimiterKeys bounds each rate limiter's memory.
-const maxLimiterKeys = 100_000
-
 // Gateway is a running gateway. Create it with Start.
 type Gateway struct {
-	cfg     Config
-	log     *slog.Logger
-	nc      *nats.Conn
-	byIP    *keyedLimiter
-	byName  *keyedLimiter
-	http    *http.Server
-	addr    net.Addr
-	stopped sync.Once
+	cfg            Config
+	log            *slog.Logger
+	nc             *nats.Conn
+	byIP           *ratelimit.Keyed[string]    // credential calls per client IP
+	entersByIP     *ratelimit.Keyed[string]    // enter calls per client IP
+	byIPName       *ratelimit.Keyed[ipAndName] // credential calls per client IP and username
+	failuresByName *ratelimit.Keyed[string]    // failed logins per username
+	http           *http.Server
+	addr           net.Addr
+	stopped        sync.Once
 }
+
+// ipAndName keys the limit on one address's attempts at one username.
+type ipAndName struct{ ip, name string }
 
 // Start connects to the control plane and starts serving. It returns once
 // the HTTP listener is bound; the control-plane connection may still be
@@ -123,10 +144,12 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 		cfg.Secret = s
 	}
 	g := &Gateway{
-		cfg:    cfg,
-		log:    log,
-		byIP:   newKeyedLimiter(cfg.IPEvery, cfg.IPBurst, maxLimiterKeys),
-		byName: newKeyedLimiter(cfg.NameEvery, cfg.NameBurst, maxLimiterKeys),
+		cfg:            cfg,
+		log:            log,
+		byIP:           ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, ratelimit.DefaultMaxKeys),
+		entersByIP:     ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, ratelimit.DefaultMaxKeys),
+		byIPName:       ratelimit.New[ipAndName](cfg.NameEvery, cfg.NameBurst, ratelimit.DefaultMaxKeys),
+		failuresByName: ratelimit.New[string](cfg.FailureEvery, cfg.FailureBurst, ratelimit.DefaultMaxKeys),
 	}
 	nc, err := cluster.Connect(cfg.NATSURL, cfg.Secret, "gateway", log)
 	if err != nil {

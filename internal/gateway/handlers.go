@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/ratelimit"
 	"github.com/tinymmo/tinymmo/internal/webclient"
 )
 
@@ -34,7 +38,7 @@ func (g *Gateway) routes() http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/api/", g.checkVersion(apiMux))
+	mux.Handle("/api/", g.checkVersion(readBody(apiMux)))
 	mux.HandleFunc("GET /healthz", cluster.Healthz(g.nc))
 	// The web client (GET and HEAD); without one, "/" says how to build it.
 	// A method-less pattern: "GET /" would conflict with "/api/".
@@ -51,7 +55,26 @@ func (g *Gateway) checkVersion(next http.Handler) http.Handler {
 				"this client is version %q but the server runs %q; please refresh or update your client", v, g.cfg.Version))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// readBody reads the whole request body into memory before next runs, so
+// that the cap holds on every route, those that take no body included: a
+// body over maxBody bytes is refused with 413.
+func readBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			writeError(w, api.Errorf(api.CodeBodyTooLarge, "request body over %d bytes", tooBig.Limit))
+			return
+		case err != nil:
+			writeError(w, api.Errorf(api.CodeBadRequest, "the request body could not be read"))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
 }
@@ -69,31 +92,40 @@ func (g *Gateway) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // credentialCall serves the two calls that take a username and password,
-// after the per-IP and per-username rate limits.
+// after the limits per client IP and per client IP and username, and after
+// waiting while the username's failed logins are being slowed down.
 func (g *Gateway) credentialCall(w http.ResponseWriter, r *http.Request, subject string, status int) {
 	var c api.Credentials
 	if err := decode(r, &c); err != nil {
 		writeError(w, err)
 		return
 	}
-	now := time.Now()
-	if err := g.limit(g.byIP, "ip:"+g.clientIP(r), now); err != nil {
+	ip, now := g.clientIP(r), time.Now()
+	if err := limit(g.byIP, ip, now); err != nil {
 		writeError(w, err)
 		return
 	}
 	// Valid usernames are short; a longer one is cut so that junk cannot
-	// make the limiter's keys large.
+	// make the limiters' keys large.
 	name := strings.ToLower(c.Username[:min(len(c.Username), 2*api.UsernameMaxLen)])
-	if err := g.limit(g.byName, name, now); err != nil {
+	if err := limit(g.byIPName, ipAndName{ip, name}, now); err != nil {
 		writeError(w, err)
 		return
 	}
+	// The wait comes before the password is tried, so a guesser cannot
+	// learn anything sooner by giving up on slow answers.
+	if !sleep(r.Context(), g.failuresByName.Delay(name, now)) {
+		return // the client has gone
+	}
 	s, err := cluster.Request[api.Session](r.Context(), g.nc, subject, cluster.LoginRequest{Username: c.Username, Password: c.Password})
+	if api.CodeOf(err) == api.CodeBadCredentials {
+		g.failuresByName.Allow(name, time.Now())
+	}
 	g.reply(w, status, s, err)
 }
 
 func (g *Gateway) guestLogin(w http.ResponseWriter, r *http.Request) {
-	if err := g.limit(g.byIP, "ip:"+g.clientIP(r), time.Now()); err != nil {
+	if err := limit(g.byIP, g.clientIP(r), time.Now()); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -133,6 +165,10 @@ func (g *Gateway) createCharacter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) enter(w http.ResponseWriter, r *http.Request) {
+	if err := limit(g.entersByIP, g.clientIP(r), time.Now()); err != nil {
+		writeError(w, err)
+		return
+	}
 	var req api.EnterRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, err)
@@ -144,13 +180,26 @@ func (g *Gateway) enter(w http.ResponseWriter, r *http.Request) {
 }
 
 // limit takes a token for key from l, or returns a rate-limited error.
-func (g *Gateway) limit(l *keyedLimiter, key string, now time.Time) error {
-	if ok, wait := l.allow(key, now); !ok {
-		e := api.Errorf(api.CodeRateLimited, "too many attempts; try again in %d s", retrySeconds(wait))
-		e.RetryAfter = wait
-		return e
+func limit[K comparable](l *ratelimit.Keyed[K], key K, now time.Time) error {
+	if ok, wait := l.Allow(key, now); !ok {
+		return api.RateLimited("attempts", wait)
 	}
 	return nil
+}
+
+// sleep waits for d, or until ctx ends; it reports whether it waited d out.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // reply writes v with status, or err as an error response. Errors without a
@@ -173,15 +222,21 @@ func bearer(r *http.Request) string {
 	return token
 }
 
-// decode reads a JSON body into v, refusing oversized, malformed or trailing
-// input with a bad-request error.
+// decode reads a JSON body, which readBody has already read into memory,
+// into v. It refuses with a bad-request error a body that is not UTF-8,
+// malformed JSON or followed by more data.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return api.Errorf(api.CodeBadRequest, "the request body could not be read")
+	}
+	// The JSON decoder would quietly turn invalid bytes into U+FFFD, and a
+	// password or a name into text its owner never typed.
+	if !utf8.Valid(body) {
+		return api.Errorf(api.CodeBadRequest, "the request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return api.Errorf(api.CodeBadRequest, "request body over %d bytes", tooBig.Limit)
-		}
 		return api.Errorf(api.CodeBadRequest, "malformed JSON body")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -203,13 +258,8 @@ func writeError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &ae) {
 		ae = api.Errorf(api.CodeInternal, "internal error")
 	}
-	if ae.Code == api.CodeRateLimited {
-		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(ae.RetryAfter)))
+	if ae.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(api.RetryAfterSeconds(ae.RetryAfter)))
 	}
 	writeJSON(w, ae.Code.Status(), api.ErrorBody{Error: ae})
-}
-
-// retrySeconds rounds d up to whole seconds, at least one.
-func retrySeconds(d time.Duration) int {
-	return max(1, int((d+time.Second-1)/time.Second))
 }

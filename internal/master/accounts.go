@@ -147,14 +147,8 @@ func (m *Master) checkBan(ctx context.Context, accountID int64, now time.Time) e
 
 // authenticate returns the account of a live session, refusing banned ones.
 func (m *Master) authenticate(ctx context.Context, token string) (store.Account, error) {
-	if token == "" || len(token) > 128 {
-		return store.Account{}, api.Errorf(api.CodeUnauthorized, "please log in")
-	}
 	now := time.Now()
-	acct, err := m.db.SessionAccount(ctx, tokenHash(token), now)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, api.Errorf(api.CodeUnauthorized, "your session has expired; please log in again")
-	}
+	acct, err := m.session(ctx, token, now)
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -164,11 +158,27 @@ func (m *Master) authenticate(ctx context.Context, token string) (store.Account,
 	return acct, nil
 }
 
-func (m *Master) logout(ctx context.Context, req cluster.SessionRequest) (cluster.Empty, error) {
-	if req.Session == "" || len(req.Session) > 128 {
-		return cluster.Empty{}, api.Errorf(api.CodeUnauthorized, "please log in")
+// session returns the account of a session that is live at now: known,
+// not expired and not revoked.
+func (m *Master) session(ctx context.Context, token string, now time.Time) (store.Account, error) {
+	if token == "" || len(token) > 128 {
+		return store.Account{}, api.Errorf(api.CodeUnauthorized, "please log in")
 	}
-	return cluster.Empty{}, m.db.RevokeSession(ctx, tokenHash(req.Session), time.Now())
+	acct, err := m.db.SessionAccount(ctx, tokenHash(token), now)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Account{}, api.Errorf(api.CodeUnauthorized, "your session has expired; please log in again")
+	}
+	return acct, err
+}
+
+// logout revokes a live session. A missing, expired or already revoked one
+// is refused as on every other call; a banned account may still log out.
+func (m *Master) logout(ctx context.Context, req cluster.SessionRequest) (cluster.Empty, error) {
+	now := time.Now()
+	if _, err := m.session(ctx, req.Session, now); err != nil {
+		return cluster.Empty{}, err
+	}
+	return cluster.Empty{}, m.db.RevokeSession(ctx, tokenHash(req.Session), now)
 }
 
 func tokenHash(token string) []byte {

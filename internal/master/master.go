@@ -25,6 +25,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/ratelimit"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -47,6 +48,11 @@ type Config struct {
 	HTTPListen string `toml:"http_listen"`
 	// SessionTTL is how long a gateway session lives. Default 24h.
 	SessionTTL time.Duration `toml:"session_ttl"`
+	// EnterBurst and EnterEvery limit how often one account may ask to enter
+	// a world (each time a world mints a join token): EnterBurst at once,
+	// then one per EnterEvery. Defaults 10 and 3s.
+	EnterBurst int           `toml:"enter_burst"`
+	EnterEvery time.Duration `toml:"enter_every"`
 	// MaxConcurrentHashes bounds argon2id work at once (each takes 19 MiB).
 	// Default 2×GOMAXPROCS.
 	MaxConcurrentHashes int `toml:"max_concurrent_hashes"`
@@ -68,6 +74,12 @@ func (c *Config) setDefaults() {
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 24 * time.Hour
 	}
+	if c.EnterBurst == 0 {
+		c.EnterBurst = 10
+	}
+	if c.EnterEvery == 0 {
+		c.EnterEvery = 3 * time.Second
+	}
 }
 
 func (c *Config) validate() error {
@@ -76,6 +88,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxConcurrentHashes < 0 {
 		return fmt.Errorf("master: max_concurrent_hashes %d is negative", c.MaxConcurrentHashes)
+	}
+	if c.EnterBurst < 0 || c.EnterEvery < 0 {
+		return fmt.Errorf("master: enter_burst %d and enter_every %v must not be negative", c.EnterBurst, c.EnterEvery)
 	}
 	return nil
 }
@@ -90,6 +105,7 @@ type Master struct {
 	nc       *nats.Conn
 	svc      *cluster.Service
 	worlds   *registry
+	enters   *ratelimit.Keyed[int64] // enter calls per account
 	metrics  *metrics
 	http     *http.Server
 	httpAddr net.Addr
@@ -106,7 +122,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err er
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	m := &Master{cfg: cfg, log: log, worlds: newRegistry(), metrics: newMetrics()}
+	m := &Master{cfg: cfg, log: log, worlds: newRegistry(), metrics: newMetrics(),
+		enters: ratelimit.New[int64](cfg.EnterEvery, cfg.EnterBurst, ratelimit.DefaultMaxKeys)}
 	defer func() {
 		if err != nil {
 			m.close()

@@ -56,6 +56,9 @@ func (m *Master) enter(ctx context.Context, req cluster.EnterRequest) (api.Enter
 	if err != nil {
 		return api.EnterResponse{}, err
 	}
+	if ok, wait := m.enters.Allow(acct.ID, time.Now()); !ok {
+		return api.EnterResponse{}, api.RateLimited("requests to enter a world", wait)
+	}
 	// The world decides whether it is full: it knows whether this account
 	// is already playing there and would only be replaced.
 	if _, err := m.liveWorld(req.WorldID); err != nil {

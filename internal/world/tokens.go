@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
@@ -17,40 +18,95 @@ type joinGrant struct {
 
 // joinToken is a minted token's state.
 type joinToken struct {
+	token   string
 	grant   joinGrant
 	expires time.Time
 	used    bool
 }
 
-// tokens holds the single-use join tokens this world has minted. A used
-// token is remembered until it would have expired, so a replay is reported
-// as "already used" rather than "unknown". Safe for concurrent use.
+// live reports whether jt may still be redeemed at now.
+func (jt *joinToken) live(now time.Time) bool { return !jt.used && !now.After(jt.expires) }
+
+// expiredTokenGrace is how long a token is remembered after it expires, so
+// that a Hello that comes late is told "expired" (4003) rather than
+// "unknown" (4002), and a replay "already used" (4004).
+const expiredTokenGrace = 5 * time.Minute
+
+// maxTokensKept bounds the tokens remembered beyond the live ones: past it,
+// the oldest used or expired ones are forgotten before their grace ends.
+const maxTokensKept = 1 << 16
+
+// tokens holds the single-use join tokens this world has minted, and caps
+// the live ones (unused and unexpired) per account, so that an account
+// cannot pile up tokens faster than it uses them. Safe for concurrent use.
 type tokens struct {
-	ttl time.Duration
+	ttl     time.Duration
+	maxLive int // per account
 
-	mu     sync.Mutex // guards minted
-	minted map[string]*joinToken
+	mu        sync.Mutex // guards following fields
+	byToken   map[string]*joinToken
+	byAccount map[int64][]*joinToken // each account's remembered tokens, oldest first
+	// order holds every remembered token, oldest first. Every token lives
+	// for ttl, so this is also the order in which they expire (give or take
+	// the moments between callers reading the clock and taking mu).
+	order []*joinToken
 }
 
-func newTokens(ttl time.Duration) *tokens {
-	return &tokens{ttl: ttl, minted: make(map[string]*joinToken)}
+func newTokens(ttl time.Duration, maxLive int) *tokens {
+	return &tokens{ttl: ttl, maxLive: maxLive, byToken: make(map[string]*joinToken), byAccount: make(map[int64][]*joinToken)}
 }
 
-// mint returns a new random 256-bit token for g, valid until the returned time.
-func (t *tokens) mint(g joinGrant, now time.Time) (string, time.Time) {
-	raw := make([]byte, 32)
-	rand.Read(raw)
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	expires := now.Add(t.ttl)
+// mint returns a new random 256-bit token for g, valid until the returned
+// time. It fails with a rate-limited *api.Error, saying when the account's
+// oldest live token expires, if the account already has maxLive live ones.
+func (t *tokens) mint(g joinGrant, now time.Time) (string, time.Time, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for k, v := range t.minted {
-		if now.After(v.expires) {
-			delete(t.minted, k)
+	t.forgetLocked(now)
+	live, firstExpiry := 0, time.Time{}
+	for _, jt := range t.byAccount[g.AccountID] {
+		if jt.live(now) {
+			if live == 0 {
+				firstExpiry = jt.expires
+			}
+			live++
 		}
 	}
-	t.minted[token] = &joinToken{grant: g, expires: expires}
-	return token, expires
+	if live >= t.maxLive {
+		return "", time.Time{}, api.RateLimited("join tokens waiting to be used", firstExpiry.Sub(now))
+	}
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	jt := &joinToken{token: base64.RawURLEncoding.EncodeToString(raw), grant: g, expires: now.Add(t.ttl)}
+	t.byToken[jt.token] = jt
+	t.byAccount[g.AccountID] = append(t.byAccount[g.AccountID], jt)
+	t.order = append(t.order, jt)
+	return jt.token, jt.expires, nil
+}
+
+// forgetLocked forgets the oldest tokens while their grace has ended, or
+// while more than maxTokensKept are remembered and the oldest is no longer
+// live. A live token is never forgotten.
+func (t *tokens) forgetLocked(now time.Time) {
+	for len(t.order) > 0 {
+		jt := t.order[0]
+		graceOver := now.After(jt.expires.Add(expiredTokenGrace))
+		if !graceOver && (len(t.order) <= maxTokensKept || jt.live(now)) {
+			return
+		}
+		t.order[0] = nil
+		t.order = t.order[1:]
+		delete(t.byToken, jt.token)
+		// An account's tokens are in the same order as all of them, so
+		// this one is its account's oldest.
+		mine := t.byAccount[jt.grant.AccountID]
+		mine[0] = nil
+		if mine = mine[1:]; len(mine) == 0 {
+			delete(t.byAccount, jt.grant.AccountID)
+		} else {
+			t.byAccount[jt.grant.AccountID] = mine
+		}
+	}
 }
 
 // redeem spends token at now. It fails with the close code to send: bad,
@@ -58,14 +114,13 @@ func (t *tokens) mint(g joinGrant, now time.Time) (string, time.Time) {
 func (t *tokens) redeem(token string, now time.Time) (joinGrant, protocol.CloseCode, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	jt, ok := t.minted[token]
+	jt, ok := t.byToken[token]
 	switch {
 	case !ok:
 		return joinGrant{}, protocol.CloseBadToken, false
 	case jt.used:
 		return joinGrant{}, protocol.CloseTokenUsed, false
 	case now.After(jt.expires):
-		delete(t.minted, token)
 		return joinGrant{}, protocol.CloseTokenExpired, false
 	}
 	jt.used = true

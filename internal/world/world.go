@@ -70,6 +70,10 @@ type Config struct {
 	Heartbeat time.Duration `toml:"heartbeat"`
 	// JoinTokenTTL is how long a join token stays valid. Default 30s.
 	JoinTokenTTL time.Duration `toml:"join_token_ttl"`
+	// MaxJoinTokens is how many live (unused, unexpired) join tokens one
+	// account may hold; entering again beyond it is refused until one is
+	// used or expires. Default 3.
+	MaxJoinTokens int `toml:"max_join_tokens"`
 	// InputBurst and InputRate cap a connection's messages: InputBurst at
 	// once, InputRate per second after that. Defaults 40 and 30.
 	InputBurst int `toml:"input_burst"`
@@ -155,6 +159,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.JoinTokenTTL == 0 {
 		c.JoinTokenTTL = 30 * time.Second
+	}
+	if c.MaxJoinTokens == 0 {
+		c.MaxJoinTokens = 3
 	}
 	if c.InputBurst == 0 {
 		c.InputBurst = 40
@@ -247,6 +254,9 @@ func (c *Config) validate() error {
 	if c.JoinTokenTTL < time.Second {
 		errs = append(errs, fmt.Errorf("world: join_token_ttl %v is under a second", c.JoinTokenTTL))
 	}
+	if c.MaxJoinTokens < 0 {
+		errs = append(errs, fmt.Errorf("world: max_join_tokens %d must not be negative", c.MaxJoinTokens))
+	}
 	return errors.Join(errs...)
 }
 
@@ -288,7 +298,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 		}
 	}
 	log = log.With("world", cfg.ID)
-	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL), players: newPlayers(), metrics: newMetrics(),
+	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL, cfg.MaxJoinTokens), players: newPlayers(), metrics: newMetrics(),
 		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP),
 		refusals:   newRefusals(log)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
