@@ -180,11 +180,7 @@ type Instance struct {
 	cfg     Config
 	rng     *rand.Rand
 
-	tick uint32 // the instance's own step count
-	// changes counts what snapshots between searches tell: direction
-	// changes and departures. A view that saw the same count has nothing
-	// to update.
-	changes    uint64
+	tick       uint32 // the instance's own step count
 	arrivals   []Arrival
 	entities   []*entity // dense; entity.slot indexes it
 	grid       *grid
@@ -254,6 +250,7 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 	r := &in.result
 	r.Messages, r.Travels, r.Saves, r.Refused, r.Empty = r.Messages[:0], r.Travels[:0], r.Saves[:0], r.Refused[:0], false
 	in.tick++
+	in.applyViewLogs()
 	in.admit(uint64(nowMillis))
 	for _, i := range inputs {
 		p := i.Player
@@ -369,7 +366,7 @@ func (in *Instance) applyInput(e *entity) {
 	if dir := rules.Dir(current.Move); dir != e.dir {
 		e.dir = dir
 		e.dirChanged = in.tick
-		in.changes++
+		in.changed(e)
 	}
 }
 
@@ -377,7 +374,9 @@ func (in *Instance) applyInput(e *entity) {
 func (in *Instance) remove(e *entity) {
 	in.grid.remove(e)
 	e.removed = true // clients that know it drop it at their next snapshot
-	in.changes++
+	e.notify()
+	e.observers = nil
+	e.view.leave()
 	last := in.entities[len(in.entities)-1]
 	in.entities[e.slot] = last
 	last.slot = e.slot

@@ -10,10 +10,12 @@ import (
 )
 
 // TestReplayThroughTheWireReproducesTheServer runs thousands of random ticks
-// (walls, direction changes, pauses, crowds crossing each other's views)
-// and checks after every tick that each client's View, built only from the
-// bytes it was sent, equals the server's state exactly: with the clients
-// replicated in one part, and in four.
+// (walls, direction changes, pauses, crowds crossing each other's views,
+// players leaving and new ones arriving) and checks after every tick that
+// each client's View, built only from the bytes it was sent, equals the
+// server's state exactly, and that every entity's observers are exactly
+// the viewers that know it: with the clients replicated in one part, and
+// in four.
 func TestReplayThroughTheWireReproducesTheServer(t *testing.T) {
 	for _, parts := range []int{1, 4} {
 		t.Run(fmt.Sprintf("parts=%d", parts), func(t *testing.T) { replay(t, parts) })
@@ -43,7 +45,8 @@ func replay(t *testing.T, parts int) {
 		dir protocol.Direction
 	}
 	var walkers []*walker
-	for i := range 40 {
+	ids := int64(0)
+	arrive := func() *walker {
 		var pos rules.Vec
 		for {
 			pos = rules.TileCenter(rng.IntN(160), rng.IntN(120))
@@ -51,10 +54,22 @@ func replay(t *testing.T, parts int) {
 				break
 			}
 		}
-		walkers = append(walkers, &walker{p: h.join(int64(i+1), pos)})
+		ids++
+		return &walker{p: h.join(ids, pos)}
 	}
-	skipped := 0
+	for range 40 {
+		walkers = append(walkers, arrive())
+	}
+	skipped, left := 0, 0
 	for tick := range 3000 {
+		if tick > 0 && rng.IntN(20) == 0 {
+			// A player leaves between two ticks, and another arrives.
+			i := rng.IntN(len(walkers))
+			h.in.Remove(walkers[i].p)
+			delete(h.clients, walkers[i].p)
+			walkers[i] = arrive()
+			left++
+		}
 		for _, w := range walkers {
 			if rng.IntN(15) == 0 {
 				w.dir = protocol.Direction(rng.IntN(9))
@@ -91,8 +106,47 @@ func replay(t *testing.T, parts int) {
 				t.Fatalf("tick %d: the view holds %d entities, the server says the client knows %d", tick, view.Len(), known)
 			}
 		}
+		checkObservers(t, h.in)
+	}
+	if left < 50 {
+		t.Errorf("only %d players left during the run", left)
 	}
 	if skipped == 0 {
 		t.Errorf("no quiet tick went unsent: the test did not check skipping")
+	}
+}
+
+// checkObservers fails the test unless every entity's observers are
+// exactly the viewers that know it, under their handles.
+func checkObservers(t *testing.T, in *Instance) {
+	t.Helper()
+	in.applyViewLogs() // what the next Step does first
+	want := map[*entity]map[observer]bool{}
+	for _, viewerOf := range in.entities {
+		for h, e := range viewerOf.view.handles {
+			if e != nil && !e.removed {
+				if want[e] == nil {
+					want[e] = map[observer]bool{}
+				}
+				want[e][observer{viewerOf.view, uint16(h)}] = true
+			}
+		}
+	}
+	for _, e := range in.entities {
+		got := map[observer]bool{}
+		for _, o := range e.observers {
+			if got[o] {
+				t.Fatalf("entity %d lists observer %v twice", e.p.Char.ID, o)
+			}
+			got[o] = true
+		}
+		if len(got) != len(want[e]) {
+			t.Fatalf("entity %d has %d observers, %d viewers know it", e.p.Char.ID, len(got), len(want[e]))
+		}
+		for o := range got {
+			if !want[e][o] {
+				t.Fatalf("entity %d lists observer %v, which does not know it", e.p.Char.ID, o)
+			}
+		}
 	}
 }

@@ -38,6 +38,16 @@ type entity struct {
 	// replication part (see entityMark).
 	marks   [MaxParts]entityMark
 	changes []protocol.Prop
+	// notified is the instance tick at which the observers were last told
+	// that the entity changed.
+	notified uint32
+	// observers are the viewers that know the entity, each with its
+	// handle there: those told when it changes or leaves, so that a
+	// snapshot between two searches looks only at what changed instead of
+	// at everything its client knows. Step keeps the list from the
+	// viewers' logs (viewer.joined, viewer.left), so that the parts of a
+	// replication never write it.
+	observers []observer
 
 	// props caches the spawn properties, built at most once a tick for
 	// propsTick. Parts replicating at once share it, under propsMu.
@@ -81,6 +91,18 @@ func spriteOf(c character.Class) protocol.Sprite {
 	return protocol.SpriteKnight
 }
 
+// observer is a viewer that knows an entity, and the entity's handle in it.
+type observer struct {
+	v *viewer
+	h uint16
+}
+
+// viewEntry is an entity a viewer took in or let go of, and its handle.
+type viewEntry struct {
+	e *entity
+	h uint16
+}
+
 // viewer is what one client knows of its instance: which entities are in
 // its view, under which handles, and what it was last told about itself.
 // It is reset on every map change.
@@ -91,9 +113,16 @@ type viewer struct {
 
 	ownSent  rules.Vec // the last own position the client was sent
 	scanned  bool      // the view has been searched at least once
-	changes  uint64    // Instance.changes when the view was last brought up to date
 	sent     bool      // a snapshot was sent since the view began
 	sentTick uint32    // the player tick of the last snapshot sent
+
+	// told holds the handles of the entities that changed or left since
+	// the last snapshot (Instance.notify fills it); joined and left log
+	// the handles assigned and freed since the last Step, which moves
+	// them into the entities' observers.
+	told   []uint16
+	joined []viewEntry
+	left   []viewEntry
 
 	snap   protocol.Snapshot // scratch, reused every tick
 	buf    []byte            // scratch, reused every tick: the last snapshot
@@ -110,23 +139,89 @@ func newViewer(own rules.Vec) *viewer {
 // assign gives e the lowest free handle.
 func (v *viewer) assign(e *entity) uint16 {
 	v.known++
-	for h := v.lowFree; h < len(v.handles); h++ {
-		if v.handles[h] == nil {
-			v.handles[h] = e
-			v.lowFree = h + 1
-			return uint16(h)
-		}
+	h := v.lowFree
+	for h < len(v.handles) && v.handles[h] != nil {
+		h++
 	}
-	v.handles = append(v.handles, e)
-	v.lowFree = len(v.handles)
-	return uint16(len(v.handles) - 1)
+	if h == len(v.handles) {
+		v.handles = append(v.handles, e)
+	} else {
+		v.handles[h] = e
+	}
+	v.lowFree = h + 1
+	v.joined = append(v.joined, viewEntry{e, uint16(h)})
+	return uint16(h)
 }
 
 // free releases handle h.
 func (v *viewer) free(h int) {
+	v.left = append(v.left, viewEntry{v.handles[h], uint16(h)})
 	v.known--
 	v.handles[h] = nil
 	v.lowFree = min(v.lowFree, h)
+}
+
+// applyViewLogs moves what every viewer took in and let go of since the
+// last Step into the entities' observers.
+func (in *Instance) applyViewLogs() {
+	for _, e := range in.entities {
+		e.view.applyLogs()
+	}
+}
+
+// applyLogs moves what v took in and let go of into the entities'
+// observers.
+func (v *viewer) applyLogs() {
+	for _, l := range v.left {
+		l.e.unobserve(v, l.h)
+	}
+	for _, j := range v.joined {
+		j.e.observers = append(j.e.observers, observer{v, j.h})
+	}
+	clear(v.left)
+	clear(v.joined)
+	v.left, v.joined = v.left[:0], v.joined[:0]
+}
+
+// leave drops v from the observers of everything it knows: its player
+// leaves the instance.
+func (v *viewer) leave() {
+	v.applyLogs()
+	for h, e := range v.handles {
+		if e != nil {
+			e.unobserve(v, uint16(h))
+		}
+	}
+}
+
+// unobserve drops v, which knew e under handle h, from e's observers.
+func (e *entity) unobserve(v *viewer, h uint16) {
+	for i, o := range e.observers {
+		if o.v == v && o.h == h {
+			last := len(e.observers) - 1
+			e.observers[i] = e.observers[last]
+			e.observers[last] = observer{}
+			e.observers = e.observers[:last]
+			return
+		}
+	}
+}
+
+// notify tells every viewer that knows e to look at it in its next
+// snapshot.
+func (e *entity) notify() {
+	for _, o := range e.observers {
+		o.v.told = append(o.v.told, o.h)
+	}
+}
+
+// changed tells the viewers that know e that it changed this tick: at
+// most once a tick, so that a snapshot tells each change once.
+func (in *Instance) changed(e *entity) {
+	if e.notified != in.tick {
+		e.notified = in.tick
+		e.notify()
+	}
 }
 
 // viewRect returns the rectangle around p reaching half in each direction.
@@ -236,7 +331,8 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		in.update(v, s)
 		return in.encode(self, v)
 	}
-	v.scanned, v.changes = true, in.changes
+	v.told = v.told[:0] // a search looks at everything
+	v.scanned = true
 	v.visible, v.moving = 0, 0
 	maxVisible := cmp.Or(in.cfg.MaxVisible, DefaultMaxVisible)
 	keep := viewRect(self.pos, in.cfg.KeepHalf)
@@ -267,7 +363,8 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 			return
 		}
 		m.seen = stamp
-		in.tell(v, s, int(m.handle), e)
+		in.tell(s, int(m.handle), e)
+		v.count(e)
 	})
 	for h, e := range v.handles {
 		if e != nil && e.marks[mine].seen != stamp {
@@ -295,46 +392,46 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 // left the instance or the keep rectangle are despawned, and what changed
 // about the others is told.
 func (in *Instance) recheck(v *viewer, s *protocol.Snapshot, keep rules.Rect) {
-	in.tellKnown(v, s, &keep)
-}
-
-// update fills s with what changed this tick about the entities v knows,
-// without searching the view: the snapshot between two searches.
-func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
-	if v.changes == in.changes {
-		return // nothing moved differently or left: the counts stand too
-	}
-	v.changes = in.changes
-	in.tellKnown(v, s, nil)
-}
-
-// tellKnown fills s with what changed this tick about the entities v
-// knows, and despawns those that left the instance or, if keep is set,
-// the keep rectangle.
-func (in *Instance) tellKnown(v *viewer, s *protocol.Snapshot, keep *rules.Rect) {
 	v.visible, v.moving = 0, 0
 	for h, e := range v.handles {
 		switch {
 		case e == nil:
-		case e.removed || keep != nil && !keep.Contains(e.pos):
+		case e.removed || !keep.Contains(e.pos):
 			s.Despawns = append(s.Despawns, uint32(h))
 			v.free(h)
 		default:
-			in.tell(v, s, h, e)
+			in.tell(s, h, e)
+			v.count(e)
 		}
 	}
 }
 
-// tell fills s with what changed this tick about e, which v knows under
-// handle h, and counts it as visible.
-func (in *Instance) tell(v *viewer, s *protocol.Snapshot, h int, e *entity) {
+// update fills s with what changed since the last snapshot about the
+// entities v knows, without searching the view: the snapshot between two
+// searches. It looks only at the entities that told v they changed or
+// left; the visible counts stand as the last search found them.
+func (in *Instance) update(v *viewer, s *protocol.Snapshot) {
+	for _, h := range v.told {
+		switch e := v.handles[h]; {
+		case e == nil: // told twice: it left, and was despawned already
+		case e.removed:
+			s.Despawns = append(s.Despawns, uint32(h))
+			v.free(int(h))
+		default:
+			in.tell(s, int(h), e)
+		}
+	}
+	v.told = v.told[:0]
+}
+
+// tell fills s with what changed this tick about e, known under handle h.
+func (in *Instance) tell(s *protocol.Snapshot, h int, e *entity) {
 	if e.dirChanged == in.tick {
 		s.Moves = append(s.Moves, protocol.Move{Handle: uint32(h), Dir: protocol.Direction(e.dir)})
 	}
 	if e.propsChanged == in.tick {
 		s.Changes = append(s.Changes, protocol.EntityProps{Handle: uint32(h), Props: e.changes})
 	}
-	v.count(e)
 }
 
 // maxKeptScratch is the most spawn candidates a viewer keeps room for
