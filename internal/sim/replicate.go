@@ -124,9 +124,8 @@ type viewer struct {
 	joined []viewEntry
 	left   []viewEntry
 
-	snap   protocol.Snapshot // scratch, reused every tick
-	buf    []byte            // scratch, reused every tick: the last snapshot
-	spawns []candidate       // scratch: entities entering the view
+	buf       []byte // the last snapshot encoded, reused every tick
+	bodyBytes int    // of buf, beyond the snapshot's fixed header
 
 	// Counted each tick for the benchmark and metrics.
 	visible, moving int
@@ -178,9 +177,19 @@ func (v *viewer) applyLogs() {
 	for _, j := range v.joined {
 		j.e.observers = append(j.e.observers, observer{v, j.h})
 	}
-	clear(v.left)
-	clear(v.joined)
-	v.left, v.joined = v.left[:0], v.joined[:0]
+	v.left, v.joined = trimLog(v.left), trimLog(v.joined)
+}
+
+// maxKeptLog is the most entries a viewer's log keeps room for once
+// applied: a crowd's arrival grows it, and an idle player keeps little.
+const maxKeptLog = 8
+
+func trimLog(l []viewEntry) []viewEntry {
+	if cap(l) > maxKeptLog {
+		return nil
+	}
+	clear(l)
+	return l[:0]
 }
 
 // leave drops v from the observers of everything it knows: its player
@@ -275,6 +284,10 @@ type replicator struct {
 	index int
 	stamp uint32
 	out   []Message
+	// Scratch for the client at hand, shared by the part's clients so
+	// that an idle client keeps none.
+	snap   protocol.Snapshot
+	spawns []candidate // entities entering the view
 }
 
 // entityMark says that the client with stamp known knows an entity, under
@@ -309,7 +322,7 @@ func (r *replicator) next(entities []*entity) uint32 {
 // snapshot, nearest first.
 func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	v := self.view
-	s := &v.snap
+	s := &r.snap
 	p := self.p
 	*s = protocol.Snapshot{
 		Tick:     p.tick,
@@ -329,7 +342,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	scanEvery := uint32(cmp.Or(in.cfg.ScanEvery, DefaultScanEvery))
 	if v.scanned && (in.tick-self.scanPhase)%scanEvery != 0 {
 		in.update(v, s)
-		return in.encode(self, v)
+		return in.encode(self, v, s)
 	}
 	v.told = v.told[:0] // a search looks at everything
 	v.scanned = true
@@ -340,7 +353,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		// No room for anyone new: check only those the client knows, so
 		// that a crowd costs what its visible part costs.
 		in.recheck(v, s, keep)
-		return in.encode(self, v)
+		return in.encode(self, v, s)
 	}
 	// Mark the entities this client knows.
 	stamp, mine, tick := r.next(in.entities), r.index, in.tick
@@ -350,7 +363,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		}
 	}
 	spawn := viewRect(self.pos, in.cfg.SpawnHalf)
-	v.spawns = v.spawns[:0]
+	r.spawns = r.spawns[:0]
 	in.grid.query(keep, func(e *entity) {
 		if e == self || !keep.Contains(e.pos) {
 			return // the grid's cells reach beyond the rectangle
@@ -358,7 +371,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		m := &e.marks[mine]
 		if m.known != stamp {
 			if spawn.Contains(e.pos) {
-				v.spawns = append(v.spawns, candidate{e, distance2(e.pos, self.pos)})
+				r.spawns = append(r.spawns, candidate{e, distance2(e.pos, self.pos)})
 			}
 			return
 		}
@@ -372,20 +385,20 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 			v.free(h)
 		}
 	}
-	if limit := min(cmp.Or(in.cfg.MaxSpawns, DefaultMaxSpawns), maxVisible-v.known); len(v.spawns) > limit {
-		nearest(v.spawns, limit)
-		v.spawns = v.spawns[:limit]
+	if limit := min(cmp.Or(in.cfg.MaxSpawns, DefaultMaxSpawns), maxVisible-v.known); len(r.spawns) > limit {
+		nearest(r.spawns, limit)
+		r.spawns = r.spawns[:limit]
 	}
-	for _, c := range v.spawns {
+	for _, c := range r.spawns {
 		e := c.e
 		h := v.assign(e)
 		s.Spawns = append(s.Spawns, protocol.EntityProps{Handle: uint32(h), Props: e.spawnProps(tick)})
 		v.count(e)
 	}
-	if cap(v.spawns) > maxKeptScratch {
-		v.spawns = nil // a crowd arrived; do not keep room for it
+	if cap(r.spawns) > maxKeptScratch {
+		r.spawns = nil // a crowd arrived; do not keep room for it
 	}
-	return in.encode(self, v)
+	return in.encode(self, v, s)
 }
 
 // recheck fills s for a search of a full view: the entities v knows that
@@ -434,19 +447,19 @@ func (in *Instance) tell(s *protocol.Snapshot, h int, e *entity) {
 	}
 }
 
-// maxKeptScratch is the most spawn candidates a viewer keeps room for
+// maxKeptScratch is the most spawn candidates a part keeps room for
 // between searches.
 const maxKeptScratch = 128
 
 // encode encodes the viewer's snapshot, or returns nil when it carries
 // nothing and the client had one within Config.QuietTicks: the client steps
 // the entities through the ticks it is not sent (docs/protocol.md).
-func (in *Instance) encode(self *entity, v *viewer) []byte {
-	s, tick := &v.snap, self.p.tick
+func (in *Instance) encode(self *entity, v *viewer, s *protocol.Snapshot) []byte {
+	tick := self.p.tick
 	if len(s.Spawns) == 0 && cap(v.buf) > maxKeptBuf {
-		// The burst of spawns that grew these is over: an idle player
-		// keeps little.
-		v.buf, s.Spawns = nil, nil
+		// The burst of spawns that grew it is over: an idle player keeps
+		// little.
+		v.buf = nil
 	}
 	quiet := uint32(cmp.Or(in.cfg.QuietTicks, DefaultQuietTicks))
 	if v.sent && tick-v.sentTick < quiet && !s.HasAck && !s.HasOwn &&
@@ -455,6 +468,7 @@ func (in *Instance) encode(self *entity, v *viewer) []byte {
 	}
 	v.sent, v.sentTick = true, tick
 	v.buf = s.Append(v.buf[:0])
+	v.bodyBytes = len(v.buf) - snapshotHeaderLen(s)
 	return v.buf
 }
 
@@ -534,7 +548,7 @@ func (in *Instance) ViewStats() ViewStats {
 		v := e.view
 		st.Visible += int64(v.visible)
 		st.Moving += int64(v.moving)
-		st.BodyBytes += int64(len(v.buf) - snapshotHeaderLen(&v.snap))
+		st.BodyBytes += int64(v.bodyBytes)
 	}
 	return st
 }
