@@ -269,7 +269,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
-			s.close()
+			s.close(context.Background())
 		}
 	}()
 	if s.maps, err = loadMaps(); err != nil {
@@ -345,21 +345,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-ctx.Done():
 			err = errors.Join(err, fmt.Errorf("world: players still saving at shutdown: %w", ctx.Err()))
 		}
-		s.close()
+		s.close(ctx)
 	})
 	return err
 }
 
 // close releases what Start acquired. Every session has ended by now, so
-// the instances hold nobody and the last saves are queued.
-func (s *Server) close() {
+// the instances hold nobody and the last saves are queued; the saver writes
+// them, retrying failed writes until ctx ends.
+func (s *Server) close(ctx context.Context) {
 	s.cancel()
 	s.loops.Wait()
 	if s.registry != nil {
 		s.registry.shutdown()
 	}
 	if s.saver != nil {
-		if err := s.saver.Close(); err != nil {
+		if err := s.saver.Shutdown(ctx); err != nil {
 			s.log.Error("world: saves lost at shutdown", "err", err)
 		}
 	}
