@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,8 +62,18 @@ type Config struct {
 
 // Summary is what a run measured. Its JSON form is the bots' report.
 type Summary struct {
-	Requested         int `json:"requested"`
-	Entered           int `json:"entered"`
+	Requested int `json:"requested"`
+	// Entered counts the bots that got into the world, whether they left
+	// when their visit was over or were disconnected.
+	Entered int `json:"entered"`
+	// Disconnected counts the bots that entered and were then
+	// disconnected by the world, or lost the connection, by close code:
+	// "4009" when the world shut down, "1006" when the connection was lost
+	// without a close frame (a killed world). These bots did not fail.
+	Disconnected map[string]int `json:"disconnected"`
+	// Failed counts the bots that did not make it into the world, or
+	// that broke off on an error of their own (a desync, a malformed
+	// message).
 	Failed            int `json:"failed"`
 	CreatedCharacters int `json:"created_characters"`
 	ReusedCharacters  int `json:"reused_characters"`
@@ -105,13 +116,14 @@ type Percentiles struct {
 
 // result is one bot's outcome.
 type result struct {
-	entered bool
-	created bool // made a new character (false: reused one)
-	err     error
-	errKind string
-	login   time.Duration
-	enter   time.Duration
-	play    playStats
+	entered      bool
+	disconnected protocol.CloseCode // how the world ended the visit; 0 if the bot left on its own
+	created      bool               // made a new character (false: reused one)
+	err          error
+	errKind      string
+	login        time.Duration
+	enter        time.Duration
+	play         playStats
 }
 
 // playStats is what a bot measured in the world.
@@ -195,7 +207,7 @@ type fleet struct {
 }
 
 func summarize(results []result) Summary {
-	s := Summary{Requested: len(results), Errors: map[string]int{}, ErrorSamples: map[string]string{}}
+	s := Summary{Requested: len(results), Disconnected: map[string]int{}, Errors: map[string]int{}, ErrorSamples: map[string]string{}}
 	var logins, enters []time.Duration
 	var down, up []float64
 	var snapshotRates float64
@@ -222,6 +234,9 @@ func summarize(results []result) Summary {
 		if r.entered {
 			s.Entered++
 			enters = append(enters, r.enter)
+		}
+		if r.disconnected != 0 {
+			s.Disconnected[strconv.Itoa(int(r.disconnected))]++
 		}
 		if r.created {
 			s.CreatedCharacters++
@@ -324,13 +339,44 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 		MessagesIn: after.MessagesIn - before.MessagesIn, BytesIn: after.BytesIn - before.BytesIn,
 		MessagesOut: after.MessagesOut - before.MessagesOut, BytesOut: after.BytesOut - before.BytesOut,
 	}
-	if errors.Is(err, client.ErrDesync) {
+	var d *disconnectedError
+	switch {
+	case errors.As(err, &d):
+		r.disconnected = d.code
+	case errors.Is(err, client.ErrDesync):
 		return fail("desync", err)
-	}
-	if err != nil {
+	case err != nil:
 		return fail("play", err)
 	}
 	return r
+}
+
+// closeLost is the close code reported for a connection lost without a
+// close frame, as when a world is killed: WebSocket's 1006, which is never
+// sent on the wire.
+const closeLost protocol.CloseCode = 1006
+
+// disconnectedError ends a visit the world ended: it closed the connection
+// with code, or the connection was lost (closeLost).
+type disconnectedError struct {
+	code protocol.CloseCode
+	err  error
+}
+
+func (e *disconnectedError) Error() string {
+	return fmt.Sprintf("bots: disconnected (%d): %v", int(e.code), e.err)
+}
+
+func (e *disconnectedError) Unwrap() error { return e.err }
+
+// disconnected returns the error for a visit whose connection's reader
+// failed with err.
+func disconnected(err error) error {
+	code := closeLost
+	if ce, ok := errors.AsType[*client.CloseError](err); ok {
+		code = ce.Code
+	}
+	return &disconnectedError{code: code, err: err}
 }
 
 // login logs in as a guest, or to the bot's account, creating it if needed.
@@ -408,7 +454,7 @@ func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) err
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		var err error
+		var pingErr error
 		select {
 		case <-visit.C:
 		case <-ctx.Done():
@@ -417,19 +463,19 @@ func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) err
 			if ctx.Err() != nil {
 				return nil // a write cancelled with the run cut the connection
 			}
-			return fmt.Errorf("bots: connection lost: %w", err)
+			return disconnected(err)
 		case <-tick.C:
-			if err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); err == nil {
+			if pingErr = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); pingErr == nil {
 				continue
 			}
 		}
 		// The visit is over, the run was cancelled, or a ping failed.
 		conn.Close(protocol.CloseLogout)
-		<-recvErr
-		if ctx.Err() != nil {
+		err := <-recvErr
+		if ctx.Err() != nil || pingErr == nil {
 			return nil
 		}
-		return err
+		return disconnected(err) // the connection is gone; its reader says how
 	}
 }
 

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/promtext"
+	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -157,5 +160,60 @@ func TestIdleBotsCountSnapshots(t *testing.T) {
 func TestRunRefusesAnUnknownScenario(t *testing.T) {
 	if _, err := Run(t.Context(), Config{Gateway: "http://127.0.0.1:1", Scenario: "dance"}); err == nil {
 		t.Fatal("Run(scenario dance) = nil error, want one")
+	}
+}
+
+// TestWorldShutdownIsADisconnectNotAFailure shuts the world down under
+// bots in the world: each bot reports that it entered and was then
+// disconnected with 4009, and none that it failed.
+func TestWorldShutdownIsADisconnectNotAFailure(t *testing.T) {
+	for _, scenario := range []string{ScenarioIdle, ScenarioWalk} {
+		t.Run("scenario="+scenario, func(t *testing.T) {
+			c := startCluster(t, t.TempDir())
+			const n = 5
+			done := make(chan Summary, 1)
+			go func() {
+				sum, err := Run(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: time.Minute, Scenario: scenario})
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+				done <- sum
+			}()
+			// Every bot is in once the world has them all and has sent
+			// them Welcome, which ten more ticks leave ample time for.
+			metrics := "http://" + c.World.Addr().String() + "/metrics"
+			waitForMetric(t, metrics, "tinymmo_world_players", func(v float64) bool { return v == n })
+			ticks := waitForMetric(t, metrics, "tinymmo_world_tick_seconds_count", func(float64) bool { return true })
+			waitForMetric(t, metrics, "tinymmo_world_tick_seconds_count", func(v float64) bool { return v >= ticks+10 })
+			if err := c.World.Shutdown(t.Context()); err != nil {
+				t.Fatalf("world Shutdown: %v", err)
+			}
+			sum := <-done
+			t.Logf("summary: %+v", sum)
+			if sum.Entered != n || sum.Failed != 0 || sum.Disconnected[fmt.Sprint(int(protocol.CloseShutdown))] != n || len(sum.Disconnected) != 1 {
+				t.Fatalf("entered %d, failed %d (%v), disconnected %v; want %d entered, then disconnected with %d, none failed",
+					sum.Entered, sum.Failed, sum.Errors, sum.Disconnected, n, protocol.CloseShutdown)
+			}
+		})
+	}
+}
+
+// waitForMetric polls the /metrics page at url until ok accepts the value
+// of name, and returns it.
+func waitForMetric(t *testing.T, url, name string, ok func(float64) bool) float64 {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s, err := promtext.Fetch(t.Context(), url)
+		var v float64
+		if err == nil {
+			if v, err = s.Value(name); err == nil && ok(v) {
+				return v
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s = %v after 30 s (error %v)", name, v, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
