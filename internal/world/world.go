@@ -336,8 +336,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.once.Do(func() {
 		s.cancel() // no new session starts
-		err = s.http.Shutdown(ctx)
+		// Players hear first: http.Shutdown may wait seconds on a socket
+		// that has sent no request yet (a browser's preconnection).
 		s.players.closeAll(protocol.CloseShutdown) // sessions save and end
+		// Every handler has returned once http.Shutdown does, so no
+		// connection is added to conns while it is waited for.
+		err = s.http.Shutdown(ctx)
 		done := make(chan struct{})
 		go func() { s.conns.Wait(); close(done) }()
 		select {
