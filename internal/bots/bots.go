@@ -147,6 +147,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 type hooks struct {
 	check       *viewCheck // collects what every walker saw
 	seekerEvery int        // overrides the package's seekerEvery
+	entered     func()     // called by each bot once it has the world's Welcome
 }
 
 // runWith is Run with test hooks.
@@ -177,7 +178,7 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 	}
 	f := &fleet{
 		cfg: cfg, maps: client.NewMapCache(nil), seed: uint64(time.Now().UnixNano()),
-		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check,
+		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check, entered: h.entered,
 	}
 	results := make([]result, cfg.Count)
 	var wg sync.WaitGroup
@@ -203,6 +204,7 @@ type fleet struct {
 	// seekerEvery makes one walker in seekerEvery a portal seeker.
 	seekerEvery int
 	check       *viewCheck // nil except in tests
+	entered     func()     // nil except in tests
 	ticks       tickProbe
 }
 
@@ -327,6 +329,9 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	}
 	r.enter = time.Since(start)
 	r.entered = true
+	if f.entered != nil {
+		f.entered()
+	}
 	before, began := conn.Stats(), time.Now()
 	if cfg.Scenario == ScenarioWalk {
 		err = b.walk(ctx, conn, char, &r.play)

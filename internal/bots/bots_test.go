@@ -6,13 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/password"
-	"github.com/tinymmo/tinymmo/internal/promtext"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
@@ -171,20 +171,24 @@ func TestWorldShutdownIsADisconnectNotAFailure(t *testing.T) {
 		t.Run("scenario="+scenario, func(t *testing.T) {
 			c := startCluster(t, t.TempDir())
 			const n = 5
+			var entered sync.WaitGroup
+			entered.Add(n)
 			done := make(chan Summary, 1)
 			go func() {
-				sum, err := Run(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: time.Minute, Scenario: scenario})
+				sum, err := runWith(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: time.Minute, Scenario: scenario},
+					hooks{entered: entered.Done})
 				if err != nil {
 					t.Errorf("Run: %v", err)
 				}
 				done <- sum
 			}()
-			// Every bot is in once the world has them all and has sent
-			// them Welcome, which ten more ticks leave ample time for.
-			metrics := "http://" + c.World.Addr().String() + "/metrics"
-			waitForMetric(t, metrics, "tinymmo_world_players", func(v float64) bool { return v == n })
-			ticks := waitForMetric(t, metrics, "tinymmo_world_tick_seconds_count", func(float64) bool { return true })
-			waitForMetric(t, metrics, "tinymmo_world_tick_seconds_count", func(v float64) bool { return v >= ticks+10 })
+			allIn := make(chan struct{})
+			go func() { entered.Wait(); close(allIn) }()
+			select {
+			case <-allIn:
+			case sum := <-done:
+				t.Fatalf("the bots finished before all entered: %+v", sum)
+			}
 			if err := c.World.Shutdown(t.Context()); err != nil {
 				t.Fatalf("world Shutdown: %v", err)
 			}
@@ -195,25 +199,5 @@ func TestWorldShutdownIsADisconnectNotAFailure(t *testing.T) {
 					sum.Entered, sum.Failed, sum.Errors, sum.Disconnected, n, protocol.CloseShutdown)
 			}
 		})
-	}
-}
-
-// waitForMetric polls the /metrics page at url until ok accepts the value
-// of name, and returns it.
-func waitForMetric(t *testing.T, url, name string, ok func(float64) bool) float64 {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		s, err := promtext.Fetch(t.Context(), url)
-		var v float64
-		if err == nil {
-			if v, err = s.Value(name); err == nil && ok(v) {
-				return v
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s = %v after 30 s (error %v)", name, v, err)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
