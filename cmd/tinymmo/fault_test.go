@@ -27,10 +27,6 @@ import (
 	"github.com/tinymmo/tinymmo/internal/world"
 )
 
-// closeLost is the close code the bots report for a connection lost
-// without a close frame: a killed world.
-const closeLost = 1006
-
 // TestFaultWorldKilledUnderWalkingBots kills the world (kill -9) under 20
 // walking players and restarts it on the same database. Every character
 // is back as its last autosave left it, that autosave is at most one
@@ -52,9 +48,9 @@ func TestFaultWorldKilledUnderWalkingBots(t *testing.T) {
 	c.world.kill(t)
 	killed := time.Now()
 	sum := <-walking
-	if sum.Entered != n || sum.Failed != 0 || sum.Disconnected[strconv.Itoa(closeLost)] != n {
+	if sum.Entered != n || sum.Failed != 0 || sum.Disconnected[strconv.Itoa(int(bots.CloseLost))] != n {
 		t.Fatalf("walkers: entered %d, disconnected %v, failed %d (%v); want all %d entered, then lost with %d",
-			sum.Entered, sum.Disconnected, sum.Failed, sum.ErrorSamples, n, closeLost)
+			sum.Entered, sum.Disconnected, sum.Failed, sum.ErrorSamples, n, bots.CloseLost)
 	}
 	saved := readCharacters(t, world.DatabasePath(c.data, "w1"), n)
 	var oldest time.Duration
@@ -202,16 +198,8 @@ func TestFaultWorldSIGTERMSavesEveryone(t *testing.T) {
 	if pos := back.state().own; pos != stoppedAt {
 		t.Errorf("the stopper re-entered at %v, want %v", pos, stoppedAt)
 	}
-	t.Logf("reliability: world SIGTERM under %d walking players: nothing lost, all %d characters saved at their last position; every player closed with %d within %v, the world exited in %v; back in %v after the SIGTERM (restart included)",
+	t.Logf("reliability: world SIGTERM under %d walking players and one that stopped: nothing lost, all %d characters saved at the shutdown, the one that stopped where it stood; every player closed with %d within %v, the world exited in %v; back in %v after the SIGTERM (restart included)",
 		n, n+1, protocol.CloseShutdown, closed.Round(time.Millisecond), exited.Round(time.Millisecond), reentry.Round(time.Millisecond))
-}
-
-// skipShort skips a test that runs the binary in -short mode.
-func skipShort(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs the tinymmo binary")
-	}
 }
 
 // worldMetrics is the URL of the world's /metrics.
@@ -398,6 +386,7 @@ func (p *player) read(view *client.View) {
 	}
 }
 
+// state returns what the player's reader knows now.
 func (p *player) state() playerState {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -121,15 +121,14 @@ func (p *process) output() string {
 	return string(b)
 }
 
-// localCluster is a master, a world and a gateway, each a tinymmo process of its
-// own on loopback, sharing a data directory, with a cheap heartbeat and
-// login limits that a test's bots do not reach. Tests restart its roles by
-// starting them again with the same arguments.
+// localCluster is a master, a world and a gateway, each a tinymmo process
+// of its own on loopback, sharing a data directory, with a short heartbeat
+// and login limits that a test's bots do not reach. Tests restart its roles
+// by starting them again with the same arguments.
 type localCluster struct {
 	data                          string
 	secret                        string
-	natsURL, gatewayAddr          string
-	worldAddr                     string
+	gatewayAddr, worldAddr        string
 	masterArgs, worldArgs, gwArgs []string
 	// worldCommand, when set, makes the command that runs tinymmo with
 	// the world's arguments and the cluster secret.
@@ -148,15 +147,15 @@ func startCluster(t *testing.T, worldFlags ...string) *localCluster {
 }
 
 // startClusterWith is startCluster with the world run by the command that
-// worldCommand makes, if it is not nil (see cluster.worldCommand).
+// worldCommand makes, if it is not nil (see localCluster.worldCommand).
 func startClusterWith(t *testing.T, worldCommand func(args []string, secret string) *exec.Cmd, worldFlags ...string) *localCluster {
 	t.Helper()
 	natsAddr, masterHTTP := freePort(t), freePort(t)
-	c := &localCluster{data: t.TempDir(), natsURL: "nats://" + natsAddr, gatewayAddr: freePort(t), worldAddr: freePort(t),
-		worldCommand: worldCommand}
+	natsURL := "nats://" + natsAddr
+	c := &localCluster{data: t.TempDir(), gatewayAddr: freePort(t), worldAddr: freePort(t), worldCommand: worldCommand}
 	c.masterArgs = []string{"master", "--data", c.data, "--nats-listen", natsAddr, "--http-listen", masterHTTP}
-	c.worldArgs = append([]string{"world", "--data", c.data, "--nats", c.natsURL, "--listen", c.worldAddr, "--heartbeat", "500ms"}, worldFlags...)
-	c.gwArgs = []string{"gateway", "--data", c.data, "--nats", c.natsURL, "--listen", c.gatewayAddr, "--ip-burst", "1000"}
+	c.worldArgs = append([]string{"world", "--data", c.data, "--nats", natsURL, "--listen", c.worldAddr, "--heartbeat", "500ms"}, worldFlags...)
+	c.gwArgs = []string{"gateway", "--data", c.data, "--nats", natsURL, "--listen", c.gatewayAddr, "--ip-burst", "1000"}
 	c.master = startRole(t, c.masterArgs...)
 	// The master writes the cluster secret; the other roles read it from
 	// the same data directory (or TINYMMO_SECRET in production).
@@ -221,10 +220,16 @@ func worldListed(ctx context.Context, gw *client.Gateway, id string) error {
 	}
 }
 
-func TestMasterRestartKeepsWorldsAndGateways(t *testing.T) {
+// skipShort skips a test that runs the binary in -short mode.
+func skipShort(t *testing.T) {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("builds and runs the binary")
+		t.Skip("runs the tinymmo binary")
 	}
+}
+
+func TestMasterRestartKeepsWorldsAndGateways(t *testing.T) {
+	skipShort(t)
 	c := startCluster(t)
 	worldPID := c.world.cmd.Process.Pid
 	c.master.stop(t)
@@ -242,9 +247,7 @@ func TestMasterRestartKeepsWorldsAndGateways(t *testing.T) {
 }
 
 func TestDevPrintsURLThenReady(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	skipShort(t)
 	addr := freePort(t)
 	cmd := exec.Command(bin, "dev", "--data", t.TempDir(), "--listen", addr)
 	stdout, err := cmd.StdoutPipe()

@@ -68,8 +68,9 @@ type Summary struct {
 	Entered int `json:"entered"`
 	// Disconnected counts the bots that entered and were then
 	// disconnected by the world, or lost the connection, by close code:
-	// "4009" when the world shut down, "1006" when the connection was lost
-	// without a close frame (a killed world). These bots did not fail.
+	// "4009" when the world shut down, "1006" (CloseLost) when the
+	// connection was lost without a close frame (a killed world). These
+	// bots did not fail.
 	Disconnected map[string]int `json:"disconnected"`
 	// Failed counts the bots that did not make it into the world, or
 	// that broke off on an error of their own (a desync, a malformed
@@ -356,13 +357,13 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	return r
 }
 
-// closeLost is the close code reported for a connection lost without a
-// close frame, as when a world is killed: WebSocket's 1006, which is never
-// sent on the wire.
-const closeLost protocol.CloseCode = 1006
+// CloseLost is the close code Summary.Disconnected counts a connection
+// under when it was lost without a close frame, as when a world is killed:
+// WebSocket's 1006, which is never sent on the wire.
+const CloseLost protocol.CloseCode = 1006
 
 // disconnectedError ends a visit the world ended: it closed the connection
-// with code, or the connection was lost (closeLost).
+// with code, or the connection was lost (CloseLost).
 type disconnectedError struct {
 	code protocol.CloseCode
 	err  error
@@ -377,7 +378,7 @@ func (e *disconnectedError) Unwrap() error { return e.err }
 // disconnected returns the error for a visit whose connection's reader
 // failed with err.
 func disconnected(err error) error {
-	code := closeLost
+	code := CloseLost
 	if ce, ok := errors.AsType[*client.CloseError](err); ok {
 		code = ce.Code
 	}
