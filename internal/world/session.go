@@ -118,7 +118,7 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 	if old != nil {
 		old.close(protocol.CloseReplaced)
 		select {
-		case <-old.done: // it has saved; the database now holds its last state
+		case <-old.done: // it has handed its last state to the saver, where loadCharacter finds it
 		case <-time.After(evictTimeout):
 			// Loading now would run a second copy of the character beside
 			// the one still in the game, or load a state about to change.
