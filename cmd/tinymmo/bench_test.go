@@ -24,7 +24,6 @@ func TestBenchLoadMeasuresTheServer(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("bench load runs on Linux only")
 	}
-	bin := buildBinary(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // where its temporary data directory goes
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)

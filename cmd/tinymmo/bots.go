@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/bots"
@@ -44,6 +46,9 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 			sum.DownBytesPerS.P50, sum.DownBytesPerS.P99, sum.UpBytesPerS.P50, sum.UpBytesPerS.P99, sum.SnapshotsPerS)
 		fmt.Fprintf(stdout, "desyncs %d, resyncs %d; portal trips %d; world tick p50 %.3f ms p99 %.3f ms\n",
 			sum.Desyncs, sum.Resyncs, sum.PortalTrips, sum.TickMS.P50, sum.TickMS.P99)
+		for _, code := range slices.Sorted(maps.Keys(sum.Disconnected)) {
+			fmt.Fprintf(stdout, "disconnected by the world with close code %s: %d\n", code, sum.Disconnected[code])
+		}
 		for kind, n := range sum.Errors {
 			fmt.Fprintf(stdout, "error %s: %d (e.g. %s)\n", kind, n, sum.ErrorSamples[kind])
 		}

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,8 +62,19 @@ type Config struct {
 
 // Summary is what a run measured. Its JSON form is the bots' report.
 type Summary struct {
-	Requested         int `json:"requested"`
-	Entered           int `json:"entered"`
+	Requested int `json:"requested"`
+	// Entered counts the bots that got into the world, whether they left
+	// when their visit was over or were disconnected.
+	Entered int `json:"entered"`
+	// Disconnected counts the bots that entered and were then
+	// disconnected by the world, or lost the connection, by close code:
+	// "4009" when the world shut down, "1006" (CloseLost) when the
+	// connection was lost without a close frame (a killed world). These
+	// bots did not fail.
+	Disconnected map[string]int `json:"disconnected"`
+	// Failed counts the bots that did not make it into the world, or
+	// that broke off on an error of their own (a desync, a malformed
+	// message).
 	Failed            int `json:"failed"`
 	CreatedCharacters int `json:"created_characters"`
 	ReusedCharacters  int `json:"reused_characters"`
@@ -105,13 +117,14 @@ type Percentiles struct {
 
 // result is one bot's outcome.
 type result struct {
-	entered bool
-	created bool // made a new character (false: reused one)
-	err     error
-	errKind string
-	login   time.Duration
-	enter   time.Duration
-	play    playStats
+	entered      bool
+	disconnected protocol.CloseCode // how the world ended the visit; 0 if the bot left on its own
+	created      bool               // made a new character (false: reused one)
+	err          error
+	errKind      string
+	login        time.Duration
+	enter        time.Duration
+	play         playStats
 }
 
 // playStats is what a bot measured in the world.
@@ -135,6 +148,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 type hooks struct {
 	check       *viewCheck // collects what every walker saw
 	seekerEvery int        // overrides the package's seekerEvery
+	entered     func()     // called by each bot once it has the world's Welcome
 }
 
 // runWith is Run with test hooks.
@@ -165,7 +179,7 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 	}
 	f := &fleet{
 		cfg: cfg, maps: client.NewMapCache(nil), seed: uint64(time.Now().UnixNano()),
-		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check,
+		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check, entered: h.entered,
 	}
 	results := make([]result, cfg.Count)
 	var wg sync.WaitGroup
@@ -191,11 +205,12 @@ type fleet struct {
 	// seekerEvery makes one walker in seekerEvery a portal seeker.
 	seekerEvery int
 	check       *viewCheck // nil except in tests
+	entered     func()     // nil except in tests
 	ticks       tickProbe
 }
 
 func summarize(results []result) Summary {
-	s := Summary{Requested: len(results), Errors: map[string]int{}, ErrorSamples: map[string]string{}}
+	s := Summary{Requested: len(results), Disconnected: map[string]int{}, Errors: map[string]int{}, ErrorSamples: map[string]string{}}
 	var logins, enters []time.Duration
 	var down, up []float64
 	var snapshotRates float64
@@ -222,6 +237,9 @@ func summarize(results []result) Summary {
 		if r.entered {
 			s.Entered++
 			enters = append(enters, r.enter)
+		}
+		if r.disconnected != 0 {
+			s.Disconnected[strconv.Itoa(int(r.disconnected))]++
 		}
 		if r.created {
 			s.CreatedCharacters++
@@ -312,6 +330,9 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	}
 	r.enter = time.Since(start)
 	r.entered = true
+	if f.entered != nil {
+		f.entered()
+	}
 	before, began := conn.Stats(), time.Now()
 	if cfg.Scenario == ScenarioWalk {
 		err = b.walk(ctx, conn, char, &r.play)
@@ -324,13 +345,44 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 		MessagesIn: after.MessagesIn - before.MessagesIn, BytesIn: after.BytesIn - before.BytesIn,
 		MessagesOut: after.MessagesOut - before.MessagesOut, BytesOut: after.BytesOut - before.BytesOut,
 	}
-	if errors.Is(err, client.ErrDesync) {
+	var d *disconnectedError
+	switch {
+	case errors.As(err, &d):
+		r.disconnected = d.code
+	case errors.Is(err, client.ErrDesync):
 		return fail("desync", err)
-	}
-	if err != nil {
+	case err != nil:
 		return fail("play", err)
 	}
 	return r
+}
+
+// CloseLost is the close code Summary.Disconnected counts a connection
+// under when it was lost without a close frame, as when a world is killed:
+// WebSocket's 1006, which is never sent on the wire.
+const CloseLost protocol.CloseCode = 1006
+
+// disconnectedError ends a visit the world ended: it closed the connection
+// with code, or the connection was lost (CloseLost).
+type disconnectedError struct {
+	code protocol.CloseCode
+	err  error
+}
+
+func (e *disconnectedError) Error() string {
+	return fmt.Sprintf("bots: disconnected (%d): %v", int(e.code), e.err)
+}
+
+func (e *disconnectedError) Unwrap() error { return e.err }
+
+// disconnected returns the error for a visit whose connection's reader
+// failed with err.
+func disconnected(err error) error {
+	code := CloseLost
+	if ce, ok := errors.AsType[*client.CloseError](err); ok {
+		code = ce.Code
+	}
+	return &disconnectedError{code: code, err: err}
 }
 
 // login logs in as a guest, or to the bot's account, creating it if needed.
@@ -408,7 +460,7 @@ func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) err
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		var err error
+		var pingErr error
 		select {
 		case <-visit.C:
 		case <-ctx.Done():
@@ -417,19 +469,19 @@ func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) err
 			if ctx.Err() != nil {
 				return nil // a write cancelled with the run cut the connection
 			}
-			return fmt.Errorf("bots: connection lost: %w", err)
+			return disconnected(err)
 		case <-tick.C:
-			if err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); err == nil {
+			if pingErr = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}); pingErr == nil {
 				continue
 			}
 		}
 		// The visit is over, the run was cancelled, or a ping failed.
 		conn.Close(protocol.CloseLogout)
-		<-recvErr
-		if ctx.Err() != nil {
+		err := <-recvErr
+		if ctx.Err() != nil || pingErr == nil {
 			return nil
 		}
-		return err
+		return disconnected(err) // the connection is gone; its reader says how
 	}
 }
 

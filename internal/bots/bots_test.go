@@ -2,15 +2,18 @@ package bots
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -157,5 +160,44 @@ func TestIdleBotsCountSnapshots(t *testing.T) {
 func TestRunRefusesAnUnknownScenario(t *testing.T) {
 	if _, err := Run(t.Context(), Config{Gateway: "http://127.0.0.1:1", Scenario: "dance"}); err == nil {
 		t.Fatal("Run(scenario dance) = nil error, want one")
+	}
+}
+
+// TestWorldShutdownIsADisconnectNotAFailure shuts the world down under
+// bots in the world: each bot reports that it entered and was then
+// disconnected with 4009, and none that it failed.
+func TestWorldShutdownIsADisconnectNotAFailure(t *testing.T) {
+	for _, scenario := range []string{ScenarioIdle, ScenarioWalk} {
+		t.Run("scenario="+scenario, func(t *testing.T) {
+			c := startCluster(t, t.TempDir())
+			const n = 5
+			var entered sync.WaitGroup
+			entered.Add(n)
+			done := make(chan Summary, 1)
+			go func() {
+				sum, err := runWith(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: time.Minute, Scenario: scenario},
+					hooks{entered: entered.Done})
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+				done <- sum
+			}()
+			allIn := make(chan struct{})
+			go func() { entered.Wait(); close(allIn) }()
+			select {
+			case <-allIn:
+			case sum := <-done:
+				t.Fatalf("the bots finished before all entered: %+v", sum)
+			}
+			if err := c.World.Shutdown(t.Context()); err != nil {
+				t.Fatalf("world Shutdown: %v", err)
+			}
+			sum := <-done
+			t.Logf("summary: %+v", sum)
+			if sum.Entered != n || sum.Failed != 0 || sum.Disconnected[fmt.Sprint(int(protocol.CloseShutdown))] != n || len(sum.Disconnected) != 1 {
+				t.Fatalf("entered %d, failed %d (%v), disconnected %v; want %d entered, then disconnected with %d, none failed",
+					sum.Entered, sum.Failed, sum.Errors, sum.Disconnected, n, protocol.CloseShutdown)
+			}
+		})
 	}
 }

@@ -85,7 +85,7 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 			if ctx.Err() != nil {
 				return nil // a write cancelled with the run cut the connection
 			}
-			return fmt.Errorf("bots: connection lost: %w", err)
+			return disconnected(err)
 		case m := <-msgs:
 			if err := g.observe(m, time.Now()); err != nil {
 				leave()
@@ -101,11 +101,14 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 			err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
 		}
 	}
-	leave()
-	if ctx.Err() != nil {
-		return nil // the run was cancelled during the write
+	// A send failed: the run was cancelled during the write, or the
+	// connection is gone, and its reader says how.
+	close(stop)
+	conn.Close(protocol.CloseLogout)
+	if err := <-recvErr; ctx.Err() == nil {
+		return disconnected(err)
 	}
-	return err
+	return nil
 }
 
 // game is a walking bot's client state: the world as the snapshots say it

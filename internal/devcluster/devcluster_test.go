@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -689,5 +690,46 @@ func TestStoppedWorldLeavesTheList(t *testing.T) {
 			t.Fatalf("the stopped world is still listed after 10 s: %+v", worlds)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestShutdownClosesPlayersBeforeIdleSockets shuts the world down while a
+// socket that never sent a request is open, as a browser's speculative
+// preconnection is: net/http's Shutdown waits 5 s for such a socket, and
+// players must not wait with it to hear that the world is going.
+func TestShutdownClosesPlayersBeforeIdleSockets(t *testing.T) {
+	c := startCluster(t, "", nil)
+	_, _, enter := enterWorld(t, c)
+	conn, err := client.Join(t.Context(), enter.URL, enter.Token)
+	if err != nil {
+		t.Fatalf("Join: %v", err)
+	}
+	defer conn.Close(protocol.CloseLogout)
+	idle, err := net.Dial("tcp", c.World.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+
+	start := time.Now()
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- c.World.Shutdown(context.Background()) }()
+	for {
+		_, err := conn.Recv(t.Context())
+		if err == nil {
+			continue
+		}
+		var ce *client.CloseError
+		if !errors.As(err, &ce) || ce.Code != protocol.CloseShutdown {
+			t.Fatalf("the player's connection ended with %v, want close %d", err, protocol.CloseShutdown)
+		}
+		break
+	}
+	// Half of net/http's 5 s: ample for a close frame on loopback.
+	if took := time.Since(start); took > 2500*time.Millisecond {
+		t.Errorf("the player heard of the shutdown after %v, want it before the world waits on idle sockets", took)
+	}
+	if err := <-shutdown; err != nil {
+		t.Errorf("Shutdown = %v", err)
 	}
 }

@@ -167,13 +167,15 @@ type Result struct {
 	// durations over the window, in milliseconds.
 	TickMSP50 float64 `json:"tick_ms_p50"`
 	TickMSP99 float64 `json:"tick_ms_p99"`
-	// Desyncs, Resyncs, Failed and Entered add up the bots' summaries
-	// over their whole run, joining included. Resyncs is 0 when the bots
-	// do not report it.
-	Desyncs int `json:"desyncs"`
-	Resyncs int `json:"resyncs"`
-	Failed  int `json:"failed"`
-	Entered int `json:"entered"`
+	// Desyncs, Resyncs, Failed, Entered and Disconnected add up the
+	// bots' summaries over their whole run, joining included;
+	// Disconnected counts bots the world dropped, whatever the close code.
+	// Resyncs and Disconnected are 0 when the bots do not report them.
+	Desyncs      int `json:"desyncs"`
+	Resyncs      int `json:"resyncs"`
+	Failed       int `json:"failed"`
+	Entered      int `json:"entered"`
+	Disconnected int `json:"disconnected"`
 	// WindowS is the measured length of the window in seconds.
 	WindowS float64 `json:"window_s"`
 	// CPUPinning says where the server and the bots ran.
@@ -193,6 +195,9 @@ type botSummary struct {
 	Failed    int `json:"failed"`
 	Desyncs   int `json:"desyncs"`
 	Resyncs   int `json:"resyncs"` // absent from older bots: 0
+	// Disconnected counts bots by the close code the world dropped them
+	// with; absent from older bots, which counted them in Failed.
+	Disconnected map[string]int `json:"disconnected"`
 }
 
 // sample is what Run reads at each end of the window.
@@ -383,6 +388,9 @@ func compute(res *Result, first, last sample, baseRSS int64, sums []botSummary) 
 		res.Failed += s.Failed
 		res.Desyncs += s.Desyncs
 		res.Resyncs += s.Resyncs
+		for _, n := range s.Disconnected {
+			res.Disconnected += n
+		}
 	}
 	return nil
 }

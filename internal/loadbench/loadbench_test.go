@@ -61,7 +61,7 @@ func TestComputeFromTwoScrapes(t *testing.T) {
 	last := sampleOf(t, scrape(t, 100, 1e6+100*100*10, 5e6+100*1000*10, [4]float64{500, 500, 700, 700}),
 		t0.Add(10*time.Second), cpuTimes{User: 4, Sys: 2}, 70_000)
 	res := Result{TickRate: 20}
-	sums := []botSummary{{Entered: 60, Desyncs: 1}, {Entered: 40, Failed: 2, Resyncs: 3}}
+	sums := []botSummary{{Entered: 60, Desyncs: 1}, {Entered: 40, Failed: 2, Resyncs: 3, Disconnected: map[string]int{"4011": 2, "1006": 1}}}
 	if err := compute(&res, first, last, 50_000, sums); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +83,7 @@ func TestComputeFromTwoScrapes(t *testing.T) {
 		{"failed", float64(res.Failed), 2},
 		{"desyncs", float64(res.Desyncs), 1},
 		{"resyncs", float64(res.Resyncs), 3},
+		{"disconnected", float64(res.Disconnected), 3},
 	}
 	for _, tt := range tests {
 		if math.Abs(tt.got-tt.want) > 1e-9*math.Max(1, math.Abs(tt.want)) {

@@ -12,9 +12,10 @@ import (
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
-// A world saves through one Saver: the tick queues snapshots with Save, and
-// logout waits for its save with SaveNow. Each snapshot carries a version
-// greater than the last.
+// A world saves through one Saver: the tick queues snapshots with Save, a
+// save that must be in the database before going on waits with SaveNow, and
+// shutdown writes what is left. Each snapshot carries a version greater than
+// the last.
 func Example() {
 	dir, err := os.MkdirTemp("", "saver-example")
 	if err != nil {
@@ -37,11 +38,11 @@ func Example() {
 	s := saver.New(db, slog.Default(), saver.Options{})
 	c.Version, c.X = c.Version+1, 160 // an autosave from the tick: never blocks
 	s.Save(c)
-	c.Version, c.X = c.Version+1, 320 // logout: waits for the write
+	c.Version, c.X = c.Version+1, 320 // waits for the write
 	if err := s.SaveNow(ctx, c); err != nil {
 		log.Fatal(err)
 	}
-	if err := s.Close(); err != nil {
+	if err := s.Shutdown(ctx); err != nil {
 		log.Fatal(err)
 	}
 

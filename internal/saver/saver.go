@@ -9,18 +9,25 @@
 // one. The store checks versions too, so a stale save can never roll a
 // character back even across savers or restarts.
 //
-// Each Saver runs one goroutine, started by [New] and stopped by
-// [Saver.Close]. It wakes when something is queued, writes everything
-// pending in one SaveCharacters call, and retries a failed write with
-// backoff (up to Options.MaxAttempts), keeping the newest version of every
-// character it could not write. Callers wait on the database only through
-// SaveNow, never through Save.
+// A failed write is never given up while the saver runs (a full disk
+// empties again): its characters stay pending, newer versions replacing
+// older ones, and the saver retries with backoff until a write succeeds.
+// Meanwhile [Saver.Pending] hands out the newest unwritten version of a
+// character, so that a world loads it rather than the stale row in the
+// database. Only a character the store does not know, and whatever is still
+// unwritten when Shutdown's context ends, are given up. A burst of failed
+// writes is logged twice: when it begins and when writes succeed again.
 //
-// The world creates one Saver per database. Its tick calls [Saver.Save],
-// which never blocks; logout and shutdown call [Saver.SaveNow], which waits
-// for the write. All methods are safe for concurrent use. Only the world (and
-// tools that write characters while a world runs) should import this
-// package.
+// Each Saver runs one goroutine, started by [New] and stopped by
+// [Saver.Shutdown]. It wakes when something is queued and writes everything
+// pending in one SaveCharacters call. Callers wait on the database only
+// through SaveNow, never through Save.
+//
+// The world creates one Saver per database. Its tick and its sessions call
+// [Saver.Save], which never blocks; its logins call [Saver.Pending]; its
+// shutdown calls [Saver.Shutdown]. All methods are safe for concurrent use.
+// Only the world (and tools that write characters while a world runs)
+// should import this package.
 package saver
 
 import (
@@ -29,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -38,23 +46,20 @@ import (
 
 // Store is the database a Saver writes to; *store.WorldDB implements it.
 // SaveCharacters must write a character only if its Version is greater than
-// the stored one, reporting the others as stale, not as an error.
+// the stored one, reporting the others as stale, not as an error, and must
+// fail with an error wrapping store.ErrNotFound, writing nothing, when a
+// character does not exist.
 type Store interface {
 	SaveCharacters(ctx context.Context, cs ...store.Character) (store.SaveResult, error)
 }
 
-// ErrClosed is returned by SaveNow once Close has been called.
+// ErrClosed is returned by SaveNow once Shutdown has been called.
 var ErrClosed = errors.New("saver: closed")
 
 // Options configure a Saver. The zero value is a valid configuration.
 type Options struct {
 	// WriteTimeout bounds one SaveCharacters call. Zero means 10s.
 	WriteTimeout time.Duration
-	// MaxAttempts is how many consecutive failed writes a character's
-	// pending state survives before it is given up (logged, counted in
-	// Stats.Failed, and reported to SaveNow callers). A newer version
-	// queued meanwhile inherits the count. Zero means 5.
-	MaxAttempts int
 	// RetryBackoff is the wait after a failed write before the next one;
 	// it doubles with each consecutive failure, up to MaxBackoff. Zero
 	// means 100ms.
@@ -67,9 +72,6 @@ func (o *Options) setDefaults() {
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second
 	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
-	}
 	if o.RetryBackoff <= 0 {
 		o.RetryBackoff = 100 * time.Millisecond
 	}
@@ -81,18 +83,23 @@ func (o *Options) setDefaults() {
 
 // Stats are a Saver's counters since New, for metrics. Every version passed
 // to Save or SaveNow ends up counted once in Written, Replaced, Stale,
-// Failed or Refused, or is still pending or being written.
+// Failed or Refused, or is still pending.
 type Stats struct {
 	Written  uint64 // versions written to the database
 	Replaced uint64 // queued versions replaced by a newer one before they were written
 	Stale    uint64 // versions not written because an equal or newer one was queued, being written, or stored
-	Failed   uint64 // versions given up after MaxAttempts failed writes (or a permanent error)
-	Refused  uint64 // versions passed to Save or SaveNow after Close
+	Failed   uint64 // versions given up: the store does not know the character, or Shutdown's context ended first
+	Refused  uint64 // versions passed to Save or SaveNow after Shutdown
 	Errors   uint64 // SaveCharacters calls that failed
 
 	Batches   uint64        // SaveCharacters calls, failed or not
 	BatchTime time.Duration // total time spent in SaveCharacters
-	Pending   int           // characters waiting to be written now, at most one entry each
+
+	// Pending is how many characters have a version not yet in the
+	// database: queued, or being written.
+	Pending int
+	// Retrying is how many of them wait because their last write failed.
+	Retrying int
 }
 
 // entry is one character waiting to be written.
@@ -108,20 +115,22 @@ type Saver struct {
 	log  *slog.Logger
 	opts Options
 
-	wake chan struct{} // capacity 1: pending changed, or Close was called
-	done chan struct{} // closed when run returns
+	wake      chan struct{} // capacity 1: pending changed, or Shutdown was called
+	abort     chan struct{} // closed when Shutdown's context ends: retry no more
+	abortOnce sync.Once
+	done      chan struct{} // closed when run returns
 
 	mu       sync.Mutex       // guards following fields
 	pending  map[int64]*entry // by character ID: the newest version waiting
 	inflight map[int64]*entry // by character ID: the version run is writing; pending holds only newer ones
-	closing  bool             // Close was called; nothing more is queued
-	lost     int              // versions given up after Close was called
+	closing  bool             // Shutdown was called; nothing more is queued
+	lost     int              // versions given up after Shutdown was called
 	lostErr  error            // the first of them
-	stats    Stats
+	stats    Stats            // all but Pending and Retrying, which Stats counts
 }
 
 // New returns a Saver writing to db and starts its goroutine. The caller
-// must call Close. A nil log discards messages.
+// must call Shutdown. A nil log discards messages.
 func New(db Store, log *slog.Logger, opts Options) *Saver {
 	opts.setDefaults()
 	if log == nil {
@@ -132,6 +141,7 @@ func New(db Store, log *slog.Logger, opts Options) *Saver {
 		log:      log,
 		opts:     opts,
 		wake:     make(chan struct{}, 1),
+		abort:    make(chan struct{}),
 		done:     make(chan struct{}),
 		pending:  make(map[int64]*entry),
 		inflight: make(map[int64]*entry),
@@ -141,18 +151,17 @@ func New(db Store, log *slog.Logger, opts Options) *Saver {
 }
 
 // Save queues c to be written and returns at once; it never blocks on the
-// database. The world's tick calls it. Per character only the newest version
-// waits: a newer version replaces an older one still queued, and one older
-// than or equal to a version already queued or being written is dropped
-// (counted in Stats.Stale; one already stored is refused by the store and
-// counted there too). After Close, c is dropped and counted in
-// Stats.Refused.
+// database. Per character only the newest version waits: a newer version
+// replaces an older one still queued, and one older than or equal to a
+// version already queued or being written is dropped (counted in
+// Stats.Stale; one already stored is refused by the store and counted
+// there too). After Shutdown, c is dropped and counted in Stats.Refused.
 func (s *Saver) Save(c store.Character) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		s.stats.Refused++
-		s.log.Warn("saver: save after close dropped", "character", c.ID, "version", c.Version)
+		s.log.Warn("saver: save after shutdown dropped", "character", c.ID, "version", c.Version)
 		return
 	}
 	s.queueLocked(c, nil)
@@ -161,9 +170,8 @@ func (s *Saver) Save(c store.Character) {
 // SaveNow queues c like Save and waits until c, or a newer version of the
 // character, is in the database (or the store reported a version at least
 // as new as c's already there), or until ctx ends. It returns nil once
-// written, the write error if the saver gave c up, ctx.Err() if ctx ended
-// first (c stays queued), or ErrClosed after Close. Logout and shutdown call
-// it.
+// written, the error if the saver gave c up, ctx.Err() if ctx ended first
+// (c stays queued), or ErrClosed after Shutdown.
 func (s *Saver) SaveNow(ctx context.Context, c store.Character) error {
 	done := make(chan error, 1)
 	s.mu.Lock()
@@ -180,6 +188,22 @@ func (s *Saver) SaveNow(ctx context.Context, c store.Character) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Pending returns the newest version of character id that was queued and
+// is not yet known to be in the database, and whether there is one. A world
+// loads a character from here before it reads the database, whose row is
+// older while writes fail. It never blocks on the database.
+func (s *Saver) Pending(id int64) (store.Character, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.pending[id]; e != nil {
+		return e.c, true
+	}
+	if e := s.inflight[id]; e != nil {
+		return e.c, true
+	}
+	return store.Character{}, false
 }
 
 // queueLocked queues c, attaching done (if not nil) to the entry that will
@@ -220,23 +244,29 @@ func (s *Saver) signal() {
 	}
 }
 
-// Close stops accepting saves, writes everything still queued (retrying as
-// usual, so it may take up to MaxAttempts writes of WriteTimeout each, plus
-// backoff), and stops the goroutine. It returns an error if any queued
-// version was given up while closing. Calls after the first wait for the
-// same end and return the same error.
-func (s *Saver) Close() error {
+// Shutdown stops accepting saves, writes everything still queued, retrying
+// failed writes with backoff as usual, and stops the goroutine. Once ctx
+// ends it retries no more: a write under way may finish (within
+// Options.WriteTimeout), and whatever fails after that is given up. It
+// returns an error counting the characters given up since it was called.
+// Calls after the first wait for the same end and return the same error.
+func (s *Saver) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	if !s.closing {
 		s.closing = true
 		s.signal()
 	}
 	s.mu.Unlock()
-	<-s.done
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+		s.abortOnce.Do(func() { close(s.abort) })
+		<-s.done
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.lost > 0 {
-		return fmt.Errorf("saver: close: %d characters not saved, the first: %w", s.lost, s.lostErr)
+		return fmt.Errorf("saver: shutdown: %d characters not saved, the first: %w", s.lost, s.lostErr)
 	}
 	return nil
 }
@@ -246,15 +276,28 @@ func (s *Saver) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
-	st.Pending = len(s.pending)
+	for id, e := range s.pending {
+		st.Pending++
+		if f := s.inflight[id]; e.attempts > 0 || f != nil && f.attempts > 0 {
+			st.Retrying++
+		}
+	}
+	for id, f := range s.inflight {
+		if s.pending[id] == nil {
+			st.Pending++
+			if f.attempts > 0 {
+				st.Retrying++
+			}
+		}
+	}
 	return st
 }
 
-// run is the saver's goroutine: it writes whatever is pending until Close
-// was called and nothing is left.
+// run is the saver's goroutine: it writes whatever is pending until
+// Shutdown was called and nothing is left, or it gave up what was.
 func (s *Saver) run() {
 	defer close(s.done)
-	failures := 0 // consecutive failed writes, for the backoff
+	var b burst
 	for {
 		batch, closing := s.take()
 		if len(batch) == 0 {
@@ -264,15 +307,44 @@ func (s *Saver) run() {
 			<-s.wake
 			continue
 		}
-		if s.write(batch) {
-			failures = 0
+		err := s.write(batch)
+		if err == nil {
+			b.succeeded(s.log)
 			continue
 		}
-		failures++
-		// Back off before the next write. Saves queued meanwhile join it,
-		// and Close waits: giving up early would lose the newest state.
-		t := time.NewTimer(s.backoff(failures))
-		<-t.C
+		b.failed(s.log, err, len(batch))
+		// Back off before the next write. Saves queued meanwhile join it.
+		t := time.NewTimer(s.backoff(b.errors))
+		select {
+		case <-t.C:
+		case <-s.abort:
+			t.Stop()
+			s.giveUpAll(err)
+			return
+		}
+	}
+}
+
+// burst is a run of consecutive failed writes, logged when it begins and
+// when it ends rather than at each failure. Owned by run.
+type burst struct {
+	start  time.Time // of the first failed write
+	errors int       // failed writes since; 0 when writes succeed
+}
+
+func (b *burst) failed(log *slog.Logger, err error, characters int) {
+	if b.errors == 0 {
+		b.start = time.Now()
+		log.Warn("saver: writes failing; characters stay pending and are retried until a write succeeds",
+			"characters", characters, "err", err)
+	}
+	b.errors++
+}
+
+func (b *burst) succeeded(log *slog.Logger) {
+	if b.errors > 0 {
+		log.Info("saver: writes succeed again", "failed_writes", b.errors, "after", time.Since(b.start).Round(time.Millisecond))
+		*b = burst{}
 	}
 }
 
@@ -285,7 +357,7 @@ func (s *Saver) backoff(failures int) time.Duration {
 }
 
 // take moves everything pending in flight and returns it, ordered by
-// character ID, with whether Close has been called.
+// character ID, with whether Shutdown has been called.
 func (s *Saver) take() ([]*entry, bool) {
 	s.mu.Lock()
 	batch := make([]*entry, 0, len(s.pending))
@@ -302,9 +374,10 @@ func (s *Saver) take() ([]*entry, bool) {
 }
 
 // write writes batch in one SaveCharacters call and settles every entry:
-// done, queued again for a retry, or given up. It reports whether the write
-// succeeded.
-func (s *Saver) write(batch []*entry) bool {
+// written, given up (a character the store does not know), or queued again
+// for a retry. It returns the error of a failed write whose entries wait
+// for a retry, or nil when none does.
+func (s *Saver) write(batch []*entry) error {
 	cs := make([]store.Character, len(batch))
 	for i, e := range batch {
 		cs[i] = e.c
@@ -326,36 +399,41 @@ func (s *Saver) write(batch []*entry) bool {
 			notify(e.waiters, nil)
 		}
 		s.mu.Unlock()
-		return true
+		return nil
 	}
 	s.stats.Errors++
-	s.mu.Unlock()
-
-	// The store rolls a batch with a missing character back whole. Such a
-	// write never succeeds, so rather than retrying the batch, write each
-	// character alone: the others are saved, the missing one given up.
-	if errors.Is(err, store.ErrNotFound) && len(batch) > 1 {
-		ok := true
+	if !errors.Is(err, store.ErrNotFound) {
 		for _, e := range batch {
-			ok = s.write([]*entry{e}) && ok
+			s.retryLocked(e)
 		}
-		return ok
+		s.mu.Unlock()
+		return err
 	}
-	permanent := errors.Is(err, store.ErrNotFound)
-	s.log.Warn("saver: write failed", "characters", len(batch), "first", batch[0].c.ID, "err", err)
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if len(batch) == 1 {
+		// No write can save a character the store does not know.
+		e := batch[0]
+		err := s.giveUpLocked(e, err)
+		s.mu.Unlock()
+		s.log.Error("saver: character not saved", "character", e.c.ID, "version", e.c.Version, "err", err)
+		return nil
+	}
+	s.mu.Unlock()
+	// The store rolls a batch with a missing character back whole, so
+	// rather than retry the batch, write each character alone: the others
+	// are saved, the missing one given up.
+	var retry error
 	for _, e := range batch {
-		s.retryLocked(e, err, permanent)
+		if err := s.write([]*entry{e}); err != nil && retry == nil {
+			retry = err
+		}
 	}
-	return false
+	return retry
 }
 
-// retryLocked queues e again after a failed write, unless it has failed too
-// often or permanently, when it is given up. A newer version queued while e
-// was being written takes e's place, its waiters and its failure count.
-func (s *Saver) retryLocked(e *entry, err error, permanent bool) {
+// retryLocked queues e again after a failed write. A newer version queued
+// while e was being written takes e's place, its waiters and its failure
+// count.
+func (s *Saver) retryLocked(e *entry) {
 	delete(s.inflight, e.c.ID)
 	e.attempts++
 	if p := s.pending[e.c.ID]; p != nil {
@@ -364,13 +442,15 @@ func (s *Saver) retryLocked(e *entry, err error, permanent bool) {
 		p.attempts = max(p.attempts, e.attempts)
 		return
 	}
-	if !permanent && e.attempts < s.opts.MaxAttempts {
-		s.pending[e.c.ID] = e
-		return
-	}
+	s.pending[e.c.ID] = e
+}
+
+// giveUpLocked drops e after its write failed with err, tells its waiters,
+// and returns the error they got.
+func (s *Saver) giveUpLocked(e *entry, err error) error {
+	delete(s.inflight, e.c.ID)
 	s.stats.Failed++
-	err = fmt.Errorf("saver: character %d version %d not saved after %d attempts: %w", e.c.ID, e.c.Version, e.attempts, err)
-	s.log.Error("saver: character not saved", "character", e.c.ID, "version", e.c.Version, "attempts", e.attempts, "err", err)
+	err = fmt.Errorf("saver: character %d version %d not saved: %w", e.c.ID, e.c.Version, err)
 	if s.closing {
 		if s.lost == 0 {
 			s.lostErr = err
@@ -378,6 +458,19 @@ func (s *Saver) retryLocked(e *entry, err error, permanent bool) {
 		s.lost++
 	}
 	notify(e.waiters, err)
+	return err
+}
+
+// giveUpAll gives up everything pending, the last write having failed with
+// err after Shutdown's context ended.
+func (s *Saver) giveUpAll(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := slices.Sorted(maps.Keys(s.pending))
+	for _, id := range ids {
+		s.giveUpLocked(s.pending[id], err)
+		delete(s.pending, id)
+	}
 }
 
 func notify(ws []chan<- error, err error) {

@@ -9,13 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/tinymmo/tinymmo/internal/saver"
+	"github.com/tinymmo/tinymmo/internal/saver/savertest"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -76,11 +76,11 @@ func wantStored(t *testing.T, db *store.WorldDB, id, v int64) {
 	}
 }
 
-// newSaver starts a Saver on db, closed when the test ends.
+// newSaver starts a Saver on db, shut down when the test ends.
 func newSaver(t *testing.T, db saver.Store, log *slog.Logger, opts saver.Options) *saver.Saver {
 	t.Helper()
 	s := saver.New(db, log, opts)
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { s.Shutdown(context.Background()) })
 	return s
 }
 
@@ -238,7 +238,7 @@ func TestAutosaveBeforeLogoutNeverWins(t *testing.T) {
 			s := newSaver(t, g, nil, saver.Options{})
 			tt.run(t, s, g, cs[0], cs[1])
 			wantStored(t, db, cs[0].ID, 6) // SaveNow has returned
-			if err := s.Close(); err != nil {
+			if err := s.Shutdown(t.Context()); err != nil {
 				t.Fatalf("Close = %v", err)
 			}
 			wantStored(t, db, cs[0].ID, 6)
@@ -323,7 +323,7 @@ func TestConcurrentSavesEndAtHighestVersion(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if err := s.Close(); err != nil {
+	if err := s.Shutdown(t.Context()); err != nil {
 		t.Fatalf("Close = %v", err)
 	}
 	close(stop)
@@ -385,15 +385,15 @@ func TestSaveNowReturnsAfterWrite(t *testing.T) {
 		t.Errorf("SaveNow(cancelled) = %v, want context.Canceled", err)
 	}
 	g.open()
-	if err := s.Close(); err != nil {
+	if err := s.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	wantStored(t, db, c.ID, 4)
 }
 
-// TestCloseFlushesPending: Close writes everything queued, then refuses
+// TestShutdownFlushesPending: Shutdown writes everything queued, then refuses
 // further saves.
-func TestCloseFlushesPending(t *testing.T) {
+func TestShutdownFlushesPending(t *testing.T) {
 	db := openDB(t)
 	cs := createCharacters(t, db, 20)
 	g := newGatedStore(t, db)
@@ -406,7 +406,7 @@ func TestCloseFlushesPending(t *testing.T) {
 		s.Save(at(c, 2))
 	}
 	closed := make(chan error, 1)
-	go func() { closed <- s.Close() }()
+	go func() { closed <- s.Shutdown(t.Context()) }()
 	g.open()
 	if err := <-closed; err != nil {
 		t.Fatalf("Close = %v", err)
@@ -418,14 +418,14 @@ func TestCloseFlushesPending(t *testing.T) {
 
 	s.Save(at(cs[0], 3))
 	if err := s.SaveNow(t.Context(), at(cs[0], 4)); !errors.Is(err, saver.ErrClosed) {
-		t.Errorf("SaveNow after Close = %v, want ErrClosed", err)
+		t.Errorf("SaveNow after Shutdown = %v, want ErrClosed", err)
 	}
 	wantStored(t, db, cs[0].ID, 1)
 	if st := s.Stats(); st.Refused != 2 || st.Written != 20 {
 		t.Errorf("Stats = %+v, want 20 written and 2 refused", st)
 	}
-	if err := s.Close(); err != nil {
-		t.Errorf("second Close = %v", err)
+	if err := s.Shutdown(t.Context()); err != nil {
+		t.Errorf("second Shutdown = %v", err)
 	}
 }
 
@@ -463,7 +463,7 @@ func TestSaveNeverBlocksOnStalledDatabase(t *testing.T) {
 	}
 
 	g.open()
-	if err := s.Close(); err != nil {
+	if err := s.Shutdown(t.Context()); err != nil {
 		t.Fatalf("Close = %v", err)
 	}
 	last := int64(2 + (saves-1)/chars)
@@ -493,10 +493,11 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// TestClosedDatabaseReturnsError: when the database is gone, SaveNow returns
-// the write error after the retries, the character is logged, and the saver
-// carries on and closes cleanly.
-func TestClosedDatabaseReturnsError(t *testing.T) {
+// TestShutdownGivesUpWhatItCannotWrite: when the database is gone, saves
+// stay pending and are retried until Shutdown's context ends; then they are
+// given up, SaveNow returns an error naming the character, and Shutdown one
+// counting them.
+func TestShutdownGivesUpWhatItCannotWrite(t *testing.T) {
 	db, err := store.OpenWorld(t.Context(), filepath.Join(t.TempDir(), "world.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -506,79 +507,36 @@ func TestClosedDatabaseReturnsError(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	g := newGatedStore(t, db)
-	s := saver.New(g, slog.New(slog.NewTextHandler(&logs, nil)), saver.Options{MaxAttempts: 3, RetryBackoff: time.Millisecond})
+	s := saver.New(db, slog.New(slog.NewTextHandler(&logs, nil)), saver.Options{RetryBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
 
-	err = s.SaveNow(t.Context(), at(c, 1))
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("SaveNow on a closed database = %v, want the write error", err)
+	logout := saveNowAsync(s, at(c, 1))
+	waitFor(t, "10 failed writes", func() bool { return s.Stats().Errors >= 10 })
+	select {
+	case err := <-logout:
+		t.Fatalf("SaveNow = %v while writes fail, want it to wait", err)
+	default:
 	}
-	if !strings.Contains(err.Error(), fmt.Sprint("character ", c.ID)) {
-		t.Errorf("SaveNow error %q does not name character %d", err, c.ID)
-	}
-	if log := logs.String(); !strings.Contains(log, fmt.Sprint("character=", c.ID)) {
-		t.Errorf("log does not name character %d:\n%s", c.ID, log)
-	}
-	if st := s.Stats(); st.Errors != 3 || st.Failed != 1 || st.Written != 0 || st.Pending != 0 {
-		t.Errorf("Stats = %+v, want 3 errors, 1 failed, nothing pending", st)
+	if got, ok := s.Pending(c.ID); !ok || got.Version != 1 {
+		t.Errorf("Pending(%d) = version %d, %v; want version 1, true", c.ID, got.Version, ok)
 	}
 
-	// Close gives up what is queued when it is called, and says so.
-	g.shut()
-	s.Save(at(c, 2))
-	g.waitHeld(t)
-	closed := make(chan error, 1)
-	go func() { closed <- s.Close() }()
-	cancelled, cancel := context.WithCancel(t.Context())
-	cancel()
-	waitFor(t, "Close called", func() bool { return errors.Is(s.SaveNow(cancelled, at(c, 0)), saver.ErrClosed) })
-	g.open()
-	if err := <-closed; err == nil || !strings.Contains(err.Error(), "1 characters not saved") {
-		t.Errorf("Close with an unwritable save = %v, want an error counting it", err)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Shutdown(ctx); err == nil || !strings.Contains(err.Error(), "1 characters not saved") {
+		t.Errorf("Shutdown with an unwritable save = %v, want an error counting it", err)
 	}
-}
-
-// flakyStore fails its first failures writes, then writes to the database.
-type flakyStore struct {
-	db       *store.WorldDB
-	failures atomic.Int64
-	calls    chan []store.Character // each failed call's batch
-}
-
-var errFlaky = errors.New("flaky: disk busy")
-
-func (f *flakyStore) SaveCharacters(ctx context.Context, cs ...store.Character) (store.SaveResult, error) {
-	if f.failures.Add(-1) >= 0 {
-		f.calls <- cs
-		return store.SaveResult{}, errFlaky
+	err = <-logout
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprint("character ", c.ID)) {
+		t.Errorf("SaveNow = %v, want an error naming character %d", err, c.ID)
 	}
-	return f.db.SaveCharacters(ctx, cs...)
-}
-
-// TestTransientErrorIsRetried: failed writes are retried, and versions
-// queued during the retries replace the failed ones without losing a
-// waiter.
-func TestTransientErrorIsRetried(t *testing.T) {
-	db := openDB(t)
-	cs := createCharacters(t, db, 2)
-	f := &flakyStore{db: db, calls: make(chan []store.Character, 10)}
-	f.failures.Store(2)
-	s := newSaver(t, f, nil, saver.Options{RetryBackoff: 10 * time.Millisecond})
-
-	first := saveNowAsync(s, at(cs[0], 1))
-	<-f.calls // the first attempt failed; a newer version arrives meanwhile
-	s.Save(at(cs[0], 2))
-	s.Save(at(cs[1], 1))
-	if err := <-first; err != nil {
-		t.Fatalf("SaveNow(version 1) = %v, want nil once version 2 is written", err)
+	if st := s.Stats(); st.Failed != 1 || st.Written != 0 || st.Pending != 0 || st.Retrying != 0 {
+		t.Errorf("Stats = %+v, want 1 failed, nothing pending", st)
 	}
-	if err := s.SaveNow(t.Context(), at(cs[1], 1)); err != nil {
-		t.Fatal(err)
+	if _, ok := s.Pending(c.ID); ok {
+		t.Errorf("Pending(%d) after Shutdown gave it up = true, want false", c.ID)
 	}
-	wantStored(t, db, cs[0].ID, 2)
-	wantStored(t, db, cs[1].ID, 1)
-	if st := s.Stats(); st.Errors != 2 || st.Failed != 0 || st.Written != 2 {
-		t.Errorf("Stats = %+v, want 2 errors, nothing failed, 2 written", st)
+	if n := strings.Count(logs.String(), "writes failing"); n != 1 {
+		t.Errorf("%d log lines about failing writes, want 1 for the burst:\n%s", n, logs.String())
 	}
 }
 
@@ -598,15 +556,124 @@ func TestMissingCharacterDoesNotBlockOthers(t *testing.T) {
 	missing := saveNowAsync(s, ghost)
 	s.Save(at(cs[1], 1))
 	s.Save(at(cs[2], 1))
-	waitFor(t, "three queued", func() bool { return s.Stats().Pending == 3 })
+	// cs[0] in flight, the other three queued.
+	waitFor(t, "four pending", func() bool { return s.Stats().Pending == 4 })
 	g.open()
 	if err := <-missing; !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SaveNow(missing character) = %v, want ErrNotFound", err)
 	}
-	if err := s.Close(); err != nil {
+	if err := s.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
 		wantStored(t, db, c.ID, 1)
+	}
+}
+
+// TestFailedWritesAreRetriedUntilTheDiskIsFreed: while the disk is full,
+// saves stay pending however many writes fail, newer versions replace the
+// ones that failed without losing a waiter, and the newest version of each
+// character is written once space returns.
+func TestFailedWritesAreRetriedUntilTheDiskIsFreed(t *testing.T) {
+	db := openDB(t)
+	cs := createCharacters(t, db, 3)
+	disk := &savertest.DiskFull{Store: db}
+	s := newSaver(t, disk, nil, saver.Options{RetryBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+
+	disk.Fill()
+	logout := saveNowAsync(s, at(cs[0], 1))
+	s.Save(at(cs[1], 1)) // an autosave
+	waitFor(t, "20 failed writes", func() bool { return disk.Refused() >= 20 })
+	s.Save(at(cs[0], 2)) // a later session of the logged-out character saves again
+	s.Save(at(cs[1], 2)) // a newer autosave replaces the one that failed
+	s.Save(at(cs[2], 1)) // a portal save
+	waitFor(t, "more failed writes", func() bool { return disk.Refused() >= 25 })
+	select {
+	case err := <-logout:
+		t.Fatalf("SaveNow returned %v while the disk was full", err)
+	default:
+	}
+	if st := s.Stats(); st.Pending != 3 || st.Retrying != 3 || st.Failed != 0 {
+		t.Errorf("Stats while the disk is full = %+v, want 3 pending, 3 retrying, none failed", st)
+	}
+	wantStored(t, db, cs[0].ID, 0)
+
+	disk.Free()
+	if err := <-logout; err != nil {
+		t.Fatalf("SaveNow(version 1) = %v once the disk was freed, want nil once version 2 is written", err)
+	}
+	if err := s.SaveNow(t.Context(), at(cs[2], 1)); err != nil {
+		t.Fatal(err)
+	}
+	wantStored(t, db, cs[0].ID, 2)
+	wantStored(t, db, cs[1].ID, 2)
+	wantStored(t, db, cs[2].ID, 1)
+	if st := s.Stats(); st.Failed != 0 || st.Written != 3 || st.Errors < 25 || st.Pending != 0 || st.Retrying != 0 {
+		t.Errorf("Stats = %+v, want nothing failed or pending, 3 written, at least 25 errors", st)
+	}
+}
+
+// TestPendingHandsOutTheNewestUnwrittenVersion: Pending returns what a
+// login must load instead of the stored row: the newest version queued or
+// being written, until it is in the database.
+func TestPendingHandsOutTheNewestUnwrittenVersion(t *testing.T) {
+	db := openDB(t)
+	cs := createCharacters(t, db, 2)
+	g := newGatedStore(t, db)
+	s := newSaver(t, g, nil, saver.Options{})
+	wantPending := func(id, v int64) {
+		t.Helper()
+		got, ok := s.Pending(id)
+		switch {
+		case v < 0 && ok:
+			t.Errorf("Pending(%d) = version %d, want none", id, got.Version)
+		case v >= 0 && (!ok || got != at(cs[id-1], v)):
+			t.Errorf("Pending(%d) = %+v, %v; want version %d", id, got, ok, v)
+		}
+	}
+
+	wantPending(cs[0].ID, -1)
+	g.shut()
+	s.Save(at(cs[0], 1))
+	g.waitHeld(t)
+	wantPending(cs[0].ID, 1) // being written
+	s.Save(at(cs[0], 2))
+	wantPending(cs[0].ID, 2) // queued behind it
+	wantPending(cs[1].ID, -1)
+	g.open()
+	if err := s.SaveNow(t.Context(), at(cs[0], 2)); err != nil {
+		t.Fatal(err)
+	}
+	wantPending(cs[0].ID, -1)
+	wantStored(t, db, cs[0].ID, 2)
+}
+
+// TestFailuresAreLoggedOncePerBurst: a burst of failed writes logs one line
+// when it begins and one when writes succeed again, however many fail.
+func TestFailuresAreLoggedOncePerBurst(t *testing.T) {
+	db := openDB(t)
+	c := createCharacters(t, db, 1)[0]
+	disk := &savertest.DiskFull{Store: db}
+	var logs syncBuffer
+	s := newSaver(t, disk, slog.New(slog.NewTextHandler(&logs, nil)), saver.Options{RetryBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
+
+	for burst := int64(1); burst <= 2; burst++ {
+		disk.Fill()
+		s.Save(at(c, burst))
+		waitFor(t, "50 failed writes", func() bool { return disk.Refused() >= 50*burst })
+		disk.Free()
+		if err := s.SaveNow(t.Context(), at(c, burst)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Shutdown(t.Context()); err != nil { // the last line is logged after SaveNow returns
+		t.Fatal(err)
+	}
+	log := logs.String()
+	if failing, again := strings.Count(log, "writes failing"), strings.Count(log, "writes succeed again"); failing != 2 || again != 2 {
+		t.Errorf("log has %d lines about failing writes and %d about recovery after 2 bursts of 50, want 2 and 2:\n%s", failing, again, log)
+	}
+	if !strings.Contains(log, savertest.ErrDiskFull.Error()) {
+		t.Errorf("log does not say why the writes failed:\n%s", log)
 	}
 }

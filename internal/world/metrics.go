@@ -72,6 +72,9 @@ func saverCollectors(sv *saver.Saver) []prometheus.Collector {
 	counter := func(name, help string, read func(saver.Stats) float64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return read(sv.Stats()) })
 	}
+	gauge := func(name, help string, read func(saver.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return read(sv.Stats()) })
+	}
 	return []prometheus.Collector{
 		counter("tinymmo_world_saves_written_total", "Character saves written to the database.",
 			func(s saver.Stats) float64 { return float64(s.Written) }),
@@ -79,15 +82,17 @@ func saverCollectors(sv *saver.Saver) []prometheus.Collector {
 			func(s saver.Stats) float64 { return float64(s.Replaced) }),
 		counter("tinymmo_world_saves_stale_total", "Character saves dropped because a newer version was queued or stored.",
 			func(s saver.Stats) float64 { return float64(s.Stale) }),
-		counter("tinymmo_world_saves_failed_total", "Character saves given up after retries.",
+		counter("tinymmo_world_saves_failed_total", "Character saves given up: the character no longer exists, or shutdown ran out of time while writes failed.",
 			func(s saver.Stats) float64 { return float64(s.Failed) }),
-		counter("tinymmo_world_save_errors_total", "Failed attempts to write a batch of saves.",
+		counter("tinymmo_world_save_errors_total", "Failed attempts to write a batch of saves; the saves stay pending and are retried.",
 			func(s saver.Stats) float64 { return float64(s.Errors) }),
 		counter("tinymmo_world_save_batches_total", "Batches of character saves written.",
 			func(s saver.Stats) float64 { return float64(s.Batches) }),
 		counter("tinymmo_world_save_batch_seconds_total", "Time spent writing batches of character saves.",
 			func(s saver.Stats) float64 { return s.BatchTime.Seconds() }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tinymmo_world_saves_pending", Help: "Characters waiting to be saved."},
-			func() float64 { return float64(sv.Stats().Pending) }),
+		gauge("tinymmo_world_saves_pending", "Characters whose newest state is not in the database yet: queued or being written.",
+			func(s saver.Stats) float64 { return float64(s.Pending) }),
+		gauge("tinymmo_world_saves_retrying", "Characters waiting for a retry because their last write failed; logins get their state from memory meanwhile.",
+			func(s saver.Stats) float64 { return float64(s.Retrying) }),
 	}
 }

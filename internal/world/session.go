@@ -154,7 +154,7 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 	if old != nil {
 		old.close(protocol.CloseReplaced)
 		select {
-		case <-old.done: // it has saved; the database now holds its last state
+		case <-old.done: // it has handed its last state to the saver, where loadCharacter finds it
 		case <-time.After(evictTimeout):
 			// Loading now would run a second copy of the character beside
 			// the one still in the game, or load a state about to change.
@@ -178,11 +178,18 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 	return sess, 0
 }
 
-// loadCharacter reads a character from the database on a goroutine of its
-// own: the database's deep call chains grow that goroutine's stack, and the
+// loadCharacter returns a character's newest state: the one its saver has
+// not written yet, if any (the database row is older while writes fail),
+// or else the database's. It reads the database on a goroutine of its own:
+// the database's deep call chains grow that goroutine's stack, and the
 // stack goes with it, instead of staying with the session's reader for the
 // whole session.
 func (s *Server) loadCharacter(id int64) (store.Character, error) {
+	// The saver first: a save it finishes between the two looks is in the
+	// database by the time the database is read.
+	if c, ok := s.saver.Pending(id); ok {
+		return c, nil
+	}
 	type loaded struct {
 		c   store.Character
 		err error
@@ -305,15 +312,11 @@ func (se *session) close(code protocol.CloseCode) {
 	se.conn.Close(uint16(code), code.Reason())
 }
 
-// save writes the character's last state, as a new save version, through
-// the world's saver and waits for it: the next session of the account
-// loads what this one saved.
+// save queues the character's last state, as a new save version, with the
+// world's saver. It does not wait for the write: until the saver has
+// written it, even through a full disk, the next session of the account
+// loads it from the saver (see loadCharacter).
 func (se *session) save() {
-	s := se.srv
 	se.char.Version++
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.saver.SaveNow(ctx, se.char); err != nil {
-		s.log.Error("world: save character", "character", se.char.ID, "err", err)
-	}
+	se.srv.saver.Save(se.char)
 }

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/saver"
+	"github.com/tinymmo/tinymmo/internal/saver/savertest"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -64,9 +66,19 @@ func (r *lockedRecorder) mapChange() (protocol.MapChange, bool) {
 // real instances.
 func testServer(t *testing.T) *Server {
 	t.Helper()
+	s, _ := testServerOnDisk(t)
+	return s
+}
+
+// testServerOnDisk is testServer with every save going through the
+// returned store wrapper, which the test can fill and free. The saver
+// retries faster than by default, so tests do not wait on its backoff.
+func testServerOnDisk(t *testing.T) (*Server, *savertest.DiskFull) {
+	t.Helper()
 	cfg := Config{}
 	cfg.setDefaults()
 	s := &Server{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newMetrics()}
+	s.ctx, s.cancel = context.WithCancel(t.Context())
 	var err error
 	if s.maps, err = loadMaps(); err != nil {
 		t.Fatal(err)
@@ -74,14 +86,17 @@ func testServer(t *testing.T) *Server {
 	if s.db, err = store.OpenWorld(t.Context(), filepath.Join(t.TempDir(), "world.db")); err != nil {
 		t.Fatal(err)
 	}
-	s.saver = saver.New(s.db, s.log, saver.Options{})
+	disk := &savertest.DiskFull{Store: s.db}
+	s.saver = saver.New(disk, s.log, saver.Options{RetryBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	s.registry = newRegistry(s)
 	t.Cleanup(func() {
 		s.registry.shutdown()
-		s.saver.Close()
+		disk.Free()
+		s.saver.Shutdown(context.Background())
 		s.db.Close()
+		s.cancel()
 	})
-	return s
+	return s, disk
 }
 
 func TestPortalTravelKeepsHealthAndSavesTheNewMap(t *testing.T) {

@@ -304,7 +304,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
-			s.close()
+			s.close(context.Background())
 		}
 	}()
 	if s.maps, err = loadMaps(); err != nil {
@@ -371,8 +371,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.once.Do(func() {
 		s.cancel() // no new session starts
-		err = s.http.Shutdown(ctx)
+		// Players hear first: http.Shutdown may wait seconds on a socket
+		// that has sent no request yet (a browser's preconnection).
 		s.players.closeAll(protocol.CloseShutdown) // sessions save and end
+		// Every handler has returned once http.Shutdown does, so no
+		// connection is added to conns while it is waited for.
+		err = s.http.Shutdown(ctx)
 		done := make(chan struct{})
 		go func() { s.conns.Wait(); close(done) }()
 		select {
@@ -380,21 +384,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-ctx.Done():
 			err = errors.Join(err, fmt.Errorf("world: players still saving at shutdown: %w", ctx.Err()))
 		}
-		s.close()
+		s.close(ctx)
 	})
 	return err
 }
 
 // close releases what Start acquired. Every session has ended by now, so
-// the instances hold nobody and the last saves are queued.
-func (s *Server) close() {
+// the instances hold nobody and the last saves are queued; the saver writes
+// them, retrying failed writes until ctx ends.
+func (s *Server) close(ctx context.Context) {
 	s.cancel()
 	s.loops.Wait()
 	if s.registry != nil {
 		s.registry.shutdown()
 	}
 	if s.saver != nil {
-		if err := s.saver.Close(); err != nil {
+		if err := s.saver.Shutdown(ctx); err != nil {
 			s.log.Error("world: saves lost at shutdown", "err", err)
 		}
 	}
