@@ -64,11 +64,12 @@ type session struct {
 // tell the player why.
 func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 	ip := clientIP(r)
-	if s.ctx.Err() != nil {
+	if !s.admit() {
 		s.refuseNow(w, r, ip, protocol.CloseShutdown)
 		return
 	}
 	if !s.handshakes.acquire(ip) {
+		s.conns.Done()
 		s.refuseNow(w, r, ip, protocol.CloseBusy)
 		return
 	}
@@ -82,9 +83,9 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		s.handshakes.release(ip)
+		s.conns.Done()
 		return // Upgrade has answered the request
 	}
-	s.conns.Add(1)
 	go func() {
 		defer s.conns.Done()
 		s.metrics.connections.Inc()
@@ -97,6 +98,19 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 		}
 		sess.run()
 	}()
+}
+
+// admit counts a new connection in conns, unless the world is stopping:
+// then it reports false. A hijacked connection's handler outlives
+// http.Server.Shutdown, so conns cannot rely on it to stop new ones.
+func (s *Server) admit() bool {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	if s.stopping || s.ctx.Err() != nil {
+		return false
+	}
+	s.conns.Add(1)
+	return true
 }
 
 // refuseNow upgrades a connection the world will not serve only to close

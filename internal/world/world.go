@@ -282,7 +282,10 @@ type Server struct {
 	cancel context.CancelFunc
 	loops  sync.WaitGroup // the heartbeat loop
 	conns  sync.WaitGroup // every player connection; they end before the instances
-	once   sync.Once
+
+	connsMu  sync.Mutex // orders admit's conns.Add before Shutdown's conns.Wait
+	stopping bool       // set by Shutdown: admit refuses new connections
+	once     sync.Once
 }
 
 // Start opens the database, binds the listener, joins the control plane and
@@ -374,9 +377,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		// Players hear first: http.Shutdown may wait seconds on a socket
 		// that has sent no request yet (a browser's preconnection).
 		s.players.closeAll(protocol.CloseShutdown) // sessions save and end
-		// Every handler has returned once http.Shutdown does, so no
-		// connection is added to conns while it is waited for.
 		err = s.http.Shutdown(ctx)
+		s.connsMu.Lock()
+		s.stopping = true // no connection is added to conns while it is waited for
+		s.connsMu.Unlock()
 		done := make(chan struct{})
 		go func() { s.conns.Wait(); close(done) }()
 		select {
