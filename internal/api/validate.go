@@ -43,12 +43,14 @@ func NormalizeUsername(s string) (string, error) {
 	if len(s) < UsernameMinLen || len(s) > UsernameMaxLen {
 		return "", Errorf(CodeInvalidUsername, "username must be %d to %d characters long", UsernameMinLen, UsernameMaxLen)
 	}
-	lower := strings.ToLower(s)
-	for _, c := range []byte(lower) {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+	// The bytes of s, not of its lower case: strings.ToLower turns some
+	// letters outside ASCII into ASCII ones (the Kelvin sign into k).
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
 			return "", Errorf(CodeInvalidUsername, "username may contain only letters a-z, digits and _")
 		}
 	}
+	lower := strings.ToLower(s)
 	if isReserved(lower) || strings.HasPrefix(lower, GuestPrefix) {
 		return "", Errorf(CodeInvalidUsername, "username %q is reserved", s)
 	}
