@@ -19,6 +19,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/wsconn"
+	"github.com/tinymmo/tinymmo/internal/wstest"
 )
 
 // fuzzReadLimit is the ReadLimit of the fuzzed connections: above the
@@ -157,14 +158,14 @@ type serverFrame struct {
 // then whole, unmasked frames.
 func serverFrames(t *testing.T, out []byte) []serverFrame {
 	t.Helper()
-	rc := &rawClient{br: bufio.NewReader(bytes.NewReader(out))}
-	resp, err := http.ReadResponse(rc.br, nil)
+	server := bufio.NewReader(bytes.NewReader(out))
+	resp, err := http.ReadResponse(server, nil)
 	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
 		t.Fatalf("handshake response: %v, %v", resp, err)
 	}
 	var frames []serverFrame
 	for {
-		b0, p, err := rc.readFrame()
+		b0, p, err := wstest.ReadFrame(server)
 		if err == io.EOF {
 			return frames
 		}
@@ -195,31 +196,31 @@ func closeCode(t *testing.T, p []byte) uint16 {
 // pongs and at most one close frame, last.
 func FuzzRead(f *testing.F) {
 	for _, m := range clientMessages {
-		f.Add(frame(0x82, m, true), uint16(0), uint8(255))
+		f.Add(wstest.Frame(0x82, m, true), uint16(0), uint8(255))
 	}
 	var game []byte
 	for _, m := range clientMessages {
-		game = append(game, frame(0x82, m, true)...)
+		game = append(game, wstest.Frame(0x82, m, true)...)
 	}
 	f.Add(game, uint16(len(game)), uint8(0))
 	f.Add(game, uint16(3), uint8(2))
 	for _, seed := range [][]byte{
-		append(append(frame(0x01, []byte("hel"), true), frame(0x89, []byte("p"), true)...), frame(0x80, []byte("lo wörld"), true)...),
-		frame(0x82, make([]byte, fuzzReadLimit), true),
-		frame(0x82, make([]byte, fuzzReadLimit+1), true),
-		append(frame(0x02, make([]byte, 600), true), frame(0x80, make([]byte, 600), true)...),
-		frame(0x81, []byte{0xc3, 0x28}, true),
-		frame(0x82|0x40, []byte("x"), true),
-		frame(0x82, []byte("x"), false),
-		frame(0x09, []byte("x"), true),
-		frame(0x89, make([]byte, 126), true),
-		frame(0x83, nil, true),
-		frame(0x80, []byte("x"), true),
-		frame(0x88, []byte{0x03, 0xED}, true),
-		frame(0x88, []byte{0x03}, true),
-		frame(0x88, []byte{0x03, 0xE8, 0xff}, true),
-		frame(0x88, []byte{0x0F, 0xA7, 'b', 'y', 'e'}, true),
-		frame(0x88, nil, true),
+		append(append(wstest.Frame(0x01, []byte("hel"), true), wstest.Frame(0x89, []byte("p"), true)...), wstest.Frame(0x80, []byte("lo wörld"), true)...),
+		wstest.Frame(0x82, make([]byte, fuzzReadLimit), true),
+		wstest.Frame(0x82, make([]byte, fuzzReadLimit+1), true),
+		append(wstest.Frame(0x02, make([]byte, 600), true), wstest.Frame(0x80, make([]byte, 600), true)...),
+		wstest.Frame(0x81, []byte{0xc3, 0x28}, true),
+		wstest.Frame(0x82|0x40, []byte("x"), true),
+		wstest.Frame(0x82, []byte("x"), false),
+		wstest.Frame(0x09, []byte("x"), true),
+		wstest.Frame(0x89, make([]byte, 126), true),
+		wstest.Frame(0x83, nil, true),
+		wstest.Frame(0x80, []byte("x"), true),
+		wstest.Frame(0x88, []byte{0x03, 0xED}, true),
+		wstest.Frame(0x88, []byte{0x03}, true),
+		wstest.Frame(0x88, []byte{0x03, 0xE8, 0xff}, true),
+		wstest.Frame(0x88, []byte{0x0F, 0xA7, 'b', 'y', 'e'}, true),
+		wstest.Frame(0x88, nil, true),
 		{0x82, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4},
 	} {
 		f.Add(seed, uint16(0), uint8(255))
@@ -318,14 +319,14 @@ func FuzzReadMessage(f *testing.F) {
 			if i == nfrag-1 {
 				b0 |= 0x80
 			}
-			in = append(in, frame(b0, msg[len(msg)*i/nfrag:len(msg)*(i+1)/nfrag], true)...)
+			in = append(in, wstest.Frame(b0, msg[len(msg)*i/nfrag:len(msg)*(i+1)/nfrag], true)...)
 			if i < nfrag-1 {
 				ping := []byte{'p', byte(i)}
 				pings = append(pings, ping)
-				in = append(in, frame(0x89, ping, true)...)
+				in = append(in, wstest.Frame(0x89, ping, true)...)
 			}
 		}
-		in = append(in, frame(0x88, binary.BigEndian.AppendUint16(nil, wsconn.StatusNormal), true)...)
+		in = append(in, wstest.Frame(0x88, binary.BigEndian.AppendUint16(nil, wsconn.StatusNormal), true)...)
 		c, sc := dialScript(t, nil, in, int(chunk)+1)
 
 		bin, got, err := c.Read(time.Time{})
@@ -381,7 +382,7 @@ func FuzzReadMessage(f *testing.F) {
 // connection.
 func FuzzUpgrade(f *testing.F) {
 	f.Add([]byte(handshake))
-	f.Add([]byte(handshake + string(frame(0x82, clientMessages[0], true))))
+	f.Add([]byte(handshake + string(wstest.Frame(0x82, clientMessages[0], true))))
 	for _, edit := range [][2]string{
 		{"Version: 13", "Version: 8"},
 		{"GET", "POST"},

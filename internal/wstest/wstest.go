@@ -86,9 +86,13 @@ func Frame(b0 byte, payload []byte, masked bool) []byte {
 func Binary(payload []byte) []byte { return Frame(0x82, payload, true) }
 
 // ReadFrame reads one server frame and returns its first byte and payload.
-func (c *Client) ReadFrame() (byte, []byte, error) {
+func (c *Client) ReadFrame() (byte, []byte, error) { return ReadFrame(c.r) }
+
+// ReadFrame reads one server frame from r and returns its first byte and
+// payload.
+func ReadFrame(r io.Reader) (byte, []byte, error) {
 	var h [2]byte
-	if _, err := io.ReadFull(c.r, h[:]); err != nil {
+	if _, err := io.ReadFull(r, h[:]); err != nil {
 		return 0, nil, err
 	}
 	if h[1]&0x80 != 0 {
@@ -98,19 +102,19 @@ func (c *Client) ReadFrame() (byte, []byte, error) {
 	switch n {
 	case 126:
 		var e [2]byte
-		if _, err := io.ReadFull(c.r, e[:]); err != nil {
+		if _, err := io.ReadFull(r, e[:]); err != nil {
 			return 0, nil, err
 		}
 		n = uint64(binary.BigEndian.Uint16(e[:]))
 	case 127:
 		var e [8]byte
-		if _, err := io.ReadFull(c.r, e[:]); err != nil {
+		if _, err := io.ReadFull(r, e[:]); err != nil {
 			return 0, nil, err
 		}
 		n = binary.BigEndian.Uint64(e[:])
 	}
 	p := make([]byte, n)
-	_, err := io.ReadFull(c.r, p)
+	_, err := io.ReadFull(r, p)
 	return h[0], p, err
 }
 
