@@ -180,13 +180,17 @@ type Instance struct {
 	cfg     Config
 	rng     *rand.Rand
 
-	tick       uint32 // the instance's own step count
-	arrivals   []Arrival
-	entities   []*entity // dense; entity.slot indexes it
-	grid       *grid
-	emptySince uint32
-	result     Result
-	parts      []*replicator // replication scratch, one per part
+	tick     uint32 // the instance's own step count
+	arrivals []Arrival
+	entities []*entity // dense; entity.slot indexes it
+	// viewers lists every entity's viewer by its id; freeViewers are the
+	// ids free for reuse.
+	viewers     []*viewer
+	freeViewers []int32
+	grid        *grid
+	emptySince  uint32
+	result      Result
+	parts       []*replicator // replication scratch, one per part
 }
 
 // New returns instance number id of the map mapName, with terrain t.
@@ -308,7 +312,7 @@ func (in *Instance) admit(now uint64) {
 		if a.Spread {
 			e.pos = in.spread(e.pos)
 		}
-		e.view = newViewer(e.pos)
+		e.view = in.newViewer(e.pos)
 		p.entity = e
 		in.entities = append(in.entities, e)
 		in.grid.insert(e)
@@ -374,9 +378,9 @@ func (in *Instance) applyInput(e *entity) {
 func (in *Instance) remove(e *entity) {
 	in.grid.remove(e)
 	e.removed = true // clients that know it drop it at their next snapshot
-	e.notify()
+	in.notify(e)
 	e.observers = nil
-	e.view.leave()
+	in.dropViewer(e.view)
 	last := in.entities[len(in.entities)-1]
 	in.entities[e.slot] = last
 	last.slot = e.slot

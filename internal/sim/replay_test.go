@@ -128,7 +128,7 @@ func checkObservers(t *testing.T, in *Instance) {
 				if want[e] == nil {
 					want[e] = map[observer]bool{}
 				}
-				want[e][observer{viewerOf.view, uint16(h)}] = true
+				want[e][observer{viewerOf.view.id, uint16(h)}] = true
 			}
 		}
 	}

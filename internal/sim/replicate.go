@@ -92,8 +92,10 @@ func spriteOf(c character.Class) protocol.Sprite {
 }
 
 // observer is a viewer that knows an entity, and the entity's handle in it.
+// The viewer is named by its index in Instance.viewers, so that an entry
+// takes 8 bytes: an entity in a crowd has a couple of hundred.
 type observer struct {
-	v *viewer
+	v int32
 	h uint16
 }
 
@@ -107,6 +109,7 @@ type viewEntry struct {
 // its view, under which handles, and what it was last told about itself.
 // It is reset on every map change.
 type viewer struct {
+	id      int32     // its index in Instance.viewers
 	handles []*entity // by handle; nil marks a free handle
 	lowFree int       // no handle below it is free
 	known   int       // handles in use
@@ -131,8 +134,31 @@ type viewer struct {
 	visible, moving int
 }
 
-func newViewer(own rules.Vec) *viewer {
-	return &viewer{ownSent: own}
+// newViewer returns a viewer for a client at own, listed in in.viewers.
+func (in *Instance) newViewer(own rules.Vec) *viewer {
+	v := &viewer{ownSent: own}
+	if n := len(in.freeViewers); n > 0 {
+		v.id = in.freeViewers[n-1]
+		in.freeViewers = in.freeViewers[:n-1]
+		in.viewers[v.id] = v
+	} else {
+		v.id = int32(len(in.viewers))
+		in.viewers = append(in.viewers, v)
+	}
+	return v
+}
+
+// dropViewer drops v, whose player leaves the instance, from the
+// observers of everything it knows and from in.viewers.
+func (in *Instance) dropViewer(v *viewer) {
+	v.applyLogs()
+	for h, e := range v.handles {
+		if e != nil {
+			e.unobserve(v.id, uint16(h))
+		}
+	}
+	in.viewers[v.id] = nil
+	in.freeViewers = append(in.freeViewers, v.id)
 }
 
 // assign gives e the lowest free handle.
@@ -172,10 +198,10 @@ func (in *Instance) applyViewLogs() {
 // observers.
 func (v *viewer) applyLogs() {
 	for _, l := range v.left {
-		l.e.unobserve(v, l.h)
+		l.e.unobserve(v.id, l.h)
 	}
 	for _, j := range v.joined {
-		j.e.observers = append(j.e.observers, observer{v, j.h})
+		j.e.observers = append(j.e.observers, observer{v.id, j.h})
 	}
 	v.left, v.joined = trimLog(v.left), trimLog(v.joined)
 }
@@ -192,19 +218,9 @@ func trimLog(l []viewEntry) []viewEntry {
 	return l[:0]
 }
 
-// leave drops v from the observers of everything it knows: its player
-// leaves the instance.
-func (v *viewer) leave() {
-	v.applyLogs()
-	for h, e := range v.handles {
-		if e != nil {
-			e.unobserve(v, uint16(h))
-		}
-	}
-}
-
-// unobserve drops v, which knew e under handle h, from e's observers.
-func (e *entity) unobserve(v *viewer, h uint16) {
+// unobserve drops viewer v, which knew e under handle h, from e's
+// observers.
+func (e *entity) unobserve(v int32, h uint16) {
 	for i, o := range e.observers {
 		if o.v == v && o.h == h {
 			last := len(e.observers) - 1
@@ -218,9 +234,10 @@ func (e *entity) unobserve(v *viewer, h uint16) {
 
 // notify tells every viewer that knows e to look at it in its next
 // snapshot.
-func (e *entity) notify() {
+func (in *Instance) notify(e *entity) {
 	for _, o := range e.observers {
-		o.v.told = append(o.v.told, o.h)
+		v := in.viewers[o.v]
+		v.told = append(v.told, o.h)
 	}
 }
 
@@ -229,7 +246,7 @@ func (e *entity) notify() {
 func (in *Instance) changed(e *entity) {
 	if e.notified != in.tick {
 		e.notified = in.tick
-		e.notify()
+		in.notify(e)
 	}
 }
 
