@@ -3,8 +3,11 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -488,5 +491,54 @@ func TestQuietClientsGetASnapshotOnlyNowAndThen(t *testing.T) {
 	h.step()
 	if s := h.lastSnapshot(still); s.Tick != still.Tick() || len(s.Moves) != 1 {
 		t.Fatalf("after the other player turned: snapshot of tick %d with moves %v, want one at tick %d with its move", s.Tick, s.Moves, still.Tick())
+	}
+}
+
+// TestSpawnsCarryTheDocumentedProperties checks the Spawns row of
+// docs/protocol.md against what a spawn carries: the document once said
+// "every property" while four registered ones were never sent.
+func TestSpawnsCarryTheDocumentedProperties(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/protocol.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for line := range strings.Lines(string(doc)) {
+		if _, rest, ok := strings.Cut(line, "| Spawns |"); ok {
+			_, names, _ := strings.Cut(rest, "in this version ")
+			names, _, _ = strings.Cut(names, " (")
+			names = strings.ReplaceAll(names, " and ", ", ")
+			listed = strings.Split(names, ", ")
+		}
+	}
+	ids := map[string]protocol.PropID{
+		"X": protocol.PropX, "Y": protocol.PropY, "Dir": protocol.PropDir, "Speed": protocol.PropSpeed,
+		"Facing": protocol.PropFacing, "Anim": protocol.PropAnim, "HP": protocol.PropHP, "MaxHP": protocol.PropMaxHP,
+		"MP": protocol.PropMP, "MaxMP": protocol.PropMaxMP, "Name": protocol.PropName, "Sprite": protocol.PropSprite,
+		"Level": protocol.PropLevel,
+	}
+	want := map[protocol.PropID]bool{}
+	for _, name := range listed {
+		id, ok := ids[name]
+		if !ok {
+			t.Fatalf("docs/protocol.md lists %q among a spawn's properties (from %q), which is no property", name, listed)
+		}
+		want[id] = true
+	}
+
+	h := newHarness(t, openField{w: 40, h: 40}, testConfig(64*rules.SubpixelsPerPixel))
+	a := h.join(1, rules.TileCenter(10, 10))
+	h.join(2, rules.TileCenter(12, 10))
+	h.step()
+	s := h.lastSnapshot(a)
+	if len(s.Spawns) != 1 {
+		t.Fatalf("the first snapshot spawns %d entities, want the other player", len(s.Spawns))
+	}
+	got := map[protocol.PropID]bool{}
+	for _, p := range s.Spawns[0].Props {
+		got[p.ID] = true
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("a spawn carries properties %v; docs/protocol.md lists %v", got, want)
 	}
 }
