@@ -3,14 +3,13 @@ package cluster_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/cluster/clustertest"
 )
 
 type echo struct {
@@ -18,23 +17,8 @@ type echo struct {
 }
 
 func TestRequestReply(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	secret := cluster.NewSecret()
-	srv, err := cluster.StartEmbedded("127.0.0.1:0", secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	nc, err := cluster.Connect(srv.URL(), secret, "test", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	if err := cluster.WaitConnected(t.Context(), nc); err != nil {
-		t.Fatal(err)
-	}
-	svc := cluster.NewService(nc, log)
-	defer svc.Close()
+	plane := clustertest.Start(t, "test")
+	nc, svc := plane.Conn, plane.Service
 	handlers := map[string]func(context.Context, echo) (echo, error){
 		"t.echo":   func(_ context.Context, e echo) (echo, error) { return e, nil },
 		"t.coded":  func(context.Context, echo) (echo, error) { return echo{}, api.Errorf(api.CodeNameTaken, "taken") },

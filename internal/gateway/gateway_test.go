@@ -11,6 +11,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/cluster/clustertest"
 )
 
 // TestFailedLoginsSlowTheUsernameDown runs a gateway in front of a stand-in
@@ -18,36 +19,21 @@ import (
 // make its later logins wait before they are tried.
 func TestFailedLoginsSlowTheUsernameDown(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	secret := cluster.NewSecret()
-	nats, err := cluster.StartEmbedded("127.0.0.1:0", secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nats.Shutdown()
-	nc, err := cluster.Connect(nats.URL(), secret, "master", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	if err := cluster.WaitConnected(t.Context(), nc); err != nil {
-		t.Fatal(err)
-	}
-	svc := cluster.NewService(nc, log)
-	defer svc.Close()
+	master := clustertest.Start(t, "master")
 	var tried atomic.Int64
-	err = cluster.Handle(svc, cluster.SubjectLogin, func(context.Context, cluster.LoginRequest) (api.Session, error) {
+	err := cluster.Handle(master.Service, cluster.SubjectLogin, func(context.Context, cluster.LoginRequest) (api.Session, error) {
 		tried.Add(1)
 		return api.Session{}, api.Errorf(api.CodeBadCredentials, "wrong username or password")
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nc.Flush(); err != nil {
+	if err := master.Conn.Flush(); err != nil {
 		t.Fatal(err)
 	}
 
 	g, err := Start(t.Context(), Config{
-		Listen: "127.0.0.1:0", NATSURL: nats.URL(), Secret: secret, Version: "test",
+		Listen: "127.0.0.1:0", NATSURL: master.URL, Secret: master.Secret, Version: "test",
 		FailureBurst: 2, FailureEvery: time.Hour,
 	}, log)
 	if err != nil {
