@@ -42,6 +42,8 @@ const (
 	bytesInTotal  = "tinymmo_world_bytes_in_total"
 	bytesOutTotal = "tinymmo_world_bytes_out_total"
 	tickHistogram = "tinymmo_world_tick_seconds"
+	heapLiveGauge = "tinymmo_process_heap_live_bytes"
+	stackGauge    = "tinymmo_process_stack_bytes"
 )
 
 // errUnsupported is Run's error on systems other than Linux.
@@ -157,6 +159,13 @@ type Result struct {
 	// bot connected, divided by players.
 	RSSMB           float64 `json:"rss_mb"`
 	RSSKiBPerPlayer float64 `json:"rss_kib_per_player"`
+	// HeapLiveKiBPerPlayer and StackKiBPerPlayer are the growth of the
+	// heap the last collection found live, and of the goroutine stacks,
+	// since before the first bot, divided by players: what each player
+	// holds, without the collector's headroom that RSS also counts and
+	// that moves from one reading to the next.
+	HeapLiveKiBPerPlayer float64 `json:"heap_live_kib_per_player"`
+	StackKiBPerPlayer    float64 `json:"stack_kib_per_player"`
 	// DownBytesPerClientS and UpBytesPerClientS are the world's message
 	// payload bytes sent and received (tinymmo_world_bytes_*_total) per
 	// player per second over the window: WebSocket and TCP framing are
@@ -205,6 +214,8 @@ type sample struct {
 	at       time.Time
 	cpu      cpuTimes
 	rssKiB   int64
+	heapLive float64 // bytes
+	stacks   float64 // bytes
 	players  float64
 	bytesIn  float64
 	bytesOut float64
@@ -281,10 +292,11 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 	if err != nil {
 		return Result{}, err
 	}
-	baseRSS, err := readRSS(server.cmd.Process.Pid)
+	base, err := measure(ctx, server.cmd.Process.Pid, metricsURL)
 	if err != nil {
 		return Result{}, err
 	}
+	baseRSS := base.rssKiB
 	fmt.Fprintf(cfg.Progress, "server ready: gateway %s, world metrics %s, RSS %.1f MB\n", gateway, metricsURL, float64(baseRSS)*1024/1e6)
 
 	// The bots stay long enough to cover joining, the warm-up and the
@@ -351,7 +363,7 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 		}
 		sums = append(sums, s)
 	}
-	if err := compute(&res, first, last, baseRSS, sums); err != nil {
+	if err := compute(&res, base, first, last, sums); err != nil {
 		return Result{}, err
 	}
 	fmt.Fprintln(cfg.Progress, "stopping the server")
@@ -362,8 +374,8 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 }
 
 // compute fills the figures of res from the two samples of the window,
-// the server's RSS before any bot, and the bots' summaries.
-func compute(res *Result, first, last sample, baseRSS int64, sums []botSummary) error {
+// the server before any bot (base), and the bots' summaries.
+func compute(res *Result, base, first, last sample, sums []botSummary) error {
 	res.WindowS = last.at.Sub(first.at).Seconds()
 	res.PlayersMeasured = (first.players + last.players) / 2
 	if res.WindowS <= 0 || res.PlayersMeasured <= 0 {
@@ -375,7 +387,9 @@ func compute(res *Result, first, last sample, baseRSS int64, sums []botSummary) 
 	res.SysS = math.Round((last.cpu.Sys-first.cpu.Sys)*clockTicksPerSecond) / clockTicksPerSecond
 	res.NsPerPlayerTick = (res.UserS + res.SysS) * 1e9 / (res.PlayersMeasured * ticks)
 	res.RSSMB = float64(last.rssKiB) * 1024 / 1e6
-	res.RSSKiBPerPlayer = float64(last.rssKiB-baseRSS) / res.PlayersMeasured
+	res.RSSKiBPerPlayer = float64(last.rssKiB-base.rssKiB) / res.PlayersMeasured
+	res.HeapLiveKiBPerPlayer = (last.heapLive - base.heapLive) / 1024 / res.PlayersMeasured
+	res.StackKiBPerPlayer = (last.stacks - base.stacks) / 1024 / res.PlayersMeasured
 	res.DownBytesPerClientS = (last.bytesOut - first.bytesOut) / res.WindowS / res.PlayersMeasured
 	res.UpBytesPerClientS = (last.bytesIn - first.bytesIn) / res.WindowS / res.PlayersMeasured
 	d, err := last.ticks.Sub(first.ticks)
@@ -413,7 +427,7 @@ func measure(ctx context.Context, pid int, metricsURL string) (sample, error) {
 	for _, v := range []struct {
 		name string
 		to   *float64
-	}{{playersGauge, &s.players}, {bytesInTotal, &s.bytesIn}, {bytesOutTotal, &s.bytesOut}} {
+	}{{playersGauge, &s.players}, {bytesInTotal, &s.bytesIn}, {bytesOutTotal, &s.bytesOut}, {heapLiveGauge, &s.heapLive}, {stackGauge, &s.stacks}} {
 		if *v.to, err = m.Value(v.name); err != nil {
 			return sample{}, fmt.Errorf("loadbench: %w", err)
 		}

@@ -12,17 +12,20 @@ import (
 )
 
 // scrape parses a world's /metrics page holding the figures Run reads,
-// with the tick histogram's buckets at 1, 2 and 4 ms.
-func scrape(t *testing.T, players, in, out float64, buckets [4]float64) promtext.Scrape {
+// with the tick histogram's buckets at 1, 2 and 4 ms; mem is the live heap
+// and the stacks, in bytes.
+func scrape(t *testing.T, players, in, out float64, buckets [4]float64, mem [2]float64) promtext.Scrape {
 	t.Helper()
-	text := fmt.Sprintf(`tinymmo_world_players %g
+	text := fmt.Sprintf(`tinymmo_process_heap_live_bytes %g
+tinymmo_process_stack_bytes %g
+tinymmo_world_players %g
 tinymmo_world_bytes_in_total %g
 tinymmo_world_bytes_out_total %g
 tinymmo_world_tick_seconds_bucket{le="0.001"} %g
 tinymmo_world_tick_seconds_bucket{le="0.002"} %g
 tinymmo_world_tick_seconds_bucket{le="0.004"} %g
 tinymmo_world_tick_seconds_bucket{le="+Inf"} %g
-`, players, in, out, buckets[0], buckets[1], buckets[2], buckets[3])
+`, mem[0], mem[1], players, in, out, buckets[0], buckets[1], buckets[2], buckets[3])
 	s, err := promtext.Parse(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +50,12 @@ func sampleOf(t *testing.T, s promtext.Scrape, at time.Time, cpu cpuTimes, rssKi
 	if smp.ticks, err = s.Histogram(tickHistogram); err != nil {
 		t.Fatal(err)
 	}
+	if smp.heapLive, err = s.Value(heapLiveGauge); err != nil {
+		t.Fatal(err)
+	}
+	if smp.stacks, err = s.Value(stackGauge); err != nil {
+		t.Fatal(err)
+	}
 	return smp
 }
 
@@ -54,15 +63,17 @@ func sampleOf(t *testing.T, s promtext.Scrape, at time.Time, cpu cpuTimes, rssKi
 // window's two ends: only what happened in between counts.
 func TestComputeFromTwoScrapes(t *testing.T) {
 	t0 := time.Unix(1000, 0)
+	// Before any bot: 20 MB of live heap and 1 MB of stacks.
+	base := sampleOf(t, scrape(t, 0, 0, 0, [4]float64{}, [2]float64{20 << 20, 1 << 20}), t0.Add(-time.Minute), cpuTimes{}, 50_000)
 	// Before the window: 500 fast ticks while the bots joined.
-	first := sampleOf(t, scrape(t, 100, 1e6, 5e6, [4]float64{500, 500, 500, 500}), t0, cpuTimes{User: 3, Sys: 1}, 60_000)
+	first := sampleOf(t, scrape(t, 100, 1e6, 5e6, [4]float64{500, 500, 500, 500}, [2]float64{22 << 20, 1 << 20}), t0, cpuTimes{User: 3, Sys: 1}, 60_000)
 	// 10 s at 20 Hz: 200 ticks, all in (2, 4] ms; 1 s of user and 1 s of
 	// system CPU; 100 players, each sent 1000 B/s and sending 100 B/s.
-	last := sampleOf(t, scrape(t, 100, 1e6+100*100*10, 5e6+100*1000*10, [4]float64{500, 500, 700, 700}),
+	last := sampleOf(t, scrape(t, 100, 1e6+100*100*10, 5e6+100*1000*10, [4]float64{500, 500, 700, 700}, [2]float64{22<<20 + 100<<10, 1<<20 + 400<<10}),
 		t0.Add(10*time.Second), cpuTimes{User: 4, Sys: 2}, 70_000)
 	res := Result{TickRate: 20}
 	sums := []botSummary{{Entered: 60, Desyncs: 1}, {Entered: 40, Failed: 2, Resyncs: 3, Disconnected: map[string]int{"4011": 2, "1006": 1}}}
-	if err := compute(&res, first, last, 50_000, sums); err != nil {
+	if err := compute(&res, base, first, last, sums); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -74,7 +85,9 @@ func TestComputeFromTwoScrapes(t *testing.T) {
 		{"user_s", res.UserS, 1},
 		{"sys_s", res.SysS, 1},
 		{"rss_mb", res.RSSMB, 70_000 * 1024 / 1e6},
-		{"rss_kib_per_player", res.RSSKiBPerPlayer, 200}, // 20,000 KiB more than before the bots
+		{"rss_kib_per_player", res.RSSKiBPerPlayer, 200},              // 20,000 KiB more than before the bots
+		{"heap_live_kib_per_player", res.HeapLiveKiBPerPlayer, 21.48}, // 2 MiB + 100 KiB over 100 players
+		{"stack_kib_per_player", res.StackKiBPerPlayer, 4},            // 400 KiB
 		{"down_bytes_per_client_s", res.DownBytesPerClientS, 1000},
 		{"up_bytes_per_client_s", res.UpBytesPerClientS, 100},
 		{"tick_ms_p50", res.TickMSP50, 3},    // rank 100 of 200 in (2, 4]
@@ -90,7 +103,7 @@ func TestComputeFromTwoScrapes(t *testing.T) {
 			t.Errorf("compute: %s = %v, want %v", tt.name, tt.got, tt.want)
 		}
 	}
-	if err := compute(&Result{TickRate: 20}, first, first, 0, nil); err == nil {
+	if err := compute(&Result{TickRate: 20}, base, first, first, nil); err == nil {
 		t.Error("compute(an empty window) = nil error, want one")
 	}
 }

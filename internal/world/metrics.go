@@ -1,6 +1,8 @@
 package world
 
 import (
+	runtimemetrics "runtime/metrics"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tinymmo/tinymmo/internal/saver"
@@ -94,5 +96,23 @@ func saverCollectors(sv *saver.Saver) []prometheus.Collector {
 			func(s saver.Stats) float64 { return float64(s.Pending) }),
 		gauge("tinymmo_world_saves_retrying", "Characters waiting for a retry because their last write failed; logins get their state from memory meanwhile.",
 			func(s saver.Stats) float64 { return float64(s.Retrying) }),
+	}
+}
+
+// runtimeCollectors report two of the Go runtime's memory figures for the
+// whole process, read at each scrape: unlike the resident set size, they
+// do not move with where the garbage collector stands, so they show what
+// each player really holds (bench load reads them per player).
+func runtimeCollectors() []prometheus.Collector {
+	gauge := func(name, help, metric string) prometheus.Collector {
+		sample := []runtimemetrics.Sample{{Name: metric}}
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+			runtimemetrics.Read(sample)
+			return float64(sample[0].Value.Uint64())
+		})
+	}
+	return []prometheus.Collector{
+		gauge("tinymmo_process_heap_live_bytes", "Heap bytes the last garbage collection found live (runtime/metrics /gc/heap/live:bytes).", "/gc/heap/live:bytes"),
+		gauge("tinymmo_process_stack_bytes", "Bytes of goroutine stacks (runtime/metrics /memory/classes/heap/stacks:bytes).", "/memory/classes/heap/stacks:bytes"),
 	}
 }

@@ -351,6 +351,7 @@ func (s *Server) routes() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(s.metrics.collectors()...)
 	reg.MustRegister(saverCollectors(s.saver)...)
+	reg.MustRegister(runtimeCollectors()...)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /play", s.servePlay)
 	mux.HandleFunc("GET /healthz", cluster.Healthz(s.nc))
