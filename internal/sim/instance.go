@@ -378,6 +378,9 @@ func (in *Instance) applyInput(e *entity) {
 func (in *Instance) remove(e *entity) {
 	in.grid.remove(e)
 	e.removed = true // clients that know it drop it at their next snapshot
+	// Between ticks, the viewers' logs of the last replication are not
+	// applied yet: one that has just taken e in must be told too.
+	in.applyViewLogs()
 	in.notify(e)
 	e.observers = nil
 	in.dropViewer(e.view)

@@ -542,3 +542,24 @@ func TestSpawnsCarryTheDocumentedProperties(t *testing.T) {
 		t.Errorf("a spawn carries properties %v; docs/protocol.md lists %v", got, want)
 	}
 }
+
+// TestLeavingJustAfterBeingSeenIsDespawnedAtOnce removes a player between
+// the tick in which another first saw it and the next: that viewer's log
+// of what it took in is not applied yet, and it must still be told.
+func TestLeavingJustAfterBeingSeenIsDespawnedAtOnce(t *testing.T) {
+	cfg := testConfig(64 * rules.SubpixelsPerPixel)
+	cfg.ScanEvery = 8 // the next search is far off: only being told can despawn it
+	h := newHarness(t, openField{w: 40, h: 40}, cfg)
+	a := h.join(1, rules.TileCenter(10, 10))
+	b := h.join(2, rules.TileCenter(12, 10))
+	h.step()
+	if n := h.clients[a].view.Len(); n != 1 {
+		t.Fatalf("after the first step player 1 sees %d entities, want player 2", n)
+	}
+	h.in.Remove(b)
+	delete(h.clients, b)
+	h.step()
+	if n := h.clients[a].view.Len(); n != 0 {
+		t.Errorf("the tick after player 2 left, player 1 still sees %d entities", n)
+	}
+}

@@ -117,14 +117,18 @@ func replay(t *testing.T, parts int) {
 }
 
 // checkObservers fails the test unless every entity's observers are
-// exactly the viewers that know it, under their handles.
+// exactly the viewers that know it, under their handles, and no viewer
+// knows an entity that left before the tick's snapshots.
 func checkObservers(t *testing.T, in *Instance) {
 	t.Helper()
 	in.applyViewLogs() // what the next Step does first
 	want := map[*entity]map[observer]bool{}
 	for _, viewerOf := range in.entities {
 		for h, e := range viewerOf.view.handles {
-			if e != nil && !e.removed {
+			if e != nil && e.removed {
+				t.Fatalf("player %d still knows player %d, who left before this tick's snapshots", viewerOf.p.Char.ID, e.p.Char.ID)
+			}
+			if e != nil {
 				if want[e] == nil {
 					want[e] = map[observer]bool{}
 				}
