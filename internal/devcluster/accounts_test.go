@@ -76,10 +76,7 @@ func TestExpiredJoinTokenIsReportedAsExpiredAfterLaterMints(t *testing.T) {
 		t.Fatalf("Enter after the first token expired: %v", err)
 	}
 	_, err := client.Join(ctx, late.URL, late.Token)
-	var ce *client.CloseError
-	if !errors.As(err, &ce) || ce.Code != protocol.CloseTokenExpired {
-		t.Fatalf("Join with a token that expired before a later one was minted: %v, want close %v", err, protocol.CloseTokenExpired)
-	}
+	wantClosed(t, "Join with a token that expired before a later one was minted", err, protocol.CloseTokenExpired)
 }
 
 func TestEnterIsRateLimitedPerIP(t *testing.T) {

@@ -63,6 +63,16 @@ func wantCode(t *testing.T, what string, err error, code api.Code) {
 	}
 }
 
+// wantClosed fails the test unless err says the world closed the
+// connection with code.
+func wantClosed(t *testing.T, what string, err error, code protocol.CloseCode) {
+	t.Helper()
+	var ce *client.CloseError
+	if !errors.As(err, &ce) || ce.Code != code {
+		t.Fatalf("%s: ended with %v, want close %v", what, err, code)
+	}
+}
+
 // enterWorld logs a new guest in, creates a character and returns a fresh
 // join grant for it.
 func enterWorld(t *testing.T, c *devcluster.Cluster) (*client.Gateway, api.Character, api.EnterResponse) {
@@ -363,19 +373,13 @@ func TestJoinRefusals(t *testing.T) {
 		}
 		defer conn.Close(protocol.CloseLogout)
 		_, err = client.Join(t.Context(), enter.URL, enter.Token)
-		var ce *client.CloseError
-		if !errors.As(err, &ce) || ce.Code != protocol.CloseTokenUsed {
-			t.Fatalf("second Join with the same token: %v, want close %v", err, protocol.CloseTokenUsed)
-		}
+		wantClosed(t, "second Join with the same token", err, protocol.CloseTokenUsed)
 	})
 	t.Run("expired token", func(t *testing.T) {
 		_, _, enter := enterWorld(t, c)
 		time.Sleep(time.Until(enter.ExpiresAt) + 50*time.Millisecond) // past the 1 s lifetime
 		_, err := client.Join(t.Context(), enter.URL, enter.Token)
-		var ce *client.CloseError
-		if !errors.As(err, &ce) || ce.Code != protocol.CloseTokenExpired {
-			t.Fatalf("Join with an expired token: %v, want close %v", err, protocol.CloseTokenExpired)
-		}
+		wantClosed(t, "Join with an expired token", err, protocol.CloseTokenExpired)
 	})
 }
 
@@ -437,10 +441,7 @@ func TestCharacterThatCannotBeLoadedGetsItsOwnReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = client.Join(t.Context(), enter.URL, enter.Token)
-	var ce *client.CloseError
-	if !errors.As(err, &ce) || ce.Code != protocol.CloseLoadFailed {
-		t.Fatalf("Join of a deleted character: %v, want close %v", err, protocol.CloseLoadFailed)
-	}
+	wantClosed(t, "Join of a deleted character", err, protocol.CloseLoadFailed)
 }
 
 func TestSecondLoginReplacesFirst(t *testing.T) {
@@ -563,10 +564,7 @@ func TestFloodingAndMalformedClientsAreCutOffAlone(t *testing.T) {
 			break // closed by the world
 		}
 	}
-	var ce *client.CloseError
-	if err := <-flooderDone; !errors.As(err, &ce) || ce.Code != protocol.CloseRateLimited {
-		t.Fatalf("flooder ended with %v, want close %v", err, protocol.CloseRateLimited)
-	}
+	wantClosed(t, "the flooder's connection", <-flooderDone, protocol.CloseRateLimited)
 
 	// Malformed bytes after Welcome, on a hand-made connection.
 	_, _, enter := enterWorld(t, c)
@@ -719,10 +717,7 @@ func TestShutdownClosesPlayersBeforeIdleSockets(t *testing.T) {
 		if err == nil {
 			continue
 		}
-		var ce *client.CloseError
-		if !errors.As(err, &ce) || ce.Code != protocol.CloseShutdown {
-			t.Fatalf("the player's connection ended with %v, want close %d", err, protocol.CloseShutdown)
-		}
+		wantClosed(t, "the player's connection", err, protocol.CloseShutdown)
 		break
 	}
 	// Half of net/http's 5 s: ample for a close frame on loopback.
