@@ -63,8 +63,9 @@ func TestDocumentedMovementMatchesStep(t *testing.T) {
 	solid := func(tx, ty int64) bool { return m.Solid(int(tx), int(ty)) }
 	// The documented speeds per class at 20 Hz.
 	for class, want := range map[string]int32{"knight": 64, "rogue": 80, "wizard": 72} {
-		st, _ := rules.Stats(class)
-		if got := rules.SpeedPerTick(st.Speed, 20); got != want || int64(got) != (int64(st.Speed)*16+10)/20 {
+		c, _ := rules.ClassNamed(class)
+		st := c.StatsAt(1)
+		if got := rules.SpeedPerTick(int(st.Speed), 20); got != want || int64(got) != (int64(st.Speed)*16+10)/20 {
 			t.Errorf("SpeedPerTick(%s) = %d, want %d as documented", class, got, want)
 		}
 	}

@@ -55,8 +55,6 @@ type open struct{}
 
 func (open) Solid(int, int) bool { return false }
 
-// px converts pixels to subpixels.
-func px(v int32) int32 { return v * SubpixelsPerPixel }
 
 func TestDirUnitAndValid(t *testing.T) {
 	tests := []struct {

@@ -300,13 +300,14 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 func (in *Instance) admit(now uint64) {
 	for _, a := range in.arrivals {
 		p := a.Player
-		stats, _ := rules.Stats(string(p.Char.Class))
+		class, _ := rules.ClassNamed(string(p.Char.Class)) // the world loads only valid classes
+		stats := class.StatsAt(p.Char.Level)
 		e := &entity{
 			slot:       len(in.entities),
 			scanPhase:  in.tick + uint32(len(in.entities)), // spread the searches over the ticks
 			p:          p,
 			pos:        rules.Vec{X: p.Char.X, Y: p.Char.Y},
-			speed:      rules.SpeedPerTick(stats.Speed, in.cfg.TickRate),
+			speed:      rules.SpeedPerTick(int(stats.Speed), in.cfg.TickRate),
 			guardUntil: in.tick + in.cfg.PortalGuardTicks,
 		}
 		if a.Spread {

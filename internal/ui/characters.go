@@ -281,7 +281,8 @@ func (s *charactersScreen) paintCard(dst *ebiten.Image, w *widget, c api.Class, 
 	width := float64(r.Dx() - t.px(12))
 	lines := wrap(classBlurb(c), small, width)
 	blurb := len(lines)
-	if st, ok := rules.Stats(string(c)); ok {
+	if class, ok := rules.ClassNamed(string(c)); ok {
+		st := class.StatsAt(1)
 		lines = append(lines, wrap(fmt.Sprintf("HP %d  MP %d  Speed %d", st.MaxHP, st.MaxMP, st.Speed), small, width)...)
 	}
 	lineH := t.px(17)

@@ -53,7 +53,7 @@ func newWorldSession(maps *client.MapCache, welcome protocol.Welcome, class api.
 	if err := s.view.Apply(welcome); err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
-	if _, ok := rules.Stats(string(class)); !ok {
+	if _, ok := rules.ClassNamed(string(class)); !ok {
 		return nil, fmt.Errorf("ui: character class %q has no stats", class)
 	}
 	s.pred = client.NewPredictor(s.view.Own(), welcome.Tick, int32(welcome.Speed), s.view.Terrain())

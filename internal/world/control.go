@@ -88,7 +88,8 @@ func (s *Server) createCharacter(ctx context.Context, req cluster.WorldCreateCha
 	if err != nil {
 		return api.Character{}, err
 	}
-	stats, _ := rules.Stats(string(class)) // every api.Class has stats
+	kind, _ := rules.ClassNamed(string(class)) // every api.Class has stats
+	stats := kind.StatsAt(1)
 	// New characters start on a free spot near the start point, so that
 	// a crowd of newcomers does not stand on one spot.
 	spawn := s.startPosition()
@@ -97,7 +98,7 @@ func (s *Server) createCharacter(ctx context.Context, req cluster.WorldCreateCha
 	c, err := s.db.CreateCharacter(ctx, store.Character{
 		AccountID: req.AccountID, Name: req.Name, Class: store.Class(class), Level: 1,
 		Map: spawn.Map, X: pos.X, Y: pos.Y,
-		HP: stats.MaxHP, MaxHP: stats.MaxHP, MP: stats.MaxMP, MaxMP: stats.MaxMP,
+		HP: int(stats.MaxHP), MaxHP: int(stats.MaxHP), MP: int(stats.MaxMP), MaxMP: int(stats.MaxMP),
 	}, s.cfg.MaxCharacters)
 	switch {
 	case errors.Is(err, store.ErrNameTaken):
