@@ -55,7 +55,6 @@ type open struct{}
 
 func (open) Solid(int, int) bool { return false }
 
-
 func TestDirUnitAndValid(t *testing.T) {
 	tests := []struct {
 		d      Dir
