@@ -179,7 +179,7 @@ func (g *game) observe(m protocol.Message, now time.Time) error {
 	case protocol.MapChange:
 		g.stats.trips++
 		g.clock.Observe(m.Tick, now)
-		g.pred.ChangeMap(m.Tick, g.view.Own(), g.view.Terrain())
+		g.pred.ChangeMap(m.Tick, g.view.Own(), m.Ack, g.view.Terrain())
 		return g.arrive()
 	case protocol.Pong:
 		g.clock.SetRTT(time.Duration(max(now.UnixMilli()-int64(m.ClientTime), 0)) * time.Millisecond)

@@ -76,13 +76,10 @@ type Predictor struct {
 	pos     rules.Vec
 	stepped bool // Step has run: a later gap in ticks is a jump
 
-	baseTick uint32    // the tick of the world's last word about the position
-	base     rules.Vec // the world's position at baseTick
-	// trusted is the tick of the last MapChange: inputs with Tick up to it
-	// took effect on the old map, on time, unacknowledged.
-	trusted uint32
-	jumped  bool        // the clock jumped since the last reconciliation
-	inputs  []sentInput // the input in force at baseTick and those after, in Seq order
+	baseTick uint32      // the tick of the world's last word about the position
+	base     rules.Vec   // the world's position at baseTick
+	jumped   bool        // the clock jumped since the last reconciliation
+	inputs   []sentInput // the input in force at baseTick and those after, in Seq order
 }
 
 // NewPredictor returns a Predictor for a player at pos at player tick tick
@@ -145,7 +142,7 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 	if acked {
 		i := 0
 		for i < len(p.inputs) && p.inputs[i].Seq < ack {
-			if in := p.inputs[i]; !in.acked && in.Tick < snapTick && int32(in.Tick-p.trusted) > 0 {
+			if in := p.inputs[i]; !in.acked && int32(in.from-snapTick) < 0 {
 				// Superseded without ever being applied at its Tick: it
 				// was dropped, or arrived late with this one. Quiet ticks
 				// may have hidden it until now.
@@ -156,8 +153,8 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 		p.inputs = append(p.inputs[:0], p.inputs[i:]...)
 		if len(p.inputs) > 0 && p.inputs[0].Seq == ack {
 			in := &p.inputs[0]
-			if int32(in.Tick-snapTick) < 0 {
-				c.Late = true // it took effect later than its Tick
+			if int32(in.from-snapTick) < 0 {
+				c.Late = true // it took effect later than predicted
 			}
 			in.from, in.acked = snapTick, true
 		} else {
@@ -167,7 +164,7 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 		}
 	}
 	for _, in := range p.inputs {
-		if !in.acked && in.Tick <= snapTick && int32(in.Tick-p.trusted) > 0 {
+		if !in.acked && int32(in.from-snapTick) <= 0 {
 			c.Late = true // due by now, not acknowledged: late or dropped
 		}
 	}
@@ -184,19 +181,27 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 }
 
 // ChangeMap moves the player to pos on terrain at player tick tick, as a
-// MapChange says, and replays the ticks since on the new map. The inputs
-// with Tick up to tick took effect on the old map (no step happens while
-// travelling), so the newest of them is in force on arrival.
-func (p *Predictor) ChangeMap(tick uint32, pos rules.Vec, terrain Terrain) {
-	p.terrain, p.baseTick, p.base, p.trusted = terrain, tick, pos, tick
-	// Keep the newest input in force at tick and those after it.
+// MapChange says, with ack the Seq of the input in force on arrival (0
+// before any), and replays the ticks since on the new map. Inputs after
+// ack had not been applied: each takes effect at its Tick, or at tick+1 if
+// it was due earlier (it reached the world after the portal), as the
+// world applies it.
+func (p *Predictor) ChangeMap(tick uint32, pos rules.Vec, ack uint32, terrain Terrain) {
+	p.terrain, p.baseTick, p.base = terrain, tick, pos
 	keep := 0
-	for i, in := range p.inputs {
-		if int32(in.from-tick) <= 0 {
-			keep = i
-		}
+	for keep < len(p.inputs) && p.inputs[keep].Seq < ack {
+		keep++
 	}
 	p.inputs = append(p.inputs[:0], p.inputs[keep:]...)
+	for i := range p.inputs {
+		in := &p.inputs[i]
+		switch {
+		case in.Seq == ack:
+			in.from, in.acked = tick, true
+		case !in.acked && int32(in.Tick-tick) <= 0:
+			in.from = tick + 1
+		}
+	}
 	if int32(tick-p.tick) > 0 {
 		p.tick = tick
 	}
@@ -223,7 +228,7 @@ func (p *Predictor) Seq() uint32 { return p.seq }
 func (p *Predictor) Pending() int {
 	n := 0
 	for _, in := range p.inputs {
-		if !in.acked && int32(in.Tick-p.trusted) > 0 {
+		if !in.acked {
 			n++
 		}
 	}

@@ -50,7 +50,7 @@ func (w *fakeWorld) step() worldMsg {
 	w.pos = rules.Step(w.pos, rules.Dir(in.Move), w.speed, w.terrain)
 	if _, ok := w.terrain.PortalAt(w.pos); ok && w.portals {
 		w.terrain, w.pos, w.portals = mapB(), w.arrival, false
-		return worldMsg{mapChange: true, tick: w.tick, pos: w.pos}
+		return worldMsg{mapChange: true, tick: w.tick, pos: w.pos, ack: in.Seq}
 	}
 	return worldMsg{tick: w.tick, pos: w.pos, ack: in.Seq, acked: applied}
 }
@@ -130,7 +130,7 @@ func (s *session) run(t *testing.T, n int) {
 		for _, m := range down.recv(now) {
 			if m.mapChange {
 				s.trips++
-				s.p.ChangeMap(m.tick, m.pos, mapB())
+				s.p.ChangeMap(m.tick, m.pos, m.ack, mapB())
 				continue
 			}
 			s.checks(t, now, s.p.Reconcile(m.tick, m.pos, m.ack, m.acked))
@@ -221,6 +221,38 @@ func TestPredictionIsExactThroughAPortal(t *testing.T) {
 		if s.trips != 1 {
 			t.Fatalf("seed %d: %d trips, want 1", seed, s.trips)
 		}
+	}
+}
+
+// TestAnInputLateThroughAPortalIsAResync replays the case that bots saw
+// as desyncs under load: an input due before a trip reaches the world only
+// after the first step on the new map. MapChange's Ack tells the client
+// that the input was not applied, so the correction that follows is a
+// resync (a late input), not a disagreement of the rules.
+func TestAnInputLateThroughAPortalIsAResync(t *testing.T) {
+	start := rules.TileCenter(5, 2)
+	p := NewPredictor(start, 0, testSpeed, mapA())
+	walk, _ := p.Step(1, protocol.DirW, 0, 0)
+	stop, _ := p.Step(2, protocol.DirNone, 0, 0)
+	// The world applies walk at tick 1; stop is delayed. The step of tick 2
+	// enters a portal, still walking, and the player arrives on map b at
+	// arrival, with walk in force.
+	arrival := rules.TileCenter(5, 1)
+	p.ChangeMap(2, arrival, walk.Seq, mapB())
+	if got := p.Pos(); got != arrival {
+		t.Fatalf("after the trip Pos() = %v, want the arrival %v (stop is in force on the client)", got, arrival)
+	}
+	p.Step(3, protocol.DirNone, 0, 0)
+	// Tick 3: stop has not arrived, so the world walks on.
+	server := rules.Step(arrival, rules.DirW, testSpeed, mapB())
+	c := p.Reconcile(3, server, 0, false)
+	if c.Size == 0 || !c.Late || c.Desync() {
+		t.Errorf("correction %+v, want a resync: stop was due and not applied", c)
+	}
+	// Tick 4: stop arrives late and is applied; the prediction holds.
+	c = p.Reconcile(4, server, stop.Seq, true)
+	if p.Pos() != server || c.Desync() {
+		t.Errorf("after stop was applied: Pos() = %v, correction %+v; want %v and no desync", p.Pos(), c, server)
 	}
 }
 

@@ -35,8 +35,8 @@ func ExampleDecode() {
 	fmt.Println(err)
 	fmt.Println(uint16(code), code.Reason())
 	// Output:
-	// 02 01 64 03 00 00
+	// 02 01 64 03 00 00 00
 	// input 1 100 E
-	// protocol: unsupported protocol version 1 in Hello (want 2)
+	// protocol: unsupported protocol version 1 in Hello (want 3)
 	// 4001 This game version is out of date. Please refresh to update.
 }

@@ -21,11 +21,11 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the encode
 // encodings are testdata/golden/<name>.hex, and docs/protocol.md quotes them.
 var goldenMessages = []protocol.Message{
 	protocol.Hello{Version: protocol.Version, Token: "jt_Q29mZmVlQnJlYWs"},
-	protocol.Input{Seq: 300, Tick: 5002, Move: protocol.DirNE, Aim: 224, Buttons: protocol.ButtonPrimary},
+	protocol.Input{Seq: 300, Tick: 5002, Move: protocol.DirNE, Aim: 224, Buttons: protocol.ButtonPrimary, Target: 3},
 	protocol.Ping{ClientTime: 123456},
 	protocol.Welcome{EntityID: 7, Map: "meadow", X: 1600, Y: -48, TickRate: 20, Tick: 5000, ServerTime: 1767225600000, Speed: 72},
 	protocol.Pong{ClientTime: 123456, ServerTime: 1767225600123},
-	protocol.MapChange{Map: "dungeon", Instance: 3, X: 4096, Y: 2048, Tick: 120, ServerTime: 1767225606000},
+	protocol.MapChange{Map: "dungeon", Instance: 3, X: 4096, Y: 2048, Tick: 120, ServerTime: 1767225606000, Ack: 298},
 	protocol.Snapshot{
 		Tick: 5001, HasAck: true, Ack: 300, HasOwn: true, OwnDX: 51, OwnDY: -51,
 		Despawns: []uint32{4},
@@ -37,6 +37,12 @@ var goldenMessages = []protocol.Message{
 		}}},
 		Moves:   []protocol.Move{{Handle: 1, Dir: protocol.DirS}, {Handle: 9, Dir: protocol.DirNone}},
 		Changes: []protocol.EntityProps{{Handle: 1, Props: []protocol.Prop{protocol.IntProp(protocol.PropHP, 55)}}},
+		Vitals:  []protocol.Prop{protocol.IntProp(protocol.PropMP, 35), protocol.IntProp(protocol.PropXP, 12)},
+		Events: []protocol.Event{
+			{Kind: protocol.EventShot, Subject: protocol.OfHandle(2), Ability: 4, Aim: 32, ID: 17, X: 1664, Y: 704},
+			{Kind: protocol.EventHit, Subject: protocol.OfHandle(1), Amount: 9, ID: 16},
+			{Kind: protocol.EventRefused, Ability: 2, Reason: protocol.ReasonCooldown},
+		},
 	},
 }
 

@@ -67,11 +67,13 @@ type Buttons uint8
 // Buttons. Bits not defined here are reserved: a sender must leave them
 // clear, and an Input with any of them set is malformed.
 const (
-	ButtonPrimary Buttons = 1 << 0 // the primary action (attack, use)
+	ButtonPrimary  Buttons = 1 << 0 // the class's basic attack
+	ButtonSpecial1 Buttons = 1 << 1 // its first special ability
+	ButtonSpecial2 Buttons = 1 << 2 // its second special ability
 )
 
 // definedButtons holds every defined button bit; the others are reserved.
-const definedButtons = ButtonPrimary
+const definedButtons = ButtonPrimary | ButtonSpecial1 | ButtonSpecial2
 
 // MaxInputLead is how many ticks ahead of the player's current tick an
 // Input's Tick may be; an Input further ahead is malformed.
@@ -106,8 +108,13 @@ type Input struct {
 	// degrees, clockwise from east (+X) as seen on screen, so 64 is
 	// south (+Y, down), 128 west and 192 north.
 	Aim uint8
-	// Buttons are the buttons held.
+	// Buttons are the buttons held. Pressing a button (a bit set that
+	// the previous Input had clear) uses its ability at Tick; a basic
+	// attack that charges (the rogue's bow) fires when it is released.
 	Buttons Buttons
+	// Target names the entity an ability that needs one is aimed at (the
+	// wizard's Mending Bolt): its handle + 1, or 0 for none (yourself).
+	Target uint32
 }
 
 // Type returns TypeInput.
@@ -118,7 +125,8 @@ func (m Input) Append(b []byte) []byte {
 	b = wire.AppendU8(b, uint8(TypeInput))
 	b = wire.AppendUvarint(b, uint64(m.Seq))
 	b = wire.AppendUvarint(b, uint64(m.Tick))
-	return append(b, uint8(m.Move), m.Aim, uint8(m.Buttons))
+	b = append(b, uint8(m.Move), m.Aim, uint8(m.Buttons))
+	return wire.AppendUvarint(b, uint64(m.Target))
 }
 
 func decodeInput(payload []byte) (Message, error) {
@@ -128,6 +136,7 @@ func decodeInput(payload []byte) (Message, error) {
 	move := Direction(r.U8())
 	aim := r.U8()
 	buttons := Buttons(r.U8())
+	target := r.Uvarint()
 	if err := r.Done(); err != nil {
 		return nil, err
 	}
@@ -140,6 +149,8 @@ func decodeInput(payload []byte) (Message, error) {
 		return nil, fmt.Errorf("move %d out of range 0..%d", move, DirNW)
 	case buttons&^definedButtons != 0:
 		return nil, fmt.Errorf("buttons 0b%08b set reserved bits", buttons)
+	case target > MaxHandle+1:
+		return nil, fmt.Errorf("target %d over %d", target, MaxHandle+1)
 	}
-	return Input{Seq: uint32(seq), Tick: uint32(tick), Move: move, Aim: aim, Buttons: buttons}, nil
+	return Input{Seq: uint32(seq), Tick: uint32(tick), Move: move, Aim: aim, Buttons: buttons, Target: uint32(target)}, nil
 }

@@ -43,11 +43,11 @@ func TestInputIsCompact(t *testing.T) {
 		seq, tick uint32
 		want      int
 	}{
-		{0, 0, 6},
-		{127, 127, 6},
-		{16383, 16383, 8},
-		{2_097_151, 2_097_151, 10},
-		{5, 72_000, 8}, // an hour at 20 Hz
+		{0, 0, 7},
+		{127, 127, 7},
+		{16383, 16383, 9},
+		{2_097_151, 2_097_151, 11},
+		{5, 72_000, 9}, // an hour at 20 Hz
 	}
 	for _, tt := range tests {
 		if got := len(protocol.Input{Seq: tt.seq, Tick: tt.tick}.Append(nil)); got != tt.want {
@@ -76,28 +76,39 @@ func TestDecodeRejects(t *testing.T) {
 		{"unknown client type", []byte{0x7f, 1}, protocol.ErrUnknownType, nil, "unknown message type 0x7f"},
 		{"unknown world type", []byte{0xff}, protocol.ErrUnknownType, nil, "unknown message type 0xff"},
 		{"hello other version", hexMsg(protocol.TypeHello, 0x01, 0x00), protocol.ErrVersion, nil,
-			"protocol: unsupported protocol version 1 in Hello (want 2)"},
-		{"hello other version, other layout", hexMsg(protocol.TypeHello, 0x03, 0xff, 0xff, 0xff), protocol.ErrVersion, nil,
-			"version 3"},
+			"protocol: unsupported protocol version 1 in Hello (want 3)"},
+		{"hello other version, other layout", hexMsg(protocol.TypeHello, 0x04, 0xff, 0xff, 0xff), protocol.ErrVersion, nil,
+			"version 4"},
 		{"hello version 0", hexMsg(protocol.TypeHello, 0x00, 0x00), protocol.ErrVersion, nil, "version 0"},
 		{"hello no version", hexMsg(protocol.TypeHello), protocol.ErrMalformed, io.ErrUnexpectedEOF,
 			"protocol: malformed Hello: version: wire: truncated varint"},
 		{"hello token too long", longToken, protocol.ErrMalformed, wire.ErrTooLong, "malformed Hello"},
-		{"hello token bad utf8", hexMsg(protocol.TypeHello, 0x02, 0x02, 0xc3, 0x28), protocol.ErrMalformed, wire.ErrInvalidUTF8, "malformed Hello"},
-		{"hello trailing", hexMsg(protocol.TypeHello, 0x02, 0x00, 0x00), protocol.ErrMalformed, wire.ErrTrailing, "malformed Hello"},
+		{"hello token bad utf8", hexMsg(protocol.TypeHello, 0x03, 0x02, 0xc3, 0x28), protocol.ErrMalformed, wire.ErrInvalidUTF8, "malformed Hello"},
+		{"hello trailing", hexMsg(protocol.TypeHello, 0x03, 0x00, 0x00), protocol.ErrMalformed, wire.ErrTrailing, "malformed Hello"},
 		{"input truncated", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Input"},
 		{"input of version 1, without tick", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Input"},
-		{"input move 9", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x09, 0x00, 0x00), protocol.ErrMalformed, nil,
+		{"input of version 2, without target", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed Input"},
+		{"input move 9", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x09, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
 			"protocol: malformed Input: move 9 out of range 0..8"},
-		{"input reserved button", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00, 0x02), protocol.ErrMalformed, nil,
-			"buttons 0b00000010 set reserved bits"},
-		{"input seq overflow", hexMsg(protocol.TypeInput, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
+		{"input reserved button", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00, 0x08, 0x00), protocol.ErrMalformed, nil,
+			"buttons 0b00001000 set reserved bits"},
+		{"input target over the handles", hexMsg(protocol.TypeInput, 0x01, 0x00, 0x00, 0x00, 0x00, 0x81, 0x80, 0x04), protocol.ErrMalformed, nil,
+			"target 65537 over 65536"},
+		{"input seq overflow", hexMsg(protocol.TypeInput, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
 			"seq 4294967296 overflows uint32"},
-		{"input tick overflow", hexMsg(protocol.TypeInput, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
+		{"input tick overflow", hexMsg(protocol.TypeInput, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, nil,
 			"protocol: malformed Input: tick 4294967296 overflows uint32"},
-		{"input non-minimal seq", hexMsg(protocol.TypeInput, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
-		{"input non-minimal tick", hexMsg(protocol.TypeInput, 0x01, 0x81, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
-		{"input over the client cap", oversized, protocol.ErrMalformed, nil, "malformed Input: 262 bytes, cap 256"},
+		{"input non-minimal seq", hexMsg(protocol.TypeInput, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
+		{"input non-minimal tick", hexMsg(protocol.TypeInput, 0x01, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
+		{"input over the client cap", oversized, protocol.ErrMalformed, nil, "malformed Input: 263 bytes, cap 256"},
+		{"snapshot event of unknown kind", hexMsg(protocol.TypeSnapshot, 0x01, 0x80, 0x01, 0x0a, 0x00), protocol.ErrMalformed, nil,
+			"event kind 10 unknown"},
+		{"snapshot refusal of unknown reason", hexMsg(protocol.TypeSnapshot, 0x01, 0x80, 0x01, 0x08, 0x01, 0x09), protocol.ErrMalformed, nil,
+			"refusal reason 9 unknown"},
+		{"snapshot event subject over the handles", hexMsg(protocol.TypeSnapshot, 0x01, 0x80, 0x01, 0x05, 0x82, 0x80, 0x04), protocol.ErrMalformed, nil,
+			"event subject 65538 over 65536"},
+		{"snapshot empty vitals", hexMsg(protocol.TypeSnapshot, 0x01, 0x40, 0x00), protocol.ErrMalformed, nil, "vitals: empty list"},
+		{"map change of version 2, without ack", hexMsg(protocol.TypeMapChange, 0x01, 'd', 0x01, 0x00, 0x00, 0x01, 0x01), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed MapChange"},
 		{"ping trailing", hexMsg(protocol.TypePing, 0x01, 0x01), protocol.ErrMalformed, wire.ErrTrailing, "malformed Ping"},
 		{"welcome tick rate 0", protocol.Welcome{}.Append(nil), protocol.ErrMalformed, nil, "tick rate 0 out of range"},
 		{"welcome x overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x14, 0x00, 0x00, 0x00),
@@ -239,8 +250,8 @@ func TestAppendDoesNotAllocate(t *testing.T) {
 	allocs = testing.AllocsPerRun(100, func() {
 		buf = in.Append(buf[:0])
 	})
-	if allocs != 0 || !bytes.Equal(buf, []byte{0x02, 0x01, 0x00, 0x05, 0x00, 0x00}) {
-		t.Errorf("Input.Append: %v allocs, % x; want 0 allocs, 02 01 00 05 00 00", allocs, buf)
+	if allocs != 0 || !bytes.Equal(buf, []byte{0x02, 0x01, 0x00, 0x05, 0x00, 0x00, 0x00}) {
+		t.Errorf("Input.Append: %v allocs, % x; want 0 allocs, 02 01 00 05 00 00 00", allocs, buf)
 	}
 }
 

@@ -43,6 +43,7 @@ const (
 	PropName   PropID = 11 // text: display name
 	PropSprite PropID = 12 // uvarint: a Sprite
 	PropLevel  PropID = 13 // uvarint: level
+	PropXP     PropID = 14 // uvarint: experience towards the next level (own vitals only)
 )
 
 // Anim is an entity's animation state.
@@ -64,6 +65,14 @@ const (
 	SpriteKnight Sprite = iota
 	SpriteRogue
 	SpriteWizard
+	SpriteRat
+	SpriteWolf
+	SpriteSkeleton
+	SpriteSlime
+	SpriteGoblinArcher
+	SpriteBoneLord
+	SpriteVillager
+	SpriteElder
 )
 
 // PropType is a property's wire type, carried in the low two bits of its key.
@@ -82,7 +91,7 @@ func (id PropID) Type() (PropType, bool) {
 	switch id {
 	case PropX, PropY:
 		return PropVarint, true
-	case PropDir, PropSpeed, PropFacing, PropAnim, PropHP, PropMaxHP, PropMP, PropMaxMP, PropSprite, PropLevel:
+	case PropDir, PropSpeed, PropFacing, PropAnim, PropHP, PropMaxHP, PropMP, PropMaxMP, PropSprite, PropLevel, PropXP:
 		return PropUvarint, true
 	case PropName:
 		return PropText, true
@@ -159,6 +168,12 @@ type Snapshot struct {
 	Moves []Move
 	// Changes lists other property changes.
 	Changes []EntityProps
+	// Vitals lists the player's own properties that changed: PropHP,
+	// PropMaxHP, PropMP, PropMaxMP, PropLevel and PropXP.
+	Vitals []Prop
+	// Events lists what happened this tick that the client shows but
+	// cannot step: actions, shots, hits, deaths (see EventKind).
+	Events []Event
 }
 
 // snapshot flags: which optional parts follow the tick. Other bits are
@@ -170,7 +185,9 @@ const (
 	snapSpawns   = 1 << 3
 	snapMoves    = 1 << 4
 	snapChanges  = 1 << 5
-	snapDefined  = 1<<6 - 1
+	snapVitals   = 1 << 6
+	snapEvents   = 1 << 7
+	snapDefined  = 1<<8 - 1
 )
 
 // Type returns TypeSnapshot.
@@ -196,6 +213,12 @@ func (m Snapshot) Append(b []byte) []byte {
 	}
 	if len(m.Changes) > 0 {
 		flags |= snapChanges
+	}
+	if len(m.Vitals) > 0 {
+		flags |= snapVitals
+	}
+	if len(m.Events) > 0 {
+		flags |= snapEvents
 	}
 	b = wire.AppendU8(b, uint8(TypeSnapshot))
 	b = wire.AppendUvarint(b, uint64(m.Tick))
@@ -224,6 +247,15 @@ func (m Snapshot) Append(b []byte) []byte {
 	}
 	if len(m.Changes) > 0 {
 		b = appendEntityProps(b, m.Changes)
+	}
+	if len(m.Vitals) > 0 {
+		b = AppendProps(b, m.Vitals)
+	}
+	if len(m.Events) > 0 {
+		b = wire.AppendUvarint(b, uint64(len(m.Events)))
+		for _, e := range m.Events {
+			b = appendEvent(b, e)
+		}
 	}
 	return b
 }
@@ -325,6 +357,26 @@ func decodeSnapshot(payload []byte) (Message, error) {
 	if flags&snapChanges != 0 {
 		if m.Changes, err = decodeEntityProps(r, "changes"); err != nil {
 			return nil, err
+		}
+	}
+	if flags&snapVitals != 0 {
+		if m.Vitals, err = DecodeProps(r); err != nil {
+			return nil, fmt.Errorf("vitals: %w", err)
+		}
+		if len(m.Vitals) == 0 {
+			return nil, errors.New("vitals: empty list")
+		}
+	}
+	if flags&snapEvents != 0 {
+		n, err := listLen(r, "events")
+		if err != nil {
+			return nil, err
+		}
+		m.Events = make([]Event, n)
+		for i := range m.Events {
+			if m.Events[i], err = decodeEvent(r); err != nil {
+				return nil, fmt.Errorf("event %d: %w", i, err)
+			}
 		}
 	}
 	if err := r.Done(); err != nil {
@@ -440,7 +492,7 @@ func (p Prop) check() error {
 		limit = int64(DirNW)
 	case PropFacing, PropAnim, PropSprite:
 		limit = math.MaxUint8
-	case PropSpeed, PropHP, PropMaxHP, PropMP, PropMaxMP, PropLevel:
+	case PropSpeed, PropHP, PropMaxHP, PropMP, PropMaxMP, PropLevel, PropXP:
 		limit = math.MaxInt32
 	default:
 		return nil
@@ -464,6 +516,10 @@ type MapChange struct {
 	// ServerTime the world's clock (Unix milliseconds) then.
 	Tick       uint32
 	ServerTime uint64
+	// Ack is the Seq of the client's input in force on arrival (0 before
+	// any): the client keeps its later inputs and replays them from
+	// (X, Y), so its prediction agrees with the world at once.
+	Ack uint32
 }
 
 // Type returns TypeMapChange.
@@ -477,7 +533,8 @@ func (m MapChange) Append(b []byte) []byte {
 	b = wire.AppendVarint(b, int64(m.X))
 	b = wire.AppendVarint(b, int64(m.Y))
 	b = wire.AppendUvarint(b, uint64(m.Tick))
-	return wire.AppendUvarint(b, m.ServerTime)
+	b = wire.AppendUvarint(b, m.ServerTime)
+	return wire.AppendUvarint(b, uint64(m.Ack))
 }
 
 func decodeMapChange(payload []byte) (Message, error) {
@@ -486,6 +543,7 @@ func decodeMapChange(payload []byte) (Message, error) {
 	m.Map = r.String(MaxMapNameLen)
 	inst, x, y, tick := r.Uvarint(), r.Varint(), r.Varint(), r.Uvarint()
 	m.ServerTime = r.Uvarint()
+	ack := r.Uvarint()
 	if err := r.Done(); err != nil {
 		return nil, err
 	}
@@ -496,7 +554,9 @@ func decodeMapChange(payload []byte) (Message, error) {
 		return nil, errors.New("position overflows int32")
 	case tick > math.MaxUint32:
 		return nil, fmt.Errorf("tick %d overflows uint32", tick)
+	case ack > math.MaxUint32:
+		return nil, fmt.Errorf("ack %d overflows uint32", ack)
 	}
-	m.Instance, m.X, m.Y, m.Tick = uint32(inst), int32(x), int32(y), uint32(tick)
+	m.Instance, m.X, m.Y, m.Tick, m.Ack = uint32(inst), int32(x), int32(y), uint32(tick), uint32(ack)
 	return m, nil
 }

@@ -331,6 +331,7 @@ func (in *Instance) admit(now uint64) {
 		} else {
 			msg = protocol.MapChange{
 				Map: in.mapName, Instance: in.id, X: e.pos.X, Y: e.pos.Y, Tick: p.tick, ServerTime: now,
+				Ack: p.inputs.Current().Seq,
 			}.Append(nil)
 		}
 		in.result.Messages = append(in.result.Messages, Message{p, msg})

@@ -98,7 +98,7 @@ func (s *worldSession) apply(m protocol.Message, at time.Time) error {
 		s.smooth.Correct(c)
 	case protocol.MapChange:
 		s.tick.Observe(m.Tick, at)
-		s.pred.ChangeMap(m.Tick, s.view.Own(), s.view.Terrain())
+		s.pred.ChangeMap(m.Tick, s.view.Own(), m.Ack, s.view.Terrain())
 		s.smooth.Reset(s.pred.Pos())
 		s.arrivals++
 	case protocol.Pong:
