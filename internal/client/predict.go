@@ -33,12 +33,16 @@ type Correction struct {
 	// Jumped is set when the client's tick jumped (see Predictor.Step)
 	// since the last reconciliation.
 	Jumped bool
+	// Died is set when the player died or came back to life since the
+	// last reconciliation (Predictor.Die, Predictor.Revive): the world
+	// stopped it, or moved it to its spawn, by its own authority.
+	Died bool
 }
 
-// Resync reports whether a correction was expected: an input was late or
-// the clock jumped. A correction over DesyncTolerance that is not a resync
-// is a desync.
-func (c Correction) Resync() bool { return c.Late || c.Jumped }
+// Resync reports whether a correction was expected: an input was late,
+// the clock jumped, or the player died or respawned. A correction over
+// DesyncTolerance that is not a resync is a desync.
+func (c Correction) Resync() bool { return c.Late || c.Jumped || c.Died }
 
 // Desync reports whether c is a correction over DesyncTolerance that
 // nothing explains: the client's rules and the world's disagree.
@@ -65,6 +69,10 @@ type sentInput struct {
 // newest input in force at it: an acknowledged input from the tick of its
 // ack, the others from their Tick.
 //
+// A dead player does not move: Die and Revive tell the Predictor when the
+// world says the player died and came back, so that it predicts standing
+// still in between.
+//
 // A Predictor is owned by one goroutine: it is not safe for concurrent use.
 type Predictor struct {
 	speed   int32
@@ -80,6 +88,14 @@ type Predictor struct {
 	base     rules.Vec   // the world's position at baseTick
 	jumped   bool        // the clock jumped since the last reconciliation
 	inputs   []sentInput // the input in force at baseTick and those after, in Seq order
+	target   uint32      // Input.Target of the inputs Step makes
+
+	// The player stands still in the ticks after diedAt (while dead) up to
+	// and including revivedAt (once revived); lifeChanged is set when
+	// either changed since the last reconciliation.
+	dead, revived     bool
+	diedAt, revivedAt uint32
+	lifeChanged       bool
 }
 
 // NewPredictor returns a Predictor for a player at pos at player tick tick
@@ -93,7 +109,7 @@ func NewPredictor(pos rules.Vec, tick uint32, speed int32, terrain Terrain) *Pre
 // it, with dir, aim and buttons wanted from tick on. It returns the Input
 // to send, and send = true, when they differ from the last input sent (or,
 // before the first, from the zero Input the world starts with); the
-// Input's Tick is tick.
+// Input's Tick is tick, and its Target the one SetTarget last named.
 //
 // tick is normally the previous client tick plus one. A larger one is a
 // jump of the client's clock: the ticks in between keep the input already
@@ -109,8 +125,9 @@ func (p *Predictor) Step(tick uint32, dir protocol.Direction, aim uint8, buttons
 	p.stepped = true
 	want := protocol.Input{Move: dir, Aim: aim, Buttons: buttons}
 	prev := p.last
-	prev.Seq, prev.Tick = 0, 0
+	prev.Seq, prev.Tick, prev.Target = 0, 0, 0
 	if want != prev {
+		want.Target = p.target
 		p.seq++
 		in = want
 		in.Seq, in.Tick = p.seq, tick
@@ -137,8 +154,8 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 	if int32(snapTick-p.baseTick) < 0 {
 		return Correction{From: p.pos, To: p.pos}
 	}
-	c := Correction{Jumped: p.jumped}
-	p.jumped = false
+	c := Correction{Jumped: p.jumped, Died: p.lifeChanged}
+	p.jumped, p.lifeChanged = false, false
 	if acked {
 		i := 0
 		for i < len(p.inputs) && p.inputs[i].Seq < ack {
@@ -208,6 +225,33 @@ func (p *Predictor) ChangeMap(tick uint32, pos rules.Vec, ack uint32, terrain Te
 	p.pos = p.replay()
 }
 
+// SetTarget names the entity that the inputs Step makes from now on carry
+// in Target: its handle + 1, or 0 for none (the player itself). A new
+// target alone sends nothing, since the world reads it only when a button
+// is pressed: call SetTarget before the Step that presses.
+func (p *Predictor) SetTarget(target uint32) { p.target = target }
+
+// Die tells the Predictor that the player died in tick tick (the snapshot
+// of that tick carries an EventDeath of the player's): the world ignores
+// its movement from the next tick on, though it still acknowledges its
+// inputs. Call it before that snapshot's Reconcile, whose correction is
+// then a resync.
+func (p *Predictor) Die(tick uint32) {
+	p.dead, p.revived, p.diedAt, p.lifeChanged = true, false, tick, true
+}
+
+// Revive tells the Predictor that the player came back to life in tick
+// tick (an EventRespawn of the player's): it stands still up to that tick,
+// where the world places it at the map's spawn, and walks again from the
+// next. Call it before that snapshot's Reconcile, whose correction (the
+// jump to the spawn) is then a resync. Without an earlier Die it changes
+// nothing.
+func (p *Predictor) Revive(tick uint32) {
+	if p.dead && !p.revived {
+		p.revived, p.revivedAt, p.lifeChanged = true, tick, true
+	}
+}
+
 // Peek returns where one step in dir would take the predicted position,
 // without issuing an input: a step that returns Pos is blocked.
 func (p *Predictor) Peek(dir protocol.Direction) rules.Vec {
@@ -250,14 +294,26 @@ func (p *Predictor) stepAt(pos rules.Vec, t uint32) rules.Vec {
 }
 
 // moveAt returns the direction in force at tick t: that of the newest input
-// in force from t or earlier, none before any.
+// in force from t or earlier, none before any or while the player is dead.
 func (p *Predictor) moveAt(t uint32) protocol.Direction {
+	if p.frozen(t) {
+		return protocol.DirNone
+	}
 	for i := len(p.inputs) - 1; i >= 0; i-- {
 		if int32(p.inputs[i].from-t) <= 0 {
 			return p.inputs[i].Move
 		}
 	}
 	return protocol.DirNone
+}
+
+// frozen reports whether the world holds the player still in the step
+// that makes tick t: a tick after its death, up to its respawn.
+func (p *Predictor) frozen(t uint32) bool {
+	if !p.dead || int32(t-p.diedAt) <= 0 {
+		return false
+	}
+	return !p.revived || int32(t-p.revivedAt) <= 0
 }
 
 func chebyshev(a, b rules.Vec) int32 {

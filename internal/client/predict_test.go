@@ -26,6 +26,11 @@ type fakeWorld struct {
 	arrival  rules.Vec
 	portals  bool
 	refusals []error
+
+	// The player dies in tick dieAt (if not 0), stands still after it,
+	// and comes back at respawn in tick reviveAt.
+	dieAt, reviveAt uint32
+	respawn         rules.Vec
 }
 
 // worldMsg is what the fake world sends: a snapshot or a map change.
@@ -35,6 +40,8 @@ type worldMsg struct {
 	pos       rules.Vec
 	ack       uint32
 	acked     bool
+	died      bool // the snapshot carries the player's EventDeath
+	revived   bool // and its EventRespawn
 }
 
 func (w *fakeWorld) receive(in protocol.Input) {
@@ -47,12 +54,22 @@ func (w *fakeWorld) receive(in protocol.Input) {
 func (w *fakeWorld) step() worldMsg {
 	w.tick++
 	in, applied := w.queue.Advance(w.tick)
-	w.pos = rules.Step(w.pos, rules.Dir(in.Move), w.speed, w.terrain)
+	dead := w.dieAt != 0 && w.tick > w.dieAt && w.tick <= w.reviveAt
+	if !dead {
+		w.pos = rules.Step(w.pos, rules.Dir(in.Move), w.speed, w.terrain)
+	}
 	if _, ok := w.terrain.PortalAt(w.pos); ok && w.portals {
 		w.terrain, w.pos, w.portals = mapB(), w.arrival, false
 		return worldMsg{mapChange: true, tick: w.tick, pos: w.pos, ack: in.Seq}
 	}
-	return worldMsg{tick: w.tick, pos: w.pos, ack: in.Seq, acked: applied}
+	m := worldMsg{tick: w.tick, pos: w.pos, ack: in.Seq, acked: applied}
+	if w.dieAt != 0 && w.tick == w.dieAt {
+		m.died = true
+	}
+	if w.dieAt != 0 && w.tick == w.reviveAt {
+		w.pos, m.pos, m.revived = w.respawn, w.respawn, true
+	}
+	return m
 }
 
 // link delivers messages in order, each after a delay of its own.
@@ -132,6 +149,12 @@ func (s *session) run(t *testing.T, n int) {
 				s.trips++
 				s.p.ChangeMap(m.tick, m.pos, m.ack, mapB())
 				continue
+			}
+			if m.died {
+				s.p.Die(m.tick)
+			}
+			if m.revived {
+				s.p.Revive(m.tick)
 			}
 			s.checks(t, now, s.p.Reconcile(m.tick, m.pos, m.ack, m.acked))
 		}
@@ -420,5 +443,82 @@ func TestPeekIsPure(t *testing.T) {
 	flush := rules.Vec{X: 12*rules.TileSubpixels - rules.BodyHalfWidth, Y: start.Y}
 	if p.Pos() != flush || p.Peek(protocol.DirE) != flush {
 		t.Errorf("Pos() = %v, Peek(E) = %v; want both flush against the wall at %v", p.Pos(), p.Peek(protocol.DirE), flush)
+	}
+}
+
+func TestDeathFreezesThePredictionAndIsAResync(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		start := rules.TileCenter(8, 4)
+		var lifeCorrections int
+		s := &session{
+			w: &fakeWorld{terrain: mapA(), speed: testSpeed, tick: 1000, pos: start,
+				dieAt: 1050 + uint32(seed), reviveAt: 1110, respawn: rules.TileCenter(2, 6)},
+			p:   NewPredictor(start, 1000, testSpeed, mapA()),
+			rng: rng, maxUp: 3, maxDn: 3, lead: 4,
+			walk: randomWalk(rng),
+			checks: func(t *testing.T, now int, c Correction) {
+				if c.Desync() {
+					t.Fatalf("seed %d, time %d: correction %+v is a desync; a death or respawn is the world's doing", seed, now, c)
+				}
+				if c.Died && c.Size > DesyncTolerance {
+					lifeCorrections++
+				}
+			},
+		}
+		s.run(t, 200)
+		if lifeCorrections == 0 {
+			t.Errorf("seed %d: neither the death nor the respawn corrected the prediction", seed)
+		}
+	}
+}
+
+func TestADeadPlayerStandsStillUntilItRespawns(t *testing.T) {
+	start := rules.TileCenter(4, 4)
+	p := NewPredictor(start, 10, testSpeed, mapA())
+	walkIn, _ := p.Step(11, protocol.DirE, 0, 0)
+	for tick := uint32(12); tick <= 20; tick++ {
+		p.Step(tick, protocol.DirE, 0, 0)
+	}
+	// The world walked the player east from 11 and killed it in tick 13:
+	// it stands where it was from 14 on.
+	at13 := walk(start, rules.DirE, testSpeed, mapA(), 3)
+	p.Die(13)
+	c := p.Reconcile(13, at13, walkIn.Seq, true)
+	if p.Pos() != at13 || !c.Died || !c.Resync() || c.Desync() {
+		t.Fatalf("after the death: Pos() = %v, correction %+v; want %v, a resync", p.Pos(), c, at13)
+	}
+	for tick := uint32(21); tick <= 30; tick++ {
+		p.Step(tick, protocol.DirS, 0, 0) // keys still held: the inputs go, nothing moves
+	}
+	if p.Pos() != at13 {
+		t.Fatalf("a dead player walked to %v", p.Pos())
+	}
+	// Back at the spawn in tick 25; it walks south from 26.
+	spawn := rules.TileCenter(2, 2)
+	p.Revive(25)
+	c = p.Reconcile(25, spawn, 0, false)
+	if want := walk(spawn, rules.DirS, testSpeed, mapA(), 5); p.Pos() != want || !c.Died || c.Desync() {
+		t.Errorf("after the respawn: Pos() = %v, correction %+v; want %v (5 ticks south of the spawn), a resync", p.Pos(), c, want)
+	}
+	// The next reconciliation is ordinary again.
+	if c := p.Reconcile(26, rules.Step(spawn, rules.DirS, testSpeed, mapA()), 0, false); c.Died {
+		t.Errorf("the correction after the respawn's still says Died: %+v", c)
+	}
+}
+
+func TestTheTargetRidesOnTheInputs(t *testing.T) {
+	p := NewPredictor(rules.TileCenter(4, 4), 0, testSpeed, mapA())
+	p.SetTarget(protocol.OfHandle(6))
+	if _, send := p.Step(1, protocol.DirNone, 0, 0); send {
+		t.Error("a new target alone sent an input")
+	}
+	in, send := p.Step(2, protocol.DirNone, 0, protocol.ButtonSpecial1)
+	if !send || in.Target != 7 || in.Buttons != protocol.ButtonSpecial1 {
+		t.Errorf("the press sent %+v, %v; want Target 7", in, send)
+	}
+	p.SetTarget(0)
+	if in, _ := p.Step(3, protocol.DirNone, 0, 0); in.Target != 0 {
+		t.Errorf("the release carries Target %d, want 0", in.Target)
 	}
 }

@@ -129,6 +129,11 @@ type View struct {
 	own rules.Vec
 	ack uint32
 
+	vitals  Vitals
+	tally   Tally
+	effects []Effect
+	shots   map[uint32]*Shot // by ID
+
 	entities map[uint32]*entity
 	// despawned is scratch for validating a snapshot: the handles it
 	// despawns.
@@ -138,7 +143,7 @@ type View struct {
 // NewView returns an empty View that loads maps with load (for example
 // (*MapCache).Terrain). It holds nothing until Apply gets a Welcome.
 func NewView(load LoadFunc) *View {
-	return &View{load: load, entities: make(map[uint32]*entity), despawned: make(map[uint32]bool)}
+	return &View{load: load, entities: make(map[uint32]*entity), despawned: make(map[uint32]bool), shots: make(map[uint32]*Shot)}
 }
 
 // Apply updates the view with one message from the world. It handles
@@ -147,8 +152,9 @@ func NewView(load LoadFunc) *View {
 // world sent them.
 //
 // A Snapshot is applied as docs/protocol.md ("Applying a snapshot") says:
-// remove the despawns; step every entity T−T′−1 times; apply the moves and
-// step once more; apply the changes; add the spawns. The first snapshot
+// remove the despawns; step every entity (and every shot in flight)
+// T−T′−1 times; apply the moves and step once more; apply the changes and
+// the events; add the spawns. The first snapshot
 // after a Welcome or MapChange may carry the same tick as that message (the
 // world sends both during that tick), and the view is empty then, so no
 // entity is stepped.
@@ -175,6 +181,7 @@ func (v *View) welcome(m protocol.Welcome) error {
 	}
 	v.welcomed, v.player, v.instance = true, m.EntityID, 0
 	v.tickRate = int(max(m.TickRate, 1))
+	v.vitals, v.tally = Vitals{}, Tally{}
 	v.enter(m.Map, t, rules.Vec{X: m.X, Y: m.Y}, m.Tick, m.ServerTime)
 	v.ack = 0
 	return nil
@@ -193,11 +200,14 @@ func (v *View) mapChange(m protocol.MapChange) error {
 	return nil
 }
 
-// enter starts over on a map: handles start afresh.
+// enter starts over on a map: handles start afresh, and the effects and
+// shots of the old map, which name its handles, are gone.
 func (v *View) enter(name string, t Terrain, own rules.Vec, tick uint32, serverTime uint64) {
 	v.mapName, v.terrain, v.own = name, t, own
 	v.tick, v.tick0, v.time0, v.fresh = tick, tick, serverTime, true
 	clear(v.entities)
+	clear(v.shots)
+	v.effects = v.effects[:0]
 }
 
 // snapshot checks s against the view, then applies it.
@@ -226,20 +236,23 @@ func (v *View) snapshot(s *protocol.Snapshot) error {
 		}
 		e.hist.set(s.Tick, e.Pos)
 	}
+	if s.HasOwn {
+		v.own.X += s.OwnDX
+		v.own.Y += s.OwnDY
+	}
+	v.applyEvents(s.Tick, s.Events)
 	for _, sp := range s.Spawns {
 		e := &entity{}
 		setProps(&e.Entity, sp.Props)
 		e.hist.set(s.Tick, e.Pos)
 		v.entities[sp.Handle] = e
 	}
-	if s.HasOwn {
-		v.own.X += s.OwnDX
-		v.own.Y += s.OwnDY
-	}
+	v.setVitals(s.Vitals)
 	if s.HasAck {
 		v.ack = s.Ack
 	}
 	v.tick, v.fresh = s.Tick, false
+	v.forget(s.Tick)
 	return nil
 }
 
@@ -275,6 +288,11 @@ func (v *View) check(s *protocol.Snapshot) error {
 			return fmt.Errorf("%w: tick %d changes unknown handle %d", ErrDesync, s.Tick, c.Handle)
 		}
 	}
+	for _, e := range s.Events {
+		if e.Subject != 0 && !known(e.Subject-1) {
+			return fmt.Errorf("%w: tick %d: event %d names unknown handle %d", ErrDesync, s.Tick, e.Kind, e.Subject-1)
+		}
+	}
 	for i, sp := range s.Spawns {
 		if known(sp.Handle) {
 			return fmt.Errorf("%w: tick %d spawns on handle %d, which is in use", ErrDesync, s.Tick, sp.Handle)
@@ -297,7 +315,7 @@ func (v *View) check(s *protocol.Snapshot) error {
 }
 
 // stepAll runs tick t's movement: every entity takes one step along its
-// direction.
+// direction, and every shot in flight flies one tick.
 func (v *View) stepAll(t uint32) {
 	for _, e := range v.entities {
 		if e.Dir != rules.DirNone {
@@ -305,6 +323,7 @@ func (v *View) stepAll(t uint32) {
 		}
 		e.hist.set(t, e.Pos)
 	}
+	v.stepShots(t)
 }
 
 // setProps applies props to e, ignoring IDs this version does not know. It

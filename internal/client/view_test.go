@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -290,6 +291,12 @@ func TestViewRefusesWhatDoesNotFit(t *testing.T) {
 		{"spawn on a handle in use", protocol.Snapshot{Tick: 12, Spawns: []protocol.EntityProps{spawn(2), spawn(1)}}, true},
 		{"spawn twice on one handle", protocol.Snapshot{Tick: 12, Spawns: []protocol.EntityProps{spawn(5), spawn(5)}}, true},
 		{"spawn without a position", protocol.Snapshot{Tick: 12, Spawns: []protocol.EntityProps{{Handle: 5, Props: []protocol.Prop{protocol.IntProp(protocol.PropX, 9)}}}}, true},
+		{"event about an unknown handle", protocol.Snapshot{Tick: 12, Vitals: []protocol.Prop{protocol.IntProp(protocol.PropHP, 3)},
+			Events: []protocol.Event{{Kind: protocol.EventHit, Subject: 0, Amount: 4}, {Kind: protocol.EventHit, Subject: protocol.OfHandle(7), Amount: 4}}}, true},
+		{"event about a handle despawned here", protocol.Snapshot{Tick: 12, Despawns: []uint32{0},
+			Events: []protocol.Event{{Kind: protocol.EventDeath, Subject: protocol.OfHandle(0)}}}, true},
+		{"event about a handle spawned here", protocol.Snapshot{Tick: 12, Spawns: []protocol.EntityProps{spawn(3)},
+			Events: []protocol.Event{{Kind: protocol.EventDeath, Subject: protocol.OfHandle(3)}}}, true},
 		{"map change to an unknown map", protocol.MapChange{Map: "nowhere", Tick: 1}, false},
 		{"welcome to an unknown map", protocol.Welcome{Map: "nowhere", TickRate: 20}, false},
 	}
@@ -297,6 +304,7 @@ func TestViewRefusesWhatDoesNotFit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := applyAll(t, setup)
 			before, tick, mapName := maps.Collect(v.All()), v.Tick(), v.MapName()
+			vitals, effects := v.Vitals(), slices.Collect(v.Effects())
 			err := v.Apply(roundTrip(t, tt.msg))
 			if err == nil {
 				t.Fatalf("Apply(%+v) = nil, want an error", tt.msg)
@@ -307,6 +315,9 @@ func TestViewRefusesWhatDoesNotFit(t *testing.T) {
 			if got := maps.Collect(v.All()); !maps.Equal(got, before) || v.Tick() != tick || v.MapName() != mapName {
 				t.Errorf("after the refused message: tick %d map %q entities %+v; want it unchanged (tick %d map %q entities %+v)",
 					v.Tick(), v.MapName(), got, tick, mapName, before)
+			}
+			if v.Vitals() != vitals || !slices.Equal(slices.Collect(v.Effects()), effects) {
+				t.Errorf("after the refused message: vitals %+v, effects %+v; want them unchanged", v.Vitals(), slices.Collect(v.Effects()))
 			}
 		})
 	}
