@@ -38,11 +38,12 @@ type Effect struct {
 func (e Effect) Strike() uint32 { return e.Tick + e.Ticks }
 
 // Shot is a projectile the client saw fired (EventShot), flown with the
-// shared rules tick by tick as the world flies it: it is at From at the end
-// of tick Fired and takes its first step in the next. It ends at a wall,
-// when its lifetime runs out, or at an EventHit naming its ID. The View
-// keeps an ended shot for EffectKeep, so that a renderer drawing the recent
-// past (InterpolationDelay) can finish it.
+// shared rules tick by tick as the world flies it: it leaves From in the
+// tick it was fired in, Fired, whose step already flies it once (the world
+// resolves actions, then flies every shot). It ends at a wall, when its
+// lifetime runs out, or at an EventHit naming its ID. The View keeps an
+// ended shot for EffectKeep, so that a renderer drawing the recent past
+// (InterpolationDelay) can finish it.
 type Shot struct {
 	ID      uint32
 	Ability rules.AbilityID
@@ -62,15 +63,16 @@ type Shot struct {
 }
 
 // Pos returns where the shot is at fractional tick t (see View.TickAt), in
-// pixels: on its straight line from From, and in its last tick from where
-// it was to EndPos. ok is false before it was fired and after it ended.
+// pixels: at From at the start of tick Fired (the end of the tick before),
+// then along its straight line, and in its last tick from where it was to
+// EndPos. ok is false before it was fired and after it ended.
 func (s *Shot) Pos(t float64) (x, y float64, ok bool) {
-	k := t - float64(s.Fired)
+	k := t - float64(s.Fired-1)
 	if k < 0 {
 		return 0, 0, false
 	}
 	if s.Ended {
-		steps := float64(s.End - s.Fired)
+		steps := float64(s.End - (s.Fired - 1))
 		if k > steps {
 			return 0, 0, false
 		}
@@ -84,7 +86,8 @@ func (s *Shot) Pos(t float64) (x, y float64, ok bool) {
 	return x, y, true
 }
 
-// after returns where the shot is after n whole steps that hit nothing.
+// after returns where the shot is after n whole steps that hit nothing: at
+// the end of tick Fired−1+n.
 func (s *Shot) after(n int32) rules.Vec {
 	return rules.Vec{X: s.From.X + s.Vel.X*n, Y: s.From.Y + s.Vel.Y*n}
 }
@@ -193,9 +196,14 @@ func (v *View) setVitals(props []protocol.Prop) {
 // stepShots flies the live shots through tick t.
 func (v *View) stepShots(t uint32) {
 	for _, s := range v.shots {
-		if !s.Ended && s.fly.Step(v.terrain, nil) {
-			s.Ended, s.End, s.EndPos = true, t, s.fly.Pos
-		}
+		v.stepShot(s, t)
+	}
+}
+
+// stepShot flies s through tick t, if it is in flight.
+func (v *View) stepShot(s *Shot, t uint32) {
+	if !s.Ended && s.fly.Step(v.terrain, nil) {
+		s.Ended, s.End, s.EndPos = true, t, s.fly.Pos
 	}
 }
 
@@ -250,7 +258,8 @@ func (v *View) applyEvents(t uint32, events []protocol.Event) {
 	}
 }
 
-// fire starts flying the shot of e, fired in tick t.
+// fire starts flying the shot of e, fired in tick t, and flies it through
+// that tick.
 func (v *View) fire(t uint32, e protocol.Event) {
 	a, ok := rules.AbilityByID(rules.AbilityID(e.Ability))
 	if !ok || a.Shape != rules.ShapeProjectile {
@@ -261,7 +270,9 @@ func (v *View) fire(t uint32, e protocol.Event) {
 	}
 	from := rules.Vec{X: e.X, Y: e.Y}
 	fly := rules.NewProjectile(from, e.Aim, a.ProjectileSpeed, a.Lifetime, v.tickRate)
-	v.shots[e.ID] = &Shot{ID: e.ID, Ability: a.ID, Aim: e.Aim, Shooter: e.Subject, From: from, Fired: t, Vel: fly.Vel, fly: fly}
+	s := &Shot{ID: e.ID, Ability: a.ID, Aim: e.Aim, Shooter: e.Subject, From: from, Fired: t, Vel: fly.Vel, fly: fly}
+	v.shots[e.ID] = s
+	v.stepShot(s, t)
 }
 
 // hit records e, a hit in tick t; ownMelee says whether the player used a
@@ -275,11 +286,11 @@ func (v *View) hit(t uint32, e protocol.Event, ownMelee bool) {
 	case e.ID == 0 && ownMelee, s != nil && s.Shooter == 0:
 		v.tally.HitsDealt++
 	}
-	if e.ID == 0 || s == nil || (s.Ended && s.End != t) || int32(t-s.Fired) <= 0 {
+	if e.ID == 0 || s == nil || (s.Ended && s.End != t) || int32(t-s.Fired) < 0 {
 		return
 	}
 	victim := rules.Centre(v.subjectPos(e.Subject))
-	last := rules.Projectile{Pos: s.after(int32(t - s.Fired - 1)), Vel: s.Vel, TicksLeft: 1}
+	last := rules.Projectile{Pos: s.after(int32(t - s.Fired)), Vel: s.Vel, TicksLeft: 1}
 	last.Step(v.terrain, func(at rules.Vec) bool { return rules.Dist2(at, victim) <= rules.HurtRadius*rules.HurtRadius })
 	s.Ended, s.End, s.EndPos = true, t, last.Pos
 }

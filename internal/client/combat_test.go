@@ -181,23 +181,25 @@ func TestShotsFlyAsTheRulesSay(t *testing.T) {
 			if s := shot(); s.Ended || s.ID != 5 || s.Shooter != 1 || s.Fired != 12 || s.Ability != rules.GoblinArrow {
 				t.Fatalf("the new shot: %+v", s)
 			}
-			// Snapshots come for some ticks only: the view flies the shot
-			// through the others.
-			for tick := uint32(13); tick < 12+ticks; tick += 3 {
+			// The world flies a shot in the tick it is fired in, so it ends
+			// after ticks steps in tick 11+ticks. Snapshots come for some
+			// ticks only: the view flies the shot through the others.
+			end := 11 + ticks
+			for tick := uint32(13); tick < end; tick += 3 {
 				apply(t, v, protocol.Snapshot{Tick: tick})
 				if s := shot(); s.Ended {
-					t.Fatalf("at tick %d the shot has ended at %v; the rules end it at tick %d", tick, s.EndPos, 12+ticks)
+					t.Fatalf("at tick %d the shot has ended at %v; the rules end it at tick %d", tick, s.EndPos, end)
 				}
 			}
-			apply(t, v, protocol.Snapshot{Tick: 12 + ticks})
+			apply(t, v, protocol.Snapshot{Tick: end})
 			s := shot()
-			if !s.Ended || s.End != 12+ticks || s.EndPos != wantAt {
-				t.Fatalf("the shot ended %v at tick %d at %v; want tick %d at %v", s.Ended, s.End, s.EndPos, 12+ticks, wantAt)
+			if !s.Ended || s.End != end || s.EndPos != wantAt {
+				t.Fatalf("the shot ended %v at tick %d at %v; want tick %d at %v", s.Ended, s.End, s.EndPos, end, wantAt)
 			}
-			// Drawn where it flies, until its end.
-			x, y, ok := s.Pos(12.5)
+			// Drawn where it flies, from the start of tick 12 to its end.
+			x, y, ok := s.Pos(11.5)
 			if wx, wy := lerp(tt.from, s.after(1), 0.5); !ok || x != wx || y != wy {
-				t.Errorf("Pos(12.5) = %v, %v, %v; want half a step out: %v, %v", x, y, ok, wx, wy)
+				t.Errorf("Pos(11.5) = %v, %v, %v; want half a step out: %v, %v", x, y, ok, wx, wy)
 			}
 			if x, y, ok := s.Pos(float64(s.End)); !ok || x != float64(wantAt.X)/16 || y != float64(wantAt.Y)/16 {
 				t.Errorf("Pos(End) = %v, %v, %v; want the end %v", x, y, ok, wantAt)
@@ -205,7 +207,7 @@ func TestShotsFlyAsTheRulesSay(t *testing.T) {
 			if _, _, ok := s.Pos(float64(s.End) + 0.1); ok {
 				t.Error("the shot is drawn after its end")
 			}
-			if _, _, ok := s.Pos(11.9); ok {
+			if _, _, ok := s.Pos(10.9); ok {
 				t.Error("the shot is drawn before it was fired")
 			}
 			// Kept for EffectKeep after its end, then forgotten.
@@ -239,7 +241,7 @@ func TestAHitEndsAShotAtItsVictim(t *testing.T) {
 	// hurt circle.
 	p := rules.NewProjectile(from, aim, bolt.ProjectileSpeed, bolt.Lifetime, 20)
 	var hitTick uint32
-	for tick := uint32(13); hitTick == 0; tick++ {
+	for tick := uint32(12); hitTick == 0; tick++ {
 		if p.Step(mapA(), func(at rules.Vec) bool {
 			return rules.Dist2(at, rules.Centre(rat)) <= rules.HurtRadius*rules.HurtRadius
 		}) {
@@ -299,5 +301,24 @@ func TestNPCKindOfEverySprite(t *testing.T) {
 	}
 	if _, ok := NPCKind(protocol.SpriteElder + 1); ok {
 		t.Error("an unknown sprite has a kind")
+	}
+}
+
+func TestAShotCanHitInTheTickItIsFired(t *testing.T) {
+	own := rules.TileCenter(4, 6)
+	rat := rules.Vec{X: own.X + 10*rules.SubpixelsPerPixel, Y: own.Y}
+	from := rules.Centre(own)
+	v := applyAll(t, []protocol.Message{
+		welcome("a", 10, own),
+		protocol.Snapshot{Tick: 11, Spawns: []protocol.EntityProps{mob(0, rat, protocol.SpriteRat, 40, 40)}},
+		protocol.Snapshot{Tick: 12, Events: []protocol.Event{
+			{Kind: protocol.EventShot, Subject: 0, Ability: uint8(rules.BowShot), ID: 3, X: from.X, Y: from.Y},
+			{Kind: protocol.EventHit, Subject: protocol.OfHandle(0), Amount: 5, ID: 3},
+		}},
+	})
+	shots := slices.Collect(v.Shots())
+	if len(shots) != 1 || !shots[0].Ended || shots[0].End != 12 ||
+		rules.Dist2(shots[0].EndPos, rules.Centre(rat)) > rules.HurtRadius*rules.HurtRadius {
+		t.Errorf("a point-blank arrow: %+v; want it ended in tick 12 on the rat's body", shots[0])
 	}
 }
