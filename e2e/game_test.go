@@ -267,18 +267,19 @@ func TestWalkTowardsTheMouse(t *testing.T) {
 		t.Fatalf("opening %s: %v", c.URL(), err)
 	}
 	start := waitFor(t, ctx, "the game", 60*time.Second, func(s *ui.Snapshot) bool { return settled(s) && s.Received > 0 })
-	// Hold the button on one side of the player (the middle of the 800×600
-	// page), then another, until one way is open.
+	// Hold the right button (the left one attacks) on one side of the
+	// player (the middle of the 800×600 page), then another, until one way
+	// is open.
 	for _, at := range []ui.Point{{X: 700, Y: 330}, {X: 100, Y: 330}, {X: 400, Y: 550}, {X: 400, Y: 120}} {
 		err := chromedp.Do(ctx,
 			chromedp.MouseEvent(chromedp.MouseMoved, at.X, at.Y),
-			chromedp.MouseEvent(chromedp.MousePressed, at.X, at.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+			chromedp.MouseEvent(chromedp.MousePressed, at.X, at.Y, chromedp.ButtonRight, chromedp.ClickCount(1)),
 		)
 		if err != nil {
 			t.Fatalf("pressing the mouse: %v", err)
 		}
 		time.Sleep(time.Second)
-		if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseReleased, at.X, at.Y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
+		if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseReleased, at.X, at.Y, chromedp.ButtonRight, chromedp.ClickCount(1))); err != nil {
 			t.Fatalf("releasing the mouse: %v", err)
 		}
 		s := waitFor(t, ctx, "the walk to settle", 30*time.Second, settled)

@@ -252,6 +252,20 @@ func (p *Predictor) Revive(tick uint32) {
 	}
 }
 
+// Observe calls Die and Revive for the player's own EventDeath and
+// EventRespawn in snapshot s. Call it before s's Reconcile.
+func (p *Predictor) Observe(s *protocol.Snapshot) {
+	for _, e := range s.Events {
+		switch {
+		case e.Subject != 0:
+		case e.Kind == protocol.EventDeath:
+			p.Die(s.Tick)
+		case e.Kind == protocol.EventRespawn:
+			p.Revive(s.Tick)
+		}
+	}
+}
+
 // Peek returns where one step in dir would take the predicted position,
 // without issuing an input: a step that returns Pos is blocked.
 func (p *Predictor) Peek(dir protocol.Direction) rules.Vec {

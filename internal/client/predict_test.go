@@ -150,12 +150,16 @@ func (s *session) run(t *testing.T, n int) {
 				s.p.ChangeMap(m.tick, m.pos, m.ack, mapB())
 				continue
 			}
+			var events []protocol.Event
 			if m.died {
-				s.p.Die(m.tick)
+				events = append(events, protocol.Event{Kind: protocol.EventDeath})
 			}
 			if m.revived {
-				s.p.Revive(m.tick)
+				events = append(events, protocol.Event{Kind: protocol.EventRespawn})
 			}
+			// Another's death is not the player's.
+			events = append(events, protocol.Event{Kind: protocol.EventDeath, Subject: 4})
+			s.p.Observe(&protocol.Snapshot{Tick: m.tick, Events: events})
 			s.checks(t, now, s.p.Reconcile(m.tick, m.pos, m.ack, m.acked))
 		}
 	}

@@ -84,7 +84,7 @@ type App struct {
 	events chan func()
 
 	theme   *theme
-	sprites *classSprites
+	sprites *sprites
 	// maps holds the maps the player has been on, shared with the world
 	// sessions' goroutines; tilemaps their tiles, cut once.
 	maps     *client.MapCache
@@ -127,7 +127,7 @@ func New(opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	sprites, err := loadClassSprites(assets.FS)
+	sp, err := loadSprites(assets.FS)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func New(opts Options) (*App, error) {
 		cancel:   cancel,
 		events:   make(chan func(), 16),
 		theme:    th,
-		sprites:  sprites,
+		sprites:  sp,
 		maps:     client.NewMapCache(nil),
 		tilemaps: map[string]*tilemap{},
 		gw:       client.NewGateway(opts.Gateway, opts.HTTPClient),

@@ -264,7 +264,7 @@ func (s *charactersScreen) paintRow(dst *ebiten.Image, w *widget, c api.Characte
 	r := w.rect
 	t.drawChoice(dst, r, hot, w.selected, 2)
 	sprite := image.Rect(r.Min.X+t.px(8), r.Min.Y+t.px(4), r.Min.X+t.px(8)+r.Dy()-t.px(8), r.Max.Y-t.px(4))
-	s.app.sprites.draw(dst, c.Class, sprite, s.app.tick, w.selected)
+	s.app.sprites.drawClass(dst, c.Class, sprite, s.app.tick, w.selected)
 	x := float64(sprite.Max.X + t.px(12))
 	drawText(dst, c.Name, t.face(sizeBody+2, true), x, float64(r.Min.Y+t.px(10)), colText, alignLeft)
 	info := fmt.Sprintf("Level %d %s", c.Level, capitalize(string(c.Class)))
@@ -288,7 +288,7 @@ func (s *charactersScreen) paintCard(dst *ebiten.Image, w *widget, c api.Class, 
 	lineH := t.px(17)
 	textH := t.px(30) + len(lines)*lineH + t.px(8)
 	sprite := image.Rect(r.Min.X+t.px(6), r.Min.Y+t.px(8), r.Max.X-t.px(6), r.Max.Y-textH)
-	s.app.sprites.draw(dst, c, sprite, s.app.tick, w.selected)
+	s.app.sprites.drawClass(dst, c, sprite, s.app.tick, w.selected)
 	cx := float64(r.Min.X+r.Max.X) / 2
 	y := r.Max.Y - textH + t.px(4)
 	drawText(dst, w.label, t.face(sizeBody, true), cx, float64(y), colText, alignCenter)

@@ -7,38 +7,65 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
+	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
-// controls turns the keyboard, the mouse and touches into a direction to
-// walk and buttons to hold:
-//   - arrow keys or WASD walk, Space is the action;
-//   - holding the left mouse button walks towards the cursor;
+// controls turns the keyboard, the mouse and touches into what the player
+// wants: a direction to walk, the ability buttons held, and how to aim:
+//   - arrow keys or WASD walk; Space is the basic attack, 1 and 2 the
+//     specials;
+//   - holding the left mouse button attacks towards the cursor, holding
+//     the right one walks towards it;
 //   - on a touch screen a finger down anywhere but on a button becomes a
-//     virtual stick centred where it landed, and a round action button
-//     sits in the bottom right corner.
+//     virtual stick centred where it landed, and three round ability
+//     buttons sit in the bottom right corner: the attack, and the two
+//     specials beside it.
 //
 // The keyboard wins over the mouse, the mouse over the stick.
 type controls struct {
 	theme *theme
-	// mouseWalk is set while the left button, pressed outside every
-	// widget, is held.
-	mouseWalk bool
+	// mouseWalk and mouseAttack are set while the right and the left
+	// button, pressed outside every widget, are held.
+	mouseWalk, mouseAttack bool
+	// mouseSeen is set once the cursor has moved: from then on the keys
+	// aim at it too.
+	mouseSeen bool
 	// stick is the finger steering, if stickOn; base is the stick's
 	// centre (where the finger landed, dragged along when it goes beyond
 	// the stick's reach) and now where the finger is, in device pixels.
 	stick     ebiten.TouchID
 	stickOn   bool
 	base, now image.Point
-	// action is the finger on the action button, if actionOn.
-	action   ebiten.TouchID
-	actionOn bool
-	// touched is set once any touch has been seen: the action button shows
-	// from then on.
+	// pads are the fingers on the ability buttons, if padOn.
+	pads  [client.Slots]ebiten.TouchID
+	padOn [client.Slots]bool
+	// touched is set once any touch has been seen: the ability buttons
+	// show from then on.
 	touched bool
-	w, h    int              // the window, in device pixels
-	touches []ebiten.TouchID // reused buffer
+	// held holds the buttons held in this frame, and latched those held
+	// or pressed since the last tick took them, so that a press shorter
+	// than a tick still counts.
+	held, latched protocol.Buttons
+	w, h          int              // the window, in device pixels
+	touches       []ebiten.TouchID // reused buffer
 }
+
+// aimMode is how the abilities are aimed.
+type aimMode int
+
+const (
+	// aimFacing aims the way the player walks or last looked.
+	aimFacing aimMode = iota
+	// aimCursor aims at the mouse cursor.
+	aimCursor
+	// aimNearest aims at the nearest enemy in reach, else as aimFacing:
+	// the keys without a mouse, and the touch buttons.
+	aimNearest
+)
+
+// abilityKeys are the keys of the ability slots.
+var abilityKeys = [client.Slots][]ebiten.Key{{ebiten.KeySpace}, {ebiten.KeyDigit1, ebiten.KeyNumpad1}, {ebiten.KeyDigit2, ebiten.KeyNumpad2}}
 
 // stickRadius is the virtual stick's reach and deadZone the part of it
 // that does nothing, in points.
@@ -47,88 +74,135 @@ const (
 	deadZone    = 10
 )
 
-// actionButton returns the action button's centre and radius.
-func (c *controls) actionButton() (x, y, r float64) {
-	r = float64(c.theme.px(38))
-	pad := float64(c.theme.px(28))
-	return float64(c.w) - pad - r, float64(c.h) - pad - r, r
+// padButton returns the centre and radius of the touch button of ability
+// slot: the attack in the corner, the specials to its left and above it.
+func (c *controls) padButton(slot int) (x, y, r float64) {
+	big, small := float64(c.theme.px(38)), float64(c.theme.px(28))
+	pad, gap := float64(c.theme.px(28)), float64(c.theme.px(14))
+	ax, ay := float64(c.w)-pad-big, float64(c.h)-pad-big
+	switch slot {
+	case 1:
+		return ax - big - gap - small, ay + big - small, small
+	case 2:
+		return ax + big - small, ay - big - gap - small, small
+	}
+	return ax, ay, big
 }
 
-// read reads this tick's input in a w×h window. player is where the
+// read reads this frame's input in a w×h window, and returns the way to
+// walk and how to aim; buttons takes the buttons. player is where the
 // player is drawn, for walking towards the mouse; onWidget reports whether
 // a point is on a widget, which takes its own clicks and taps.
-func (c *controls) read(w, h int, player image.Point, onWidget func(image.Point) bool) (protocol.Direction, protocol.Buttons) {
+func (c *controls) read(w, h int, player image.Point, onWidget func(image.Point) bool) (protocol.Direction, aimMode) {
 	c.w, c.h = w, h
-	var buttons protocol.Buttons
-	if ebiten.IsKeyPressed(ebiten.KeySpace) {
-		buttons |= protocol.ButtonPrimary
-	}
-	if c.readTouches(onWidget) {
-		buttons |= protocol.ButtonPrimary
+	aim := aimFacing
+	var held protocol.Buttons
+	for i, on := range c.readTouches(onWidget) {
+		if on {
+			held |= client.SlotButton(i)
+			aim = aimNearest
+		}
 	}
 
-	var dx, dy float64
-	held := func(keys ...ebiten.Key) bool {
-		for _, k := range keys {
-			if ebiten.IsKeyPressed(k) {
-				return true
+	noTouch := len(ebiten.AppendTouchIDs(c.touches[:0])) == 0
+	cx, cy := ebiten.CursorPosition()
+	cursor := image.Pt(cx, cy)
+	c.mouseSeen = c.mouseSeen || cursor != image.Point{}
+	for _, m := range [...]struct {
+		button ebiten.MouseButton
+		held   *bool
+	}{{ebiten.MouseButtonLeft, &c.mouseAttack}, {ebiten.MouseButtonRight, &c.mouseWalk}} {
+		if inpututil.IsMouseButtonJustPressed(m.button) && noTouch {
+			*m.held = !onWidget(cursor)
+		}
+		if !ebiten.IsMouseButtonPressed(m.button) {
+			*m.held = false
+		}
+	}
+
+	for i, ks := range abilityKeys {
+		if anyHeld(ks...) {
+			held |= client.SlotButton(i)
+			aim = aimNearest
+			if c.mouseSeen && cursor.In(image.Rect(0, 0, w, h)) {
+				aim = aimCursor
 			}
 		}
-		return false
 	}
-	if held(ebiten.KeyArrowLeft, ebiten.KeyA) {
+	if c.mouseAttack {
+		held |= protocol.ButtonPrimary
+		aim = aimCursor
+	}
+	c.held = held
+	c.latched |= held
+
+	var dx, dy float64
+	if anyHeld(ebiten.KeyArrowLeft, ebiten.KeyA) {
 		dx--
 	}
-	if held(ebiten.KeyArrowRight, ebiten.KeyD) {
+	if anyHeld(ebiten.KeyArrowRight, ebiten.KeyD) {
 		dx++
 	}
-	if held(ebiten.KeyArrowUp, ebiten.KeyW) {
+	if anyHeld(ebiten.KeyArrowUp, ebiten.KeyW) {
 		dy--
 	}
-	if held(ebiten.KeyArrowDown, ebiten.KeyS) {
+	if anyHeld(ebiten.KeyArrowDown, ebiten.KeyS) {
 		dy++
 	}
 	if dx != 0 || dy != 0 {
-		return direction(dx, dy), buttons
-	}
-
-	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && len(ebiten.AppendTouchIDs(c.touches[:0])) == 0 {
-		x, y := ebiten.CursorPosition()
-		c.mouseWalk = !onWidget(image.Pt(x, y))
-	}
-	if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
-		c.mouseWalk = false
+		return direction(dx, dy), aim
 	}
 	if c.mouseWalk {
-		x, y := ebiten.CursorPosition()
-		v := image.Pt(x, y).Sub(player)
+		v := cursor.Sub(player)
 		if math.Hypot(float64(v.X), float64(v.Y)) >= float64(c.theme.px(deadZone)) {
-			return direction(float64(v.X), float64(v.Y)), buttons
+			return direction(float64(v.X), float64(v.Y)), aim
 		}
-		return protocol.DirNone, buttons
+		return protocol.DirNone, aim
 	}
-
 	if c.stickOn {
 		v := c.now.Sub(c.base)
 		if math.Hypot(float64(v.X), float64(v.Y)) >= float64(c.theme.px(deadZone)) {
-			return direction(float64(v.X), float64(v.Y)), buttons
+			return direction(float64(v.X), float64(v.Y)), aim
 		}
 	}
-	return protocol.DirNone, buttons
+	return protocol.DirNone, aim
 }
 
-// readTouches follows the stick and action fingers, and reports whether
-// the action button is held.
-func (c *controls) readTouches(onWidget func(image.Point) bool) bool {
+// buttons returns the ability buttons held, or pressed and released, since
+// the last call: one call per tick.
+func (c *controls) buttons() protocol.Buttons {
+	b := c.latched
+	c.latched = c.held
+	return b
+}
+
+// anyHeld reports whether any of keys is down.
+func anyHeld(keys ...ebiten.Key) bool {
+	for _, k := range keys {
+		if ebiten.IsKeyPressed(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// readTouches follows the stick and the fingers on the ability buttons,
+// and reports which buttons are held.
+func (c *controls) readTouches(onWidget func(image.Point) bool) [client.Slots]bool {
 	c.touches = inpututil.AppendJustPressedTouchIDs(c.touches[:0])
 	for _, id := range c.touches {
 		c.touched = true
 		x, y := ebiten.TouchPosition(id)
 		p := image.Pt(x, y)
-		ax, ay, ar := c.actionButton()
+		pad := -1
+		for i := range client.Slots {
+			if bx, by, br := c.padButton(i); math.Hypot(float64(x)-bx, float64(y)-by) <= br {
+				pad = i
+			}
+		}
 		switch {
-		case math.Hypot(float64(x)-ax, float64(y)-ay) <= ar:
-			c.action, c.actionOn = id, true
+		case pad >= 0:
+			c.pads[pad], c.padOn[pad] = id, true
 		case onWidget(p) || c.stickOn:
 		default:
 			c.stick, c.stickOn, c.base, c.now = id, true, p, p
@@ -149,10 +223,12 @@ func (c *controls) readTouches(onWidget func(image.Point) bool) bool {
 			}
 		}
 	}
-	if c.actionOn && inpututil.IsTouchJustReleased(c.action) {
-		c.actionOn = false
+	for i := range c.padOn {
+		if c.padOn[i] && inpututil.IsTouchJustReleased(c.pads[i]) {
+			c.padOn[i] = false
+		}
 	}
-	return c.actionOn
+	return c.padOn
 }
 
 // direction returns the one of the eight directions nearest to the vector
@@ -165,21 +241,24 @@ func direction(dx, dy float64) protocol.Direction {
 	}[octant]
 }
 
-// draw draws the touch controls, once the player has touched the screen.
-func (c *controls) draw(dst *ebiten.Image) {
+// draw draws the touch controls, once the player has touched the screen:
+// the ability buttons (with their icons and cooldowns, as the ability bar
+// shows them) and the stick while a thumb steers.
+func (c *controls) draw(dst *ebiten.Image, hud *hud, slots *[client.Slots]sceneSlot) {
 	if !c.touched {
 		return
 	}
-	ax, ay, ar := c.actionButton()
-	fill := colControl
-	if c.actionOn {
-		fill = colAccent
-	}
 	edge := float32(c.theme.px(2))
-	fillCircle(dst, ax, ay, ar, withAlpha(fill, 0xc0))
-	strokeCircle(dst, ax, ay, ar, edge, colPanelEdge)
-	face := c.theme.face(sizeHead, true)
-	drawText(dst, "A", face, ax, ay-lineHeight(face)/2, colText, alignCenter)
+	for i := range client.Slots {
+		x, y, r := c.padButton(i)
+		fill := colControl
+		if c.padOn[i] {
+			fill = colAccent
+		}
+		fillCircle(dst, x, y, r, withAlpha(fill, 0xc0))
+		hud.drawSlot(dst, circleBox(x, y, r*0.8), &slots[i], true)
+		strokeCircle(dst, x, y, r, edge, colPanelEdge)
+	}
 	if c.stickOn {
 		r := float64(c.theme.px(stickRadius))
 		bx, by := float64(c.base.X), float64(c.base.Y)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
 )
 
 // Game screen timings.
@@ -68,13 +69,29 @@ type gameScreen struct {
 	countedAt      time.Time
 	downBps, upBps float64
 
-	sc        scene          // reused every frame
-	shown     []*sceneEntity // the entities inside the window, this frame
-	labels    labelCache
-	lastDraw  time.Time
-	playerAt  image.Point // where the player was drawn, for walking towards the mouse
-	top, hud  image.Rectangle
-	debugRect image.Rectangle
+	sc    scene          // reused every frame
+	shown []*sceneEntity // the entities inside the window, this frame
+	// shownBoxes are their boxes on screen.
+	shownBoxes []image.Rectangle
+	labels     labelCache
+	bubbles    labelCache // friendly NPCs' lines
+	hud        hud
+	lastDraw   time.Time
+	// What the last frame drew: the camera, where the player was (for
+	// walking towards the mouse), the entity under the cursor, and every
+	// other entity's on-screen box, by handle.
+	drawn    bool
+	cam      camera
+	playerAt image.Point
+	hover    *sceneEntity
+	boxes    map[uint32]image.Rectangle
+	byHandle map[uint32]*sceneEntity
+	// numbers and shots count the damage and heal numbers and the
+	// projectiles the last frame drew; refusal is the refusal it showed.
+	numbers, shots int
+	refusal        string
+	top            image.Rectangle
+	debugRect      image.Rectangle
 }
 
 func newGameScreen(a *App, conn *client.Conn) (*gameScreen, error) {
@@ -89,8 +106,11 @@ func newGameScreen(a *App, conn *client.Conn) (*gameScreen, error) {
 		period:    time.Second / time.Duration(max(session.tickRate(), 1)),
 		nextInput: now,
 		ctrl:      controls{theme: a.theme},
+		hud:       hud{theme: a.theme, icons: a.sprites.icons},
 		countedAt: now,
 		counted:   conn.Stats(),
+		boxes:     map[uint32]image.Rectangle{},
+		byHandle:  map[uint32]*sceneEntity{},
 	}
 	s.logout = &widget{id: "game.logout", label: "Log out", onClick: func() { a.show(newCharactersScreen(a, a.character.ID)) }}
 	s.f = newForm(a, s.logout)
@@ -110,6 +130,22 @@ func (s *gameScreen) describe(snap *Snapshot) {
 	snap.Connected = !s.left
 	snap.Received = s.received.Load()
 	snap.Debug = s.debug
+	snap.Numbers, snap.Shots, snap.Refusal = s.numbers, s.shots, s.refusal
+	k := s.app.theme.scale
+	for i := range snap.Others {
+		o := &snap.Others[i]
+		if b, ok := s.boxes[o.Handle]; ok {
+			o.OnScreen, o.Screen = true, Point{X: float64(b.Min.X+b.Max.X) / 2 / k, Y: float64(b.Min.Y+b.Max.Y) / 2 / k}
+		}
+	}
+	if e := s.hover; e != nil && !e.self {
+		b := s.boxes[e.handle]
+		snap.Target = &Other{
+			Handle: e.handle, Name: e.name, Sprite: spriteName(e.sprite), Hostile: e.kind != nil && e.kind.Hostile,
+			X: e.x, Y: e.y, HP: e.hp, MaxHP: e.maxHP, Dead: e.pose == poseDead,
+			OnScreen: true, Screen: Point{X: float64(b.Min.X+b.Max.X) / 2 / k, Y: float64(b.Min.Y+b.Max.Y) / 2 / k},
+		}
+	}
 }
 
 // read applies messages until the connection ends or one does not fit the
@@ -181,7 +217,7 @@ func (s *gameScreen) layout() {
 	t := s.app.theme
 	s.top = image.Rect(0, 0, s.app.w, t.px(44))
 	s.logout.rect = image.Rect(s.app.w-t.px(112), t.px(6), s.app.w-t.px(10), t.px(38))
-	s.hud = image.Rect(t.px(10), s.top.Max.Y+t.px(10), t.px(10+230), s.top.Max.Y+t.px(10+84))
+	s.hud.layout(s.app.w, s.app.h, s.top)
 	s.debugRect = image.Rect(s.app.w-t.px(10+250), s.top.Max.Y+t.px(10), s.app.w-t.px(10), s.top.Max.Y+t.px(10+176))
 }
 
@@ -205,11 +241,11 @@ func (s *gameScreen) Update() error {
 	// One client tick per world tick; inputs go out only when they change.
 	// After a stall (a hidden tab, a slow frame) the game does not run a
 	// burst of ticks: the client's clock catches up or jumps.
-	onWidget := func(p image.Point) bool { return s.f.at(p) != nil }
-	dir, buttons := s.ctrl.read(s.app.w, s.app.h, s.playerAt, onWidget)
+	onUI := func(p image.Point) bool { return s.f.at(p) != nil || (!s.ctrl.touched && s.hud.onHUD(p)) }
+	dir, aim := s.ctrl.read(s.app.w, s.app.h, s.playerAt, onUI)
 	for n := 0; n < 2 && !now.Before(s.nextInput); n++ {
 		s.nextInput = s.nextInput.Add(s.period)
-		for _, in := range s.session.step(dir, buttons, now) {
+		for _, in := range s.session.step(s.intent(dir, aim, s.ctrl.buttons()), now) {
 			select {
 			case s.inputs <- in:
 			default: // the sender is behind; the prediction resyncs
@@ -227,6 +263,51 @@ func (s *gameScreen) Update() error {
 		s.counted, s.countedAt = st, now
 	}
 	return nil
+}
+
+// autoAimReach is how far, in pixels, the touch buttons and the keys
+// without a mouse look for an enemy to aim at.
+const autoAimReach = 200
+
+// intent turns the controls' reading into what the player wants this
+// tick, aiming from the middle of the player's body as the last frame drew
+// it: at the mouse cursor, at the nearest enemy in reach, or (not aimed)
+// the way the player looks. The Mending Bolt heals the player under the
+// cursor, or the player itself.
+func (s *gameScreen) intent(dir protocol.Direction, mode aimMode, buttons protocol.Buttons) intent {
+	in := intent{dir: dir, buttons: buttons}
+	if buttons == 0 || !s.drawn {
+		return in
+	}
+	own := &s.sc.own
+	from := rules.Centre(subpixels(own.x, own.y))
+	switch mode {
+	case aimCursor:
+		x, y := ebiten.CursorPosition()
+		wx, wy := s.cam.toWorld(float64(x), float64(y))
+		in.aim, in.aimed = rules.AimAt(from, subpixels(wx, wy)), true
+	case aimNearest:
+		best := math.Inf(1)
+		for i := range s.sc.entities {
+			e := &s.sc.entities[i]
+			if e.kind == nil || !e.kind.Hostile || e.pose == poseDead {
+				continue
+			}
+			if d := math.Hypot(e.x-own.x, e.y-own.y); d <= autoAimReach && d < best {
+				best = d
+				in.aim, in.aimed = rules.AimAt(from, rules.Centre(subpixels(e.x, e.y))), true
+			}
+		}
+	}
+	if e := s.hover; mode == aimCursor && e != nil && !e.self && client.IsPlayer(e.sprite) && e.pose != poseDead {
+		in.target = protocol.OfHandle(e.handle)
+	}
+	return in
+}
+
+// subpixels converts a position in pixels to subpixels.
+func subpixels(x, y float64) rules.Vec {
+	return rules.Vec{X: int32(math.Round(x * rules.SubpixelsPerPixel)), Y: int32(math.Round(y * rules.SubpixelsPerPixel))}
 }
 
 // arrive notices a new map (the first one, or one a portal led to) and
@@ -267,131 +348,201 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 		return
 	}
 	c := s.app.character
-	self := sceneEntity{name: c.Name, sprite: string(c.Class), hp: int64(c.HP), maxHP: int64(c.MaxHP)}
-	s.session.scene(&s.sc, self, now, dt)
+	s.session.scene(&s.sc, sceneEntity{name: c.Name, sprite: classSprite(c.Class)}, now, dt)
 	sc := &s.sc
-	sh := s.app.sprites.sheet
-	// The camera looks at the middle of the player's sprite.
-	cam := newCamera(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2, s.zoom(), s.app.w, s.app.h)
+	// The camera looks at the middle of the player's body.
+	cam := newCamera(sc.own.x, sc.own.y-float64(s.app.sprites.chars.FrameHeight)/2, s.zoom(), s.app.w, s.app.h)
+	s.cam, s.drawn = cam, true
 	if !s.tm.covers(cam) {
 		dst.Fill(colBackground)
 	}
 	s.tm.draw(dst, cam)
+	s.drawTelegraphs(dst, cam)
 
 	// Entities outside the window (the world's view is wider) are not
 	// drawn; a margin keeps names and sprites whole at the edges.
 	s.shown = s.shown[:0]
+	clear(s.byHandle)
 	margin := 48 * cam.zoom
 	for i := range sc.entities {
-		x, y := cam.toScreen(sc.entities[i].x, sc.entities[i].y)
+		e := &sc.entities[i]
+		if !e.self {
+			s.byHandle[e.handle] = e
+		}
+		x, y := cam.toScreen(e.x, e.y)
 		if x > -margin && y > -margin && x < float64(s.app.w)+margin && y < float64(s.app.h)+margin {
-			s.shown = append(s.shown, &sc.entities[i])
+			s.shown = append(s.shown, e)
 		}
 	}
 	ms := now.UnixMilli()
+	clear(s.boxes)
+	s.hover = nil
+	cursor := image.Pt(ebiten.CursorPosition())
+	s.shownBoxes = s.shownBoxes[:0]
 	for _, e := range s.shown {
-		s.drawEntity(dst, cam, e, ms)
+		box := s.drawEntity(dst, cam, e, ms)
+		s.shownBoxes = append(s.shownBoxes, box)
+		if !e.self {
+			s.boxes[e.handle] = box
+		}
+		if cursor.In(box) {
+			s.hover = e // the last drawn is in front
+		}
 	}
-	for _, e := range s.shown {
-		s.drawLabel(dst, cam, e)
+	s.drawEffects(dst, cam)
+	s.shots = s.drawShots(dst, cam)
+	for i, e := range s.shown {
+		s.drawLabel(dst, cam, e, s.shownBoxes[i])
 	}
-	px, py := cam.toScreen(sc.own.x, sc.own.y-float64(sh.FrameHeight)/2)
+	s.numbers = s.drawNumbers(dst, cam)
+	s.drawBubble(dst, cam)
+	px, py := cam.toScreen(sc.own.x, sc.own.y-float64(s.app.sprites.chars.FrameHeight)/2)
 	s.playerAt = image.Pt(int(px), int(py))
 
 	s.drawHUD(dst)
 	if s.debug {
 		s.drawDebug(dst)
 	}
-	s.ctrl.draw(dst)
+	s.ctrl.draw(dst, &s.hud, &sc.slots)
 	s.drawTransition(dst, now)
 	s.f.draw(dst)
 }
 
-// drawEntity draws an entity's sprite with its feet at its position.
-func (s *gameScreen) drawEntity(dst *ebiten.Image, cam camera, e *sceneEntity, ms int64) {
-	sp := s.app.sprites
-	fr := sp.frame(e.sprite, e.face, e.walking, ms)
-	if fr == nil {
-		return
+// hitFlash is how long an entity lights up when hit.
+const hitFlash = 150 * time.Millisecond
+
+// drawEntity draws an entity's sprite with its feet at its position, lit
+// up for a moment when it was hit, and returns the box it covers on
+// screen. An entity whose art is missing is drawn as a disc.
+func (s *gameScreen) drawEntity(dst *ebiten.Image, cam camera, e *sceneEntity, ms int64) image.Rectangle {
+	sh, i := s.app.sprites.sheetOf(e.sprite)
+	x, y := cam.toScreen(e.x, e.y)
+	if sh == nil {
+		r := 6 * cam.zoom
+		col := colMuted
+		if e.kind != nil && e.kind.Hostile {
+			col = colDanger
+		}
+		if e.pose == poseDead {
+			col = colDim
+		}
+		fillCircle(dst, x, y-r, r, col)
+		return image.Rect(int(x-r), int(y-2*r), int(x+r), int(y))
 	}
+	fr := sh.frame(i, e.aim, e.pose, ms)
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Scale(cam.zoom, cam.zoom)
-	op.GeoM.Translate(cam.toScreen(e.x-float64(sp.sheet.AnchorX), e.y-float64(sp.sheet.AnchorY)))
+	left, top := cam.toScreen(e.x-float64(sh.AnchorX), e.y-float64(sh.AnchorY))
+	op.GeoM.Translate(left, top)
 	dst.DrawImage(fr, op)
+	if e.hitMs >= 0 && e.hitMs < float64(hitFlash/time.Millisecond) {
+		// Drawn again, added on top: the sprite flashes white and fades.
+		op.Blend = ebiten.BlendLighter
+		op.ColorScale.ScaleAlpha(float32(1 - e.hitMs/float64(hitFlash/time.Millisecond)))
+		dst.DrawImage(fr, op)
+	}
+	return image.Rect(int(left), int(top), int(left+float64(sh.FrameWidth)*cam.zoom), int(top+float64(sh.FrameHeight)*cam.zoom))
 }
 
-// drawLabel draws an entity's name above its head, and a health bar
-// between the two.
-func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity) {
-	sh := s.app.sprites.sheet
-	x, top := cam.toScreen(e.x, e.y-float64(sh.AnchorY))
+// drawLabel draws an entity's name above its head (box is its sprite on
+// screen), and a health bar between the two for NPCs and the hurt.
+func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity, box image.Rectangle) {
+	x, _ := cam.toScreen(e.x, 0)
+	top := float64(box.Min.Y)
 	barW, barH := 16*cam.zoom, max(2, math.Round(cam.zoom*1.5))
 	barY := top - barH - cam.zoom
-	if e.maxHP > 0 {
+	if e.maxHP > 0 && e.pose != poseDead && (e.kind != nil || e.hp < e.maxHP) {
 		frac := min(max(float64(e.hp)/float64(e.maxHP), 0), 1)
+		fill := colGood
+		if e.kind != nil && e.kind.Hostile {
+			fill = colDanger
+		}
 		fillRect(dst, x-barW/2, barY, barW, barH, colField)
-		fillRect(dst, x-barW/2, barY, barW*frac, barH, colGood)
+		fillRect(dst, x-barW/2, barY, barW*frac, barH, fill)
 	}
-	img := s.labels.get(s.app.theme, e.name, e.self)
+	col := colText
+	switch {
+	case e.self:
+		col = colGold
+	case e.kind != nil && e.kind.Hostile:
+		col = colHostile
+	case e.kind != nil:
+		col = colGood
+	}
+	img := s.labels.get(s.app.theme, e.name, col)
 	b := img.Bounds()
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(math.Round(x-float64(b.Dx())/2), barY-cam.zoom-float64(b.Dy()))
 	dst.DrawImage(img, op)
 }
 
-// labelCache holds names drawn into images, so that a crowd's names cost a
-// copy each a frame instead of laying out and drawing every glyph. It is
-// owned by the game goroutine.
+// labelCache holds short texts drawn into images, with a shadow: names,
+// numbers, lines. A crowd's names then cost a copy each a frame instead of
+// laying out and drawing every glyph. It is owned by the game goroutine.
 type labelCache struct {
 	scale  float64 // the theme scale the labels were drawn at
 	images map[labelKey]*ebiten.Image
 }
 
 type labelKey struct {
-	name string
-	self bool // the player's own name, in gold
+	text string
+	col  color.RGBA
 }
 
 // maxLabels bounds the label cache; when full it starts over.
 const maxLabels = 512
 
-// get returns the label for name, drawing it first if needed.
-func (c *labelCache) get(t *theme, name string, self bool) *ebiten.Image {
+// get returns the label for text in col, drawing it first if needed.
+func (c *labelCache) get(t *theme, text string, col color.RGBA) *ebiten.Image {
+	return c.getWrapped(t, text, col, 0)
+}
+
+// getWrapped returns the label for text in col, wrapped to width device
+// pixels (0: one line), drawing it first if needed.
+func (c *labelCache) getWrapped(t *theme, text string, col color.RGBA, width float64) *ebiten.Image {
 	if c.images == nil || c.scale != t.scale || len(c.images) >= maxLabels {
 		for _, img := range c.images {
 			img.Deallocate()
 		}
 		c.images, c.scale = map[labelKey]*ebiten.Image{}, t.scale
 	}
-	k := labelKey{name, self}
+	k := labelKey{text, col}
 	if img, ok := c.images[k]; ok {
 		return img
 	}
 	face := t.face(sizeSmall, true)
 	shadow := max(1, t.px(1))
-	w := int(math.Ceil(textWidth(name, face))) + shadow
-	h := int(math.Ceil(lineHeight(face))) + shadow
-	img := ebiten.NewImage(max(w, 1), max(h, 1))
-	col := colText
-	if self {
-		col = colGold
+	lines := []string{text}
+	if width > 0 {
+		lines = wrap(text, face, width)
 	}
-	drawText(img, name, face, float64(shadow), float64(shadow), colField, alignLeft)
-	drawText(img, name, face, 0, 0, col, alignLeft)
+	w := 0.0
+	for _, l := range lines {
+		w = max(w, textWidth(l, face))
+	}
+	lh := lineHeight(face)
+	img := ebiten.NewImage(max(int(math.Ceil(w))+shadow, 1), max(int(math.Ceil(lh*float64(len(lines))))+shadow, 1))
+	for i, l := range lines {
+		y := lh * float64(i)
+		drawText(img, l, face, float64(shadow), y+float64(shadow), colField, alignLeft)
+		drawText(img, l, face, 0, y, col, alignLeft)
+	}
 	c.images[k] = img
 	return img
 }
 
-// drawHUD draws the top bar and the character's panel: name, level, health
-// and mana.
+// drawHUD draws the top bar, the character's panel, the ability bar
+// (unless the touch buttons show the abilities) and the notices: an
+// ability refused, the player's death.
 func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 	t := s.app.theme
 	a := s.app
 	c := a.character
+	sc := &s.sc
 	fillRect(dst, 0, 0, float64(s.top.Dx()), float64(s.top.Dy()), withAlpha(colPanel, 0xd8))
 	// The longest title that fits beside the Log out button.
 	parts := []string{"TinyMMO", a.world.Name}
-	if m, err := a.maps.Map(s.sc.mapName); err == nil && m.Title != "" {
+	if m, err := a.maps.Map(sc.mapName); err == nil && m.Title != "" {
 		parts = append(parts, m.Title)
 	}
 	face := t.face(sizeBody, true)
@@ -403,28 +554,51 @@ func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 	}
 	drawText(dst, title, face, float64(t.px(14)), float64(s.top.Dy())/2-lineHeight(face)/2, colGold, alignLeft)
 
-	r := s.hud
-	fillRound(dst, r, float32(t.px(8)), withAlpha(colPanel, 0xd8))
-	pad := t.px(10)
-	drawText(dst, c.Name, t.face(sizeBody, true), float64(r.Min.X+pad), float64(r.Min.Y+pad), colText, alignLeft)
-	drawText(dst, fmt.Sprintf("Lv %d %s", max(c.Level, 1), capitalize(string(c.Class))), t.face(sizeSmall, false),
-		float64(r.Max.X-pad), float64(r.Min.Y+pad+t.px(2)), colMuted, alignRight)
-	bar := image.Rect(r.Min.X+pad, r.Min.Y+t.px(34), r.Max.X-pad, r.Min.Y+t.px(34+18))
-	s.drawBar(dst, bar, "HP", c.HP, c.MaxHP, colDanger)
-	bar = bar.Add(image.Pt(0, t.px(24)))
-	s.drawBar(dst, bar, "MP", c.MP, c.MaxMP, colAccent)
+	s.hud.drawPanel(dst, c.Name, c.Class, sc.vitals)
+	if !s.ctrl.touched {
+		s.hud.drawBar(dst, &sc.slots)
+	}
+	noticeY := s.hud.slots[0].Min.Y - t.px(36)
+	if s.ctrl.touched {
+		noticeY = s.app.h / 3
+	}
+	s.refusal = ""
+	if e, age, ok := s.lastOwn(protocol.EventRefused); ok && age < refusalTime {
+		s.refusal = e.Reason.String()
+		s.hud.drawNotice(dst, capitalize(s.refusal), noticeY, colText)
+	}
+	if sc.vitals.Dead {
+		left := respawnTime
+		if _, age, ok := s.lastOwn(protocol.EventDeath); ok {
+			left -= max(age, 0)
+		}
+		line := "You died — respawning…"
+		if secs := int(math.Ceil(left.Seconds())); secs > 0 {
+			line = fmt.Sprintf("You died — respawning in %d s", secs)
+		}
+		s.hud.drawNotice(dst, line, s.app.h/2-t.px(60), colDanger)
+	}
 }
 
-// drawBar draws a labelled bar filled to v of most.
-func (s *gameScreen) drawBar(dst *ebiten.Image, r image.Rectangle, label string, v, most int, fill color.RGBA) {
-	t := s.app.theme
-	fillRound(dst, r, float32(t.px(4)), colField)
-	if most > 0 && v > 0 {
-		f := r
-		f.Max.X = r.Min.X + r.Dx()*min(v, most)/most
-		fillRound(dst, f, float32(t.px(4)), fill)
+// Notice timings.
+const (
+	// refusalTime is how long the message about a refused ability shows.
+	refusalTime = 1500 * time.Millisecond
+	// respawnTime is how long a dead player waits to come back, as the
+	// world has it (it does not say so on the wire).
+	respawnTime = 3 * time.Second
+)
+
+// lastOwn returns the newest effect of kind about the player itself, and
+// how long ago it happened at the moment drawn.
+func (s *gameScreen) lastOwn(kind protocol.EventKind) (client.Effect, time.Duration, bool) {
+	sc := &s.sc
+	for i := len(sc.effects) - 1; i >= 0; i-- {
+		if e := sc.effects[i]; e.Kind == kind && e.Subject == 0 {
+			return e, time.Duration((sc.at - float64(e.Tick)) * sc.msPerTick * float64(time.Millisecond)), true
+		}
 	}
-	drawTextIn(dst, fmt.Sprintf("%s %d / %d", label, v, most), t.face(sizeSmall, true), r, colText)
+	return client.Effect{}, 0, false
 }
 
 // drawDebug draws the F3 overlay: frame rate, round trip, bandwidth, and

@@ -98,7 +98,7 @@ func (p *testPlayer) walk(t *testing.T, dir protocol.Direction, ticks int) {
 		if i == ticks {
 			dir = protocol.DirNone
 		}
-		for _, in := range p.session.step(dir, 0, time.Now()) {
+		for _, in := range p.session.step(intent{dir: dir}, time.Now()) {
 			if err := p.conn.Send(t.Context(), in); err != nil {
 				t.Fatalf("%s: sending input: %v", p.name, err)
 			}
@@ -181,7 +181,7 @@ func TestSessionPredictsWhatTheWorldDoes(t *testing.T) {
 	// A second after the last frame and the last step: any correction has
 	// faded, and the player is drawn at the end of its last step, not
 	// between it and the one before.
-	a.session.scene(&sc, sceneEntity{name: a.name, sprite: "knight"}, time.Now().Add(time.Second), time.Second)
+	a.session.scene(&sc, sceneEntity{name: a.name, sprite: protocol.SpriteKnight}, time.Now().Add(time.Second), time.Second)
 	var self, other int
 	for _, e := range sc.entities {
 		switch {
@@ -194,8 +194,8 @@ func TestSessionPredictsWhatTheWorldDoes(t *testing.T) {
 			}
 		case e.name == b.name:
 			other++
-			if e.sprite != "knight" {
-				t.Errorf("the watcher is drawn as %q, want knight", e.sprite)
+			if e.sprite != protocol.SpriteKnight {
+				t.Errorf("the watcher is drawn as sprite %d, want the knight", e.sprite)
 			}
 		}
 	}

@@ -30,6 +30,38 @@ type Snapshot struct {
 	Corrections int `json:"corrections"`
 	Desyncs     int `json:"desyncs"`
 	Resyncs     int `json:"resyncs"`
+	// HP, MaxHP, MP, MaxMP, Level and XP are the player's own vitals as
+	// the world last sent them; XPNext is the experience the level takes
+	// (XP counts towards it). Dead is set from the player's death to its
+	// respawn.
+	HP     int64 `json:"hp"`
+	MaxHP  int64 `json:"maxHP"`
+	MP     int64 `json:"mp"`
+	MaxMP  int64 `json:"maxMP"`
+	Level  int64 `json:"level"`
+	XP     int64 `json:"xp"`
+	XPNext int64 `json:"xpNext"`
+	Dead   bool  `json:"dead"`
+	// Cooldowns lists the player's abilities in slot order: the basic
+	// attack (Space, the left button), then the specials (keys 1 and 2).
+	Cooldowns []Cooldown `json:"cooldowns"`
+	// Refusal is the message about an ability the world refused, while it
+	// shows (such as "not enough mana"), or "".
+	Refusal string `json:"refusal"`
+	// HitsDealt, HitsTaken, Kills and Deaths count what the client saw of
+	// the fighting since it entered the world (client.Tally): hits by the
+	// player and on it, hostile NPCs seen dying, and its own deaths.
+	HitsDealt int `json:"hitsDealt"`
+	HitsTaken int `json:"hitsTaken"`
+	Kills     int `json:"kills"`
+	Deaths    int `json:"deaths"`
+	// Numbers counts the damage and heal numbers on screen, and Shots the
+	// projectiles drawn, in the last frame.
+	Numbers int `json:"numbers"`
+	Shots   int `json:"shots"`
+	// Target is the entity under the mouse cursor, nil for none: what a
+	// click aims at, and the ally the Mending Bolt heals.
+	Target *Other `json:"target"`
 	// Entities counts the other entities in the client's view.
 	Entities int `json:"entities"`
 	// Others lists up to MaxOthers of those entities, nearest first, with
@@ -68,12 +100,38 @@ type Snapshot struct {
 // MaxOthers is the most entities Snapshot.Others lists.
 const MaxOthers = 32
 
-// Other is an entity in the client's view: its name and feet position in
-// pixels.
+// Other is an entity in the client's view: its handle, name, sprite and
+// health, its feet position in world pixels, and where the game drew it
+// in the last frame.
 type Other struct {
-	Name string  `json:"name"`
-	X    float64 `json:"x"`
-	Y    float64 `json:"y"`
+	Handle uint32 `json:"handle"`
+	Name   string `json:"name"`
+	// Sprite is a class ("knight", "rogue", "wizard") or an NPC kind
+	// ("rat", "wolf", …, "bone_lord", "villager", "elder"); Hostile is set
+	// for the NPCs that fight.
+	Sprite  string  `json:"sprite"`
+	Hostile bool    `json:"hostile"`
+	X       float64 `json:"x"`
+	Y       float64 `json:"y"`
+	HP      int64   `json:"hp"`
+	MaxHP   int64   `json:"maxHP"`
+	Dead    bool    `json:"dead"`
+	// OnScreen is set when the last frame drew it; Screen is then the
+	// middle of its body in CSS pixels, where a click hits it.
+	OnScreen bool  `json:"onScreen"`
+	Screen   Point `json:"screen"`
+}
+
+// Cooldown is one of the player's abilities as the ability bar shows it.
+type Cooldown struct {
+	// Ability is its name (rules.Ability.Name), e.g. "Sword Swing".
+	Ability string `json:"ability"`
+	// Ms is how long it has left to cool down, 0 when it has not.
+	Ms int64 `json:"ms"`
+	// ManaCost is what it takes; Ready is set when it can be used now:
+	// cooled down, affordable, and the player alive.
+	ManaCost int64 `json:"manaCost"`
+	Ready    bool  `json:"ready"`
 }
 
 // Point is a position in pixels.

@@ -32,6 +32,7 @@ var (
 	colGold       = color.RGBA{0xf4, 0xd3, 0x5e, 0xff}
 	colDanger     = color.RGBA{0xe0, 0x5d, 0x5d, 0xff}
 	colGood       = color.RGBA{0x6c, 0xc0, 0x70, 0xff}
+	colHostile    = color.RGBA{0xff, 0xa0, 0x90, 0xff}
 )
 
 // Text sizes in points (CSS pixels); the theme multiplies them by the
@@ -210,6 +211,13 @@ func circleBox(x, y, r float64) image.Rectangle {
 	return image.Rect(x0, y0, x0+d, y0+d)
 }
 
+// imageRect returns the rectangle at (x, y) of size w×h, rounded to whole
+// pixels.
+func imageRect(x, y, w, h float64) image.Rectangle {
+	x0, y0 := int(math.Round(x)), int(math.Round(y))
+	return image.Rect(x0, y0, x0+int(math.Round(w)), y0+int(math.Round(h)))
+}
+
 // fillRect fills a rectangle given in device pixels, in one quad.
 func fillRect(dst *ebiten.Image, x, y, w, h float64, clr color.Color) {
 	if whitePixel == nil {
@@ -237,10 +245,29 @@ const maxShapes = 256
 
 // shapeKey is a rounded rectangle's size in device pixels, corner radius,
 // and outline width (0 for a filled one); or a circle filling the size.
+// A sweep above 0 fills only the last sweep/sweepSteps of a turn of the
+// box (or circle), clockwise from 12 o'clock, as a cooldown shows what is
+// left of it.
 type shapeKey struct {
 	w, h        int
 	rad, stroke float32
 	circle      bool
+	sweep       int
+}
+
+// sweepSteps is how finely a cooldown sweep is drawn: each step is drawn
+// once, then cached.
+const sweepSteps = 48
+
+// fillSweep fills the part of r (of the circle in it when round) that a
+// cooldown with frac of it left covers: the last frac of a turn clockwise
+// from 12 o'clock.
+func fillSweep(dst *ebiten.Image, r image.Rectangle, frac float64, round bool, clr color.Color) {
+	step := int(math.Ceil(min(max(frac, 0), 1) * sweepSteps))
+	if step == 0 {
+		return
+	}
+	drawShape(dst, r, shapeKey{w: r.Dx(), h: r.Dy(), circle: round, sweep: step}, clr)
 }
 
 // drawShape draws shape k at r in clr, drawing it into the cache first if
@@ -261,11 +288,14 @@ func drawShape(dst *ebiten.Image, r image.Rectangle, k shapeKey, clr color.Color
 		}
 		img = ebiten.NewImage(k.w+2*m, k.h+2*m)
 		var p vector.Path
-		if k.circle {
+		switch {
+		case k.sweep > 0:
+			sweepPath(&p, k)
+		case k.circle:
 			r := float32(min(k.w, k.h)) / 2
 			p.Arc(float32(m)+r, float32(m)+r, r, 0, 2*math.Pi, vector.Clockwise)
 			p.Close()
-		} else {
+		default:
 			roundRect(&p, image.Rect(m, m, m+k.w, m+k.h), k.rad)
 		}
 		op := &vector.DrawPathOptions{AntiAlias: true}
@@ -280,6 +310,40 @@ func drawShape(dst *ebiten.Image, r image.Rectangle, k shapeKey, clr color.Color
 	op.GeoM.Translate(float64(r.Min.X-m), float64(r.Min.Y-m))
 	op.ColorScale.ScaleWithColor(clr)
 	dst.DrawImage(img, op)
+}
+
+// sweepPath outlines the sweep of k (see shapeKey): from the centre out at
+// the angle where it starts, round the edge clockwise to 12 o'clock, and
+// back. Angles run clockwise from 12 o'clock.
+func sweepPath(p *vector.Path, k shapeKey) {
+	cx, cy := float64(k.w)/2, float64(k.h)/2
+	start := 2 * math.Pi * (1 - float64(k.sweep)/sweepSteps)
+	// edge returns where the ray at angle a leaves the box or circle.
+	edge := func(a float64) (float32, float32) {
+		dx, dy := math.Sin(a), -math.Cos(a)
+		t := min(cx, cy)
+		if !k.circle {
+			t = min(cx/max(math.Abs(dx), 1e-9), cy/max(math.Abs(dy), 1e-9))
+		}
+		return float32(cx + dx*t), float32(cy + dy*t)
+	}
+	p.MoveTo(float32(cx), float32(cy))
+	p.LineTo(edge(start))
+	if k.circle {
+		r := float32(min(cx, cy))
+		p.Arc(float32(cx), float32(cy), r, float32(start-math.Pi/2), float32(3*math.Pi/2), vector.Clockwise)
+	} else {
+		// The corners between the start and 12 o'clock.
+		for _, corner := range []float64{math.Pi / 4, 3 * math.Pi / 4, 5 * math.Pi / 4, 7 * math.Pi / 4} {
+			if corner > start {
+				x := cx + math.Copysign(cx, math.Sin(corner))
+				y := cy + math.Copysign(cy, -math.Cos(corner))
+				p.LineTo(float32(x), float32(y))
+			}
+		}
+		p.LineTo(float32(cx), 0)
+	}
+	p.Close()
 }
 
 func roundRect(p *vector.Path, r image.Rectangle, rad float32) {

@@ -29,17 +29,42 @@ func TestDirectionIsTheNearestOfEight(t *testing.T) {
 	}
 }
 
-func TestFacingOfEveryDirection(t *testing.T) {
-	want := map[protocol.Direction]facing{
-		protocol.DirE: faceRight, protocol.DirS: faceDown, protocol.DirW: faceLeft, protocol.DirN: faceUp,
-		// Diagonals look the way of their vertical half or the next
-		// quarter turn; what matters is that they are stable.
-		protocol.DirSE: faceDown, protocol.DirSW: faceLeft, protocol.DirNW: faceUp, protocol.DirNE: faceRight,
+func TestSpritesLookTheNearestWayTheyHave(t *testing.T) {
+	sp, err := loadSprites(assets.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for d, f := range want {
-		if got := facingOf(d.Aim()); got != f {
-			t.Errorf("facingOf(%v.Aim() = %d) = %d, want %d", d, d.Aim(), got, f)
+	mobs, _ := sp.sheetOf(protocol.SpriteRat)
+	if mobs == nil || mobs == sp.chars {
+		t.Fatalf("the rat is drawn from %v, want the monsters' sheet", mobs)
+	}
+	tests := []struct {
+		aim         uint8
+		char, mobAt string
+	}{
+		{protocol.DirE.Aim(), "right", "right"},
+		{protocol.DirS.Aim(), "down", ""},
+		{protocol.DirW.Aim(), "left", "left"},
+		{protocol.DirN.Aim(), "up", ""},
+		{protocol.DirE.Aim() + 20, "right", "right"}, // a little south of east
+		{protocol.DirW.Aim() - 20, "left", "left"},   // a little south of west
+		{protocol.DirN.Aim() + 16, "up", "right"},    // north-north-east
+	}
+	for _, tt := range tests {
+		if got := sp.chars.Directions[sp.chars.direction(tt.aim)]; got != tt.char {
+			t.Errorf("a character aimed %d looks %s, want %s", tt.aim, got, tt.char)
 		}
+		if got := mobs.Directions[mobs.direction(tt.aim)]; tt.mobAt != "" && got != tt.mobAt {
+			t.Errorf("a monster aimed %d looks %s, want %s", tt.aim, got, tt.mobAt)
+		}
+	}
+	for s := protocol.SpriteKnight; s <= protocol.SpriteWizard; s++ {
+		if sh, i := sp.sheetOf(s); sh != sp.chars || sh.Sprites[i] != spriteName(s) {
+			t.Errorf("sprite %d is not drawn as the class %s", s, spriteName(s))
+		}
+	}
+	if sh, _ := sp.sheetOf(protocol.SpriteElder + 1); sh != nil {
+		t.Error("an unknown sprite has art")
 	}
 }
 
@@ -133,7 +158,7 @@ func TestSessionSendsInputsOnlyOnChangeAheadByTheRoundTrip(t *testing.T) {
 		if i >= 6 {
 			dir = protocol.DirS
 		}
-		sent = append(sent, s.step(dir, 0, now)...)
+		sent = append(sent, s.step(intent{dir: dir}, now)...)
 		now = now.Add(period)
 	}
 	if len(sent) != 2 || sent[0].Move != protocol.DirE || sent[1].Move != protocol.DirS || sent[1].Seq != 2 {
