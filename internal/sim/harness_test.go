@@ -85,7 +85,7 @@ func newHarness(t testing.TB, terrain Terrain, cfg Config) *harness {
 
 // join adds a rogue with 37/90 HP at pos, placed at the next step.
 func (h *harness) join(id int64, pos rules.Vec) *Player {
-	p := NewPlayer(character.Character{ID: id, Name: fmt.Sprint("P", id), Class: character.ClassRogue, Level: 1, X: pos.X, Y: pos.Y, HP: 37, MaxHP: 90}, nil)
+	p := NewPlayer(character.Character{ID: id, Name: fmt.Sprint("P", id), Class: character.ClassRogue, Level: 1, X: pos.X, Y: pos.Y, HP: 37, MaxHP: 90, MP: 50, MaxMP: 50}, nil)
 	load := func(string) (client.Terrain, error) { return h.terrain, nil }
 	h.clients[p] = &testClient{view: client.NewView(load)}
 	h.in.Add(Arrival{Player: p})
