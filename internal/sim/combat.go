@@ -319,12 +319,10 @@ func (in *Instance) heal(t *entity, amount int32) {
 	in.announce(t, protocol.Event{Kind: protocol.EventHeal, Amount: uint32(amount)})
 }
 
-// die kills t: it stops, lies down, and comes back later (see revive).
+// die kills t: it lies down, stops from the next tick on (it has taken
+// this tick's step), and comes back later (see revive).
 func (in *Instance) die(t *entity) {
 	t.dead, t.charging = true, false
-	if t.dir != rules.DirNone {
-		t.dir, t.dirChanged = rules.DirNone, in.tick
-	}
 	in.setProps(t, protocol.IntProp(protocol.PropAnim, int64(protocol.AnimDead)))
 	in.announce(t, protocol.Event{Kind: protocol.EventDeath})
 	in.deaths++

@@ -116,6 +116,7 @@ func (in *Instance) thinkNPCs() {
 		e := in.npcs[i]
 		n := e.npc
 		if e.dead {
+			in.steer(e, rules.DirNone)
 			if in.tick >= e.respawnAt {
 				if n.gone {
 					in.removeNPC(e)
@@ -212,7 +213,7 @@ func (in *Instance) chase(e *entity) {
 // giveUp ends a fight: a leashed NPC walks home, another rests where it is.
 func (in *Instance) giveUp(e *entity) {
 	n := e.npc
-	n.target = nil
+	n.target, n.nextTurn = nil, in.tick // turn at once
 	if n.kind.Leash > 0 {
 		n.state = npcReturn
 		in.walkTowards(e, n.home)
@@ -226,14 +227,14 @@ func (in *Instance) giveUp(e *entity) {
 // into its zone when it strays.
 func (in *Instance) wander(e *entity) {
 	n := e.npc
+	if !n.zone.Contains(e.pos) && rules.Dist2(e.pos, n.home) > homeReach*homeReach {
+		in.walkTowards(e, n.home)
+		return
+	}
 	if in.tick < n.nextTurn {
 		return
 	}
 	n.nextTurn = in.tick + uint32(in.cfg.TickRate) + in.rng.Uint32N(uint32(2*max(in.cfg.TickRate, 1)))
-	if !n.zone.Contains(e.pos) {
-		in.steer(e, dirTowards(e.pos, n.home))
-		return
-	}
 	if in.rng.IntN(2) == 0 {
 		in.steer(e, rules.DirNone)
 		return
