@@ -256,7 +256,7 @@ func sqrt(v int64) float64 {
 func TestHittingOneMobCallsItsPack(t *testing.T) {
 	h := newHarness(t, openField{w: 100, h: 100}, fieldConfig())
 	hit := h.addNPC("rat", rules.TileCenter(50, 50))
-	mate := h.addNPC("rat", rules.TileCenter(53, 50))    // 48 px away: within 80
+	mate := h.addNPC("rat", rules.TileCenter(53, 50))     // 48 px away: within 80
 	stranger := h.addNPC("rat", rules.TileCenter(70, 50)) // 320 px away
 	rogue := h.join(1, rules.TileCenter(50, 80))          // beyond every rat's detection
 	h.step()
