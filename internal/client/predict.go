@@ -33,12 +33,16 @@ type Correction struct {
 	// Jumped is set when the client's tick jumped (see Predictor.Step)
 	// since the last reconciliation.
 	Jumped bool
+	// Forced is set when the world moved the player by its own authority
+	// since the last reconciliation: it died or came back (Predictor.Die,
+	// Predictor.Revive).
+	Forced bool
 }
 
-// Resync reports whether a correction was expected: an input was late or
-// the clock jumped. A correction over DesyncTolerance that is not a resync
-// is a desync.
-func (c Correction) Resync() bool { return c.Late || c.Jumped }
+// Resync reports whether a correction was expected: an input was late,
+// the clock jumped, or the world moved the player itself. A correction over
+// DesyncTolerance that is not a resync is a desync.
+func (c Correction) Resync() bool { return c.Late || c.Jumped || c.Forced }
 
 // Desync reports whether c is a correction over DesyncTolerance that
 // nothing explains: the client's rules and the world's disagree.
@@ -80,6 +84,12 @@ type Predictor struct {
 	base     rules.Vec   // the world's position at baseTick
 	jumped   bool        // the clock jumped since the last reconciliation
 	inputs   []sentInput // the input in force at baseTick and those after, in Seq order
+
+	// The world keeps a dead player still: from the tick after diedAt up
+	// to revivedAt (while dead, for good).
+	dead, revived     bool
+	diedAt, revivedAt uint32
+	forced            bool // Die or Revive since the last reconciliation
 }
 
 // NewPredictor returns a Predictor for a player at pos at player tick tick
@@ -137,8 +147,8 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 	if int32(snapTick-p.baseTick) < 0 {
 		return Correction{From: p.pos, To: p.pos}
 	}
-	c := Correction{Jumped: p.jumped}
-	p.jumped = false
+	c := Correction{Jumped: p.jumped, Forced: p.forced}
+	p.jumped, p.forced = false, false
 	if acked {
 		i := 0
 		for i < len(p.inputs) && p.inputs[i].Seq < ack {
@@ -208,6 +218,27 @@ func (p *Predictor) ChangeMap(tick uint32, pos rules.Vec, ack uint32, terrain Te
 	p.pos = p.replay()
 }
 
+// Die tells the predictor that the player died in the step of tick (a
+// Snapshot with its own EventDeath): the world keeps it still from the
+// next tick until Revive. Call it before that snapshot's Reconcile.
+func (p *Predictor) Die(tick uint32) {
+	p.dead, p.revived, p.diedAt, p.forced = true, false, tick, true
+}
+
+// Revive tells the predictor that the player came back in the step of
+// tick (its own EventRespawn, with the position it respawned at): it walks
+// again from the next tick. Call it before that snapshot's Reconcile.
+func (p *Predictor) Revive(tick uint32) {
+	if p.dead {
+		p.revived, p.revivedAt, p.forced = true, tick, true
+	}
+}
+
+// still reports whether the world keeps the player still at tick t.
+func (p *Predictor) still(t uint32) bool {
+	return p.dead && int32(t-p.diedAt) > 0 && (!p.revived || int32(t-p.revivedAt) <= 0)
+}
+
 // Peek returns where one step in dir would take the predicted position,
 // without issuing an input: a step that returns Pos is blocked.
 func (p *Predictor) Peek(dir protocol.Direction) rules.Vec {
@@ -252,6 +283,9 @@ func (p *Predictor) stepAt(pos rules.Vec, t uint32) rules.Vec {
 // moveAt returns the direction in force at tick t: that of the newest input
 // in force from t or earlier, none before any.
 func (p *Predictor) moveAt(t uint32) protocol.Direction {
+	if p.still(t) {
+		return protocol.DirNone
+	}
 	for i := len(p.inputs) - 1; i >= 0; i-- {
 		if int32(p.inputs[i].from-t) <= 0 {
 			return p.inputs[i].Move

@@ -422,3 +422,44 @@ func TestPeekIsPure(t *testing.T) {
 		t.Errorf("Pos() = %v, Peek(E) = %v; want both flush against the wall at %v", p.Pos(), p.Peek(protocol.DirE), flush)
 	}
 }
+
+// TestDeathKeepsThePredictionStill plays a player who dies while walking
+// and comes back: the world keeps it still between, and the corrections
+// that death and respawn cause are resyncs.
+func TestDeathKeepsThePredictionStill(t *testing.T) {
+	start := rules.TileCenter(5, 4)
+	p := NewPredictor(start, 0, testSpeed, mapA())
+	walk, _ := p.Step(1, protocol.DirE, 0, 0)
+	for tick := uint32(2); tick <= 6; tick++ {
+		p.Step(tick, protocol.DirE, 0, 0)
+	}
+	// The world applied walk at 1 and the player died in the step of 3:
+	// it took steps 1 to 3 and stands still after.
+	server := start
+	for range 3 {
+		server = rules.Step(server, rules.DirE, testSpeed, mapA())
+	}
+	p.Die(3)
+	c := p.Reconcile(3, server, walk.Seq, true)
+	if p.Pos() != server || !c.Resync() || c.Desync() {
+		t.Fatalf("after dying at 3: Pos() = %v, correction %+v; want %v and a resync", p.Pos(), c, server)
+	}
+	p.Step(7, protocol.DirE, 0, 0)
+	if p.Pos() != server {
+		t.Fatalf("a dead player was predicted to walk to %v", p.Pos())
+	}
+	// It comes back at 8 elsewhere, still holding east: it walks from 9.
+	back := rules.TileCenter(2, 2)
+	p.Step(8, protocol.DirE, 0, 0)
+	p.Revive(8)
+	if c := p.Reconcile(8, back, 0, false); p.Pos() != back || !c.Resync() {
+		t.Fatalf("after the respawn: Pos() = %v, correction %+v; want %v and a resync", p.Pos(), c, back)
+	}
+	p.Step(9, protocol.DirE, 0, 0)
+	if want := rules.Step(back, rules.DirE, testSpeed, mapA()); p.Pos() != want {
+		t.Errorf("after the respawn the player is predicted at %v, want %v", p.Pos(), want)
+	}
+	if c := p.Reconcile(9, rules.Step(back, rules.DirE, testSpeed, mapA()), 0, false); c.Size != 0 || c.Resync() {
+		t.Errorf("the first step after the respawn: correction %+v, want an exact prediction", c)
+	}
+}
