@@ -14,6 +14,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/password"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -143,6 +144,66 @@ func TestWalkingBotsThroughPortals(t *testing.T) {
 	}
 	if compared < n*n {
 		t.Errorf("only %d sightings could be compared, want at least %d", compared, n*n)
+	}
+}
+
+// TestFightingBots places fighters of every class in the overworld's rat
+// meadow and lets them hunt: they use their abilities, kill rats, and stay
+// in sync with the world through every death and respawn.
+func TestFightingBots(t *testing.T) {
+	const n = 9
+	dir := t.TempDir()
+	cfg := Config{Count: n, Duration: 100 * time.Millisecond, AccountPrefix: "fighter", Password: "fighter password"}
+	c := startCluster(t, dir)
+	cfg.Gateway = c.URL()
+	if sum, err := Run(t.Context(), cfg); err != nil || sum.Entered != n {
+		t.Fatalf("first visit: %+v, %v", sum, err)
+	}
+	if err := c.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	overworld, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meadow rules.Rect
+	for _, z := range overworld.NPCZones {
+		if z.Kind == "rat" {
+			meadow = z.Rect
+			break
+		}
+	}
+	db, err := store.OpenWorld(t.Context(), filepath.Join(dir, "world-w1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range int64(n) {
+		ch, err := db.Character(t.Context(), id+1)
+		if err != nil {
+			t.Fatalf("character %d: %v", id+1, err)
+		}
+		ch.Map = "overworld"
+		ch.X, ch.Y = (meadow.Min.X+meadow.Max.X)/2, (meadow.Min.Y+meadow.Max.Y)/2
+		ch.Version++
+		if _, err := db.SaveCharacters(t.Context(), ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = startCluster(t, dir)
+	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 8*time.Second, ScenarioFight
+	sum, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("summary: %+v", sum)
+	if sum.Entered != n || sum.Failed != 0 || sum.Desyncs != 0 {
+		t.Fatalf("entered %d, failed %d (%v), desyncs %d; want all in, none failed, no desyncs", sum.Entered, sum.Failed, sum.Errors, sum.Desyncs)
+	}
+	if sum.AbilitiesUsed == 0 || sum.Kills == 0 {
+		t.Errorf("abilities used %d, kills %d; want fighters that fight and kill", sum.AbilitiesUsed, sum.Kills)
 	}
 }
 
