@@ -101,8 +101,8 @@ type Summary struct {
 	// PortalTrips counts the map changes the bots went through. They are
 	// predicted exactly: a trip causes no resync.
 	PortalTrips int `json:"portal_trips"`
-	// What the fighters did (ScenarioFight): NPCs they were hunting that
-	// died, their own deaths, abilities the world let them use and those it
+	// What the fighters did (ScenarioFight): NPCs they attacked that died
+	// (several fighters may count one), their own deaths, abilities the world let them use and those it
 	// refused, and levels gained.
 	Kills          int `json:"kills"`
 	Deaths         int `json:"deaths"`

@@ -22,7 +22,8 @@ type hunter struct {
 	charged bool  // its basic attack charges: press, hold, release
 	prey    uint32
 	hasPrey bool
-	ticks   int // ticks spent on the current prey
+	struck  bool // it attacked the current prey
+	ticks   int  // ticks spent on the current prey
 }
 
 // Hunter timings, in ticks.
@@ -43,9 +44,9 @@ func newHunter(class api.Class) *hunter {
 	return h
 }
 
-// hunting reports whether the event subject is the hunter's prey.
-func (h *hunter) hunting(subject uint32) bool {
-	return h.hasPrey && subject == protocol.OfHandle(h.prey)
+// killed reports whether the event subject is prey the hunter attacked.
+func (h *hunter) killed(subject uint32) bool {
+	return h.hasPrey && h.struck && subject == protocol.OfHandle(h.prey)
 }
 
 // next returns the hunter's move, aim and buttons from pos for the next
@@ -53,7 +54,7 @@ func (h *hunter) hunting(subject uint32) bool {
 func (h *hunter) next(pos rules.Vec, v *client.View, peek func(protocol.Direction) rules.Vec) (protocol.Direction, uint8, protocol.Buttons, bool) {
 	prey, ok := v.Entity(h.prey)
 	if !h.hasPrey || !ok || prey.Anim == protocol.AnimDead || h.ticks > giveUpTicks {
-		h.hasPrey, h.ticks = h.pick(pos, v)
+		h.hasPrey, h.ticks, h.struck = h.pick(pos, v)
 		if !h.hasPrey {
 			return protocol.DirNone, 0, 0, false
 		}
@@ -82,11 +83,12 @@ func (h *hunter) next(pos rules.Vec, v *client.View, peek func(protocol.Directio
 	if h.ticks%specialEvery == 0 {
 		buttons |= protocol.ButtonSpecial1
 	}
+	h.struck = true
 	return protocol.DirNone, aim, buttons, true
 }
 
 // pick chooses the nearest living hostile NPC in view.
-func (h *hunter) pick(pos rules.Vec, v *client.View) (found bool, ticks int) {
+func (h *hunter) pick(pos rules.Vec, v *client.View) (found bool, ticks int, struck bool) {
 	best := int64(-1)
 	for hd, e := range v.All() {
 		if !e.Sprite.HostileNPC() || e.Anim == protocol.AnimDead {
@@ -96,7 +98,7 @@ func (h *hunter) pick(pos rules.Vec, v *client.View) (found bool, ticks int) {
 			best, h.prey = d, hd
 		}
 	}
-	return best >= 0, 0
+	return best >= 0, 0, false
 }
 
 // approach returns the direction of the eight that brings pos nearest to

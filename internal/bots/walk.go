@@ -244,7 +244,7 @@ func (g *game) events(s protocol.Snapshot) {
 			}
 			continue
 		}
-		if g.fight != nil && e.Kind == protocol.EventDeath && g.fight.hunting(e.Subject) {
+		if g.fight != nil && e.Kind == protocol.EventDeath && g.fight.killed(e.Subject) {
 			g.stats.fight.kills++
 		}
 	}
