@@ -455,3 +455,27 @@ func TestAFightReplaysExactlyOnTheClient(t *testing.T) {
 		t.Errorf("600 ticks of fighting: %d deaths, %d abilities used; want some of each", kills, h.in.abilitiesUsed)
 	}
 }
+
+func TestNPCsOfAPrivateInstanceStayDead(t *testing.T) {
+	for _, private := range []bool{false, true} {
+		cfg := fieldConfig()
+		cfg.NoRespawn = private
+		h := newHarness(t, openField{w: 60, h: 60}, cfg)
+		rat := h.addNPC("rat", rules.TileCenter(30, 30))
+		p := h.join(1, rules.TileCenter(36, 30))
+		for range 6 {
+			h.step()
+		}
+		h.in.damage(p.entity, rat, 1000, false, 0)
+		for range h.in.ticks(rat.npc.kind.Respawn) + 2 {
+			h.step()
+		}
+		_, seen := h.clients[p].view.Entity(0)
+		switch {
+		case private && (len(h.in.npcs) != 0 || seen):
+			t.Errorf("private: %d NPCs left, the client still knows the rat: %v; want it gone", len(h.in.npcs), seen)
+		case !private && (len(h.in.npcs) != 1 || rat.dead || rat.hp != rat.stats.MaxHP):
+			t.Errorf("shared: the rat is dead %v with %d HP; want it back with full health", rat.dead, rat.hp)
+		}
+	}
+}

@@ -458,8 +458,17 @@ func (in *Instance) applyInput(e *entity) {
 	}
 }
 
-// remove takes e out of the instance, keeping entities dense.
+// remove takes the player e out of the instance, keeping entities dense.
 func (in *Instance) remove(e *entity) {
+	in.detach(e, &in.entities)
+	in.dropViewer(e.view)
+	e.p.Char.X, e.p.Char.Y = e.pos.X, e.pos.Y
+	e.p.entity = nil
+}
+
+// detach takes e out of the grid and out of list (in.entities or in.npcs,
+// which it keeps dense), and tells the viewers that know it that it left.
+func (in *Instance) detach(e *entity, list *[]*entity) {
 	in.grid.remove(e)
 	e.removed = true // clients that know it drop it at their next snapshot
 	// Between ticks, the viewers' logs of the last replication are not
@@ -467,14 +476,12 @@ func (in *Instance) remove(e *entity) {
 	in.applyViewLogs()
 	in.notify(e)
 	e.observers = nil
-	in.dropViewer(e.view)
-	last := in.entities[len(in.entities)-1]
-	in.entities[e.slot] = last
+	l := *list
+	last := l[len(l)-1]
+	l[e.slot] = last
 	last.slot = e.slot
-	in.entities[len(in.entities)-1] = nil
-	in.entities = in.entities[:len(in.entities)-1]
-	e.p.Char.X, e.p.Char.Y = e.pos.X, e.pos.Y
-	e.p.entity = nil
+	l[len(l)-1] = nil
+	*list = l[:len(l)-1]
 }
 
 // checkEmpty reports the instance once it has been empty for EmptyTicks.

@@ -119,7 +119,7 @@ func (in *Instance) thinkNPCs() {
 			in.steer(e, rules.DirNone)
 			if in.tick >= e.respawnAt {
 				if n.gone {
-					in.removeNPC(e)
+					in.detach(e, &in.npcs)
 					i--
 					continue
 				}
@@ -339,20 +339,6 @@ func (in *Instance) respawnNPC(e *entity) {
 	in.setProps(e, protocol.IntProp(protocol.PropX, int64(e.pos.X)), protocol.IntProp(protocol.PropY, int64(e.pos.Y)),
 		protocol.IntProp(protocol.PropHP, int64(e.hp)), protocol.IntProp(protocol.PropAnim, int64(protocol.AnimIdle)))
 	in.announce(e, protocol.Event{Kind: protocol.EventRespawn})
-}
-
-// removeNPC takes an NPC that never comes back out of the instance.
-func (in *Instance) removeNPC(e *entity) {
-	in.grid.remove(e)
-	e.removed = true
-	in.applyViewLogs()
-	in.notify(e)
-	e.observers = nil
-	last := in.npcs[len(in.npcs)-1]
-	in.npcs[e.slot] = last
-	last.slot = e.slot
-	in.npcs[len(in.npcs)-1] = nil
-	in.npcs = in.npcs[:len(in.npcs)-1]
 }
 
 // nearestPlayer returns the nearest living player within r of p that an
