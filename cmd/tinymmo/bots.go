@@ -22,7 +22,7 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.AccountPrefix, "accounts", "", "use accounts PREFIX_0..PREFIX_N-1 (created on first use) instead of guests")
 	fs.StringVar(&cfg.Password, "password", "", "password of the --accounts accounts")
 	fs.StringVar(&cfg.World, "world", "", "world id to enter (default: the first listed)")
-	fs.StringVar(&cfg.Scenario, "scenario", bots.ScenarioIdle, "how bots play: idle (stand and ping) or walk (walk with prediction, one input a tick)")
+	fs.StringVar(&cfg.Scenario, "scenario", bots.ScenarioIdle, "how bots play: idle (stand and ping), walk (walk with prediction, inputs on change) or fight (hunt the NPCs in view with the class's abilities)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object on the last line")
 	if err := parseConfig(fs, args, &cfg); err != nil {
 		return err

@@ -3,13 +3,14 @@
 // gateway and a world (version check, login, world list, character, enter,
 // play, log out) and reporting what they measured.
 //
-// Two scenarios say how a bot plays once in the world: "idle" stands still
-// and pings once a second; "walk" walks like a player, sending an input
-// whenever its direction changes (tagged with the tick it starts at),
+// Three scenarios say how a bot plays once in the world: "idle" stands
+// still and pings once a second; "walk" walks like a player, sending an
+// input whenever its direction changes (tagged with the tick it starts at),
 // keeping a client.View of the world and predicting its own position with
 // a client.Predictor, and counts every correction the world forces on the
 // prediction, desyncs apart from resyncs. Some walkers head for portals, so
-// map changes happen too.
+// map changes happen too. "fight" plays like "walk" but hunts the hostile
+// NPCs in view with its class's abilities (fight.go).
 //
 // Run owns one goroutine per bot (two while it plays: one reads the
 // connection) and returns when all have finished.
@@ -38,6 +39,9 @@ const (
 	ScenarioIdle = "idle"
 	// ScenarioWalk walks with prediction, one input a tick; see walk.go.
 	ScenarioWalk = "walk"
+	// ScenarioFight walks like ScenarioWalk and fights the NPCs it sees;
+	// see fight.go.
+	ScenarioFight = "fight"
 )
 
 // Config configures a run. Gateway is required.
@@ -55,8 +59,8 @@ type Config struct {
 	Password      string
 	// World is the id of the world to enter. Default: the first listed.
 	World string
-	// Scenario is how bots play: ScenarioIdle (the default) or
-	// ScenarioWalk.
+	// Scenario is how bots play: ScenarioIdle (the default),
+	// ScenarioWalk or ScenarioFight.
 	Scenario string
 }
 
@@ -97,6 +101,14 @@ type Summary struct {
 	// PortalTrips counts the map changes the bots went through. They are
 	// predicted exactly: a trip causes no resync.
 	PortalTrips int `json:"portal_trips"`
+	// What the fighters did (ScenarioFight): NPCs they attacked that died
+	// (several fighters may count one), their own deaths, abilities the world let them use and those it
+	// refused, and levels gained.
+	Kills          int `json:"kills"`
+	Deaths         int `json:"deaths"`
+	AbilitiesUsed  int `json:"abilities_used"`
+	ActionsRefused int `json:"actions_refused"`
+	LevelsGained   int `json:"levels_gained"`
 	// DownBytesPerS and UpBytesPerS are each bot's WebSocket payload bytes
 	// per second received and sent while in the world, over the bots.
 	DownBytesPerS Percentiles `json:"down_bytes_per_s"`
@@ -135,6 +147,7 @@ type playStats struct {
 	desyncs   int
 	resyncs   int
 	trips     int
+	fight     fightStats
 }
 
 // Run runs cfg.Count bots and waits for them. A cancelled ctx ends the bots
@@ -165,9 +178,9 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 	switch cfg.Scenario {
 	case "":
 		cfg.Scenario = ScenarioIdle
-	case ScenarioIdle, ScenarioWalk:
+	case ScenarioIdle, ScenarioWalk, ScenarioFight:
 	default:
-		return Summary{}, fmt.Errorf("bots: unknown scenario %q (want %s or %s)", cfg.Scenario, ScenarioIdle, ScenarioWalk)
+		return Summary{}, fmt.Errorf("bots: unknown scenario %q (want %s, %s or %s)", cfg.Scenario, ScenarioIdle, ScenarioWalk, ScenarioFight)
 	}
 	if cfg.AccountPrefix != "" {
 		if _, err := api.NormalizeUsername(fmt.Sprintf("%s_%d", cfg.AccountPrefix, cfg.Count-1)); err != nil {
@@ -218,6 +231,9 @@ func summarize(results []result) Summary {
 		s.Desyncs += r.play.desyncs
 		s.PortalTrips += r.play.trips
 		s.Resyncs += r.play.resyncs
+		f := r.play.fight
+		s.Kills, s.Deaths, s.LevelsGained = s.Kills+f.kills, s.Deaths+f.deaths, s.LevelsGained+f.levels
+		s.AbilitiesUsed, s.ActionsRefused = s.AbilitiesUsed+f.used, s.ActionsRefused+f.refused
 		if secs := r.play.duration.Seconds(); secs > 0 {
 			down = append(down, float64(r.play.conn.BytesIn)/secs)
 			up = append(up, float64(r.play.conn.BytesOut)/secs)
@@ -334,7 +350,7 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 		f.entered()
 	}
 	before, began := conn.Stats(), time.Now()
-	if cfg.Scenario == ScenarioWalk {
+	if cfg.Scenario == ScenarioWalk || cfg.Scenario == ScenarioFight {
 		err = b.walk(ctx, conn, char, &r.play)
 	} else {
 		err = b.idle(ctx, conn, &r.play)

@@ -14,6 +14,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/password"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -83,39 +84,30 @@ func TestWalkingBotsStayInSync(t *testing.T) {
 	}
 }
 
-// TestWalkingBotsThroughPortals places walkers next to the overworld's
-// portal and makes them all portal seekers, so that they travel back and
-// forth between the overworld and the dungeon entrance, and checks that
-// map changes keep every view and prediction right.
-func TestWalkingBotsThroughPortals(t *testing.T) {
-	const n = 10
-	dir := t.TempDir()
-	cfg := Config{Count: n, Duration: 100 * time.Millisecond, AccountPrefix: "walker", Password: "walker password"}
-	// First visit: create the accounts and characters.
+// firstVisit runs n bots of the accounts in cfg once against a cluster on
+// dir, so that their accounts and characters exist, then moves every
+// character to map mapName at pos in the world's database, and returns a
+// fresh cluster on dir for the visit that matters.
+func firstVisit(t *testing.T, dir string, cfg Config, mapName string, pos rules.Vec) *devcluster.Cluster {
+	t.Helper()
 	c := startCluster(t, dir)
-	cfg.Gateway = c.URL()
-	if sum, err := Run(t.Context(), cfg); err != nil || sum.Entered != n {
+	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 100*time.Millisecond, ScenarioIdle
+	if sum, err := Run(t.Context(), cfg); err != nil || sum.Entered != cfg.Count {
 		t.Fatalf("first visit: %+v, %v", sum, err)
 	}
 	if err := c.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// Move every character next to the portal.
-	overworld, err := maps.Load("overworld")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nearPortal, _ := overworld.Spawn("from_dungeon_entrance")
 	db, err := store.OpenWorld(t.Context(), filepath.Join(dir, "world-w1.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id := range int64(n) {
+	for id := range int64(cfg.Count) {
 		ch, err := db.Character(t.Context(), id+1)
 		if err != nil {
 			t.Fatalf("character %d: %v", id+1, err)
 		}
-		ch.Map, ch.X, ch.Y = "overworld", nearPortal.X, nearPortal.Y
+		ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y
 		ch.Version++ // newer than the stored save, or the store refuses it
 		if _, err := db.SaveCharacters(t.Context(), ch); err != nil {
 			t.Fatal(err)
@@ -124,8 +116,23 @@ func TestWalkingBotsThroughPortals(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return startCluster(t, dir)
+}
+
+// TestWalkingBotsThroughPortals places walkers next to the overworld's
+// portal and makes them all portal seekers, so that they travel back and
+// forth between the overworld and the dungeon entrance, and checks that
+// map changes keep every view and prediction right.
+func TestWalkingBotsThroughPortals(t *testing.T) {
+	const n = 10
+	overworld, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nearPortal, _ := overworld.Spawn("from_dungeon_entrance")
+	cfg := Config{Count: n, AccountPrefix: "walker", Password: "walker password"}
+	c := firstVisit(t, t.TempDir(), cfg, "overworld", nearPortal)
 	// Second visit: walk.
-	c = startCluster(t, dir)
 	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 4*time.Second, ScenarioWalk
 	check := newViewCheck()
 	sum, err := runWith(t.Context(), cfg, hooks{check: check, seekerEvery: 1})
@@ -143,6 +150,38 @@ func TestWalkingBotsThroughPortals(t *testing.T) {
 	}
 	if compared < n*n {
 		t.Errorf("only %d sightings could be compared, want at least %d", compared, n*n)
+	}
+}
+
+// TestFightingBots places fighters of every class in the overworld's rat
+// meadow and lets them hunt: they use their abilities, kill rats, and stay
+// in sync with the world through every death and respawn.
+func TestFightingBots(t *testing.T) {
+	const n = 9
+	overworld, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meadow rules.Rect
+	for _, z := range overworld.NPCZones {
+		if z.Kind == "rat" {
+			meadow = z.Rect
+			break
+		}
+	}
+	cfg := Config{Count: n, AccountPrefix: "fighter", Password: "fighter password"}
+	c := firstVisit(t, t.TempDir(), cfg, "overworld", rules.Vec{X: (meadow.Min.X + meadow.Max.X) / 2, Y: (meadow.Min.Y + meadow.Max.Y) / 2})
+	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 8*time.Second, ScenarioFight
+	sum, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("summary: %+v", sum)
+	if sum.Entered != n || sum.Failed != 0 || sum.Desyncs != 0 {
+		t.Fatalf("entered %d, failed %d (%v), desyncs %d; want all in, none failed, no desyncs", sum.Entered, sum.Failed, sum.Errors, sum.Desyncs)
+	}
+	if sum.AbilitiesUsed == 0 || sum.Kills == 0 {
+		t.Errorf("abilities used %d, kills %d; want fighters that fight and kill", sum.AbilitiesUsed, sum.Kills)
 	}
 }
 

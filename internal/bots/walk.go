@@ -121,6 +121,7 @@ type game struct {
 	pred  *client.Predictor
 	clock *client.TickClock
 	walk  walker
+	fight *hunter          // nil but in the fight scenario
 	out   []protocol.Input // scratch for inputs
 	stats playStats
 	check *viewCheck // nil except in tests
@@ -138,6 +139,9 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 		rng:    rand.New(rand.NewPCG(b.fleet.seed, uint64(b.index))),
 		rate:   g.view.TickRate(),
 		seeker: b.index%b.fleet.seekerEvery == b.fleet.seekerEvery-1,
+	}
+	if b.cfg.Scenario == ScenarioFight {
+		g.fight = newHunter(char.Class)
 	}
 	if err := g.arrive(); err != nil {
 		return nil, err
@@ -168,6 +172,7 @@ func (g *game) observe(m protocol.Message, now time.Time) error {
 			g.check.record(g.name, g.view)
 		}
 		g.clock.Observe(m.Tick, now)
+		g.events(m)
 		c := g.pred.Reconcile(m.Tick, g.view.Own(), m.Ack, m.HasAck)
 		switch {
 		case c.Size <= client.DesyncTolerance:
@@ -199,12 +204,50 @@ func (g *game) inputs(now time.Time) []protocol.Input {
 		first = tick
 	}
 	for t := first; int32(t-tick) <= 0; t++ {
-		dir := g.walk.next(g.pred.Pos(), g.pred.Peek)
-		if in, send := g.pred.Step(t, dir, g.walk.aim, 0); send {
+		dir, aim, buttons := g.decide()
+		if in, send := g.pred.Step(t, dir, aim, buttons); send {
 			g.out = append(g.out, in)
 		}
 	}
 	return g.out
+}
+
+// decide returns the direction, aim and buttons for the next client tick:
+// the hunter's while it has prey in view, the walker's otherwise.
+func (g *game) decide() (protocol.Direction, uint8, protocol.Buttons) {
+	if g.fight != nil {
+		if dir, aim, buttons, ok := g.fight.next(g.pred.Pos(), g.view, g.pred.Peek); ok {
+			return dir, aim, buttons
+		}
+	}
+	return g.walk.next(g.pred.Pos(), g.pred.Peek), g.walk.aim, 0
+}
+
+// events takes what a snapshot's events say about the bot itself: its
+// death and respawn, which the predictor must know before it reconciles,
+// and, for fighters, what it did.
+func (g *game) events(s protocol.Snapshot) {
+	for _, e := range s.Events {
+		if e.Subject == 0 {
+			switch e.Kind {
+			case protocol.EventDeath:
+				g.pred.Die(s.Tick)
+				g.stats.fight.deaths++
+			case protocol.EventRespawn:
+				g.pred.Revive(s.Tick)
+			case protocol.EventAction:
+				g.stats.fight.used++
+			case protocol.EventRefused:
+				g.stats.fight.refused++
+			case protocol.EventLevelUp:
+				g.stats.fight.levels++
+			}
+			continue
+		}
+		if g.fight != nil && e.Kind == protocol.EventDeath && g.fight.killed(e.Subject) {
+			g.stats.fight.kills++
+		}
+	}
 }
 
 // walker decides where a bot walks. A wanderer turns to a random one of

@@ -33,16 +33,16 @@ type Correction struct {
 	// Jumped is set when the client's tick jumped (see Predictor.Step)
 	// since the last reconciliation.
 	Jumped bool
-	// Died is set when the player died or came back to life since the
-	// last reconciliation (Predictor.Die, Predictor.Revive): the world
-	// stopped it, or moved it to its spawn, by its own authority.
-	Died bool
+	// Forced is set when the world moved the player by its own authority
+	// since the last reconciliation: it died or came back (Predictor.Die,
+	// Predictor.Revive).
+	Forced bool
 }
 
 // Resync reports whether a correction was expected: an input was late,
-// the clock jumped, or the player died or respawned. A correction over
+// the clock jumped, or the world moved the player itself. A correction over
 // DesyncTolerance that is not a resync is a desync.
-func (c Correction) Resync() bool { return c.Late || c.Jumped || c.Died }
+func (c Correction) Resync() bool { return c.Late || c.Jumped || c.Forced }
 
 // Desync reports whether c is a correction over DesyncTolerance that
 // nothing explains: the client's rules and the world's disagree.
@@ -90,12 +90,11 @@ type Predictor struct {
 	inputs   []sentInput // the input in force at baseTick and those after, in Seq order
 	target   uint32      // Input.Target of the inputs Step makes
 
-	// The player stands still in the ticks after diedAt (while dead) up to
-	// and including revivedAt (once revived); lifeChanged is set when
-	// either changed since the last reconciliation.
+	// The world keeps a dead player still: from the tick after diedAt up
+	// to revivedAt (while dead, for good).
 	dead, revived     bool
 	diedAt, revivedAt uint32
-	lifeChanged       bool
+	forced            bool // Die or Revive since the last reconciliation
 }
 
 // NewPredictor returns a Predictor for a player at pos at player tick tick
@@ -154,8 +153,8 @@ func (p *Predictor) Reconcile(snapTick uint32, server rules.Vec, ack uint32, ack
 	if int32(snapTick-p.baseTick) < 0 {
 		return Correction{From: p.pos, To: p.pos}
 	}
-	c := Correction{Jumped: p.jumped, Died: p.lifeChanged}
-	p.jumped, p.lifeChanged = false, false
+	c := Correction{Jumped: p.jumped, Forced: p.forced}
+	p.jumped, p.forced = false, false
 	if acked {
 		i := 0
 		for i < len(p.inputs) && p.inputs[i].Seq < ack {
@@ -231,25 +230,25 @@ func (p *Predictor) ChangeMap(tick uint32, pos rules.Vec, ack uint32, terrain Te
 // is pressed: call SetTarget before the Step that presses.
 func (p *Predictor) SetTarget(target uint32) { p.target = target }
 
-// Die tells the Predictor that the player died in tick tick (the snapshot
-// of that tick carries an EventDeath of the player's): the world ignores
-// its movement from the next tick on, though it still acknowledges its
-// inputs. Call it before that snapshot's Reconcile, whose correction is
-// then a resync.
+// Die tells the predictor that the player died in the step of tick (a
+// Snapshot with its own EventDeath): the world keeps it still from the
+// next tick until Revive. Call it before that snapshot's Reconcile.
 func (p *Predictor) Die(tick uint32) {
-	p.dead, p.revived, p.diedAt, p.lifeChanged = true, false, tick, true
+	p.dead, p.revived, p.diedAt, p.forced = true, false, tick, true
 }
 
-// Revive tells the Predictor that the player came back to life in tick
-// tick (an EventRespawn of the player's): it stands still up to that tick,
-// where the world places it at the map's spawn, and walks again from the
-// next. Call it before that snapshot's Reconcile, whose correction (the
-// jump to the spawn) is then a resync. Without an earlier Die it changes
-// nothing.
+// Revive tells the predictor that the player came back in the step of
+// tick (its own EventRespawn, with the position it respawned at): it walks
+// again from the next tick. Call it before that snapshot's Reconcile.
 func (p *Predictor) Revive(tick uint32) {
-	if p.dead && !p.revived {
-		p.revived, p.revivedAt, p.lifeChanged = true, tick, true
+	if p.dead {
+		p.revived, p.revivedAt, p.forced = true, tick, true
 	}
+}
+
+// still reports whether the world keeps the player still at tick t.
+func (p *Predictor) still(t uint32) bool {
+	return p.dead && int32(t-p.diedAt) > 0 && (!p.revived || int32(t-p.revivedAt) <= 0)
 }
 
 // Observe calls Die and Revive for the player's own EventDeath and
@@ -310,7 +309,7 @@ func (p *Predictor) stepAt(pos rules.Vec, t uint32) rules.Vec {
 // moveAt returns the direction in force at tick t: that of the newest input
 // in force from t or earlier, none before any or while the player is dead.
 func (p *Predictor) moveAt(t uint32) protocol.Direction {
-	if p.frozen(t) {
+	if p.still(t) {
 		return protocol.DirNone
 	}
 	for i := len(p.inputs) - 1; i >= 0; i-- {
@@ -319,15 +318,6 @@ func (p *Predictor) moveAt(t uint32) protocol.Direction {
 		}
 	}
 	return protocol.DirNone
-}
-
-// frozen reports whether the world holds the player still in the step
-// that makes tick t: a tick after its death, up to its respawn.
-func (p *Predictor) frozen(t uint32) bool {
-	if !p.dead || int32(t-p.diedAt) <= 0 {
-		return false
-	}
-	return !p.revived || int32(t-p.revivedAt) <= 0
 }
 
 func chebyshev(a, b rules.Vec) int32 {

@@ -465,7 +465,7 @@ func TestDeathFreezesThePredictionAndIsAResync(t *testing.T) {
 				if c.Desync() {
 					t.Fatalf("seed %d, time %d: correction %+v is a desync; a death or respawn is the world's doing", seed, now, c)
 				}
-				if c.Died && c.Size > DesyncTolerance {
+				if c.Forced && c.Size > DesyncTolerance {
 					lifeCorrections++
 				}
 			},
@@ -474,40 +474,6 @@ func TestDeathFreezesThePredictionAndIsAResync(t *testing.T) {
 		if lifeCorrections == 0 {
 			t.Errorf("seed %d: neither the death nor the respawn corrected the prediction", seed)
 		}
-	}
-}
-
-func TestADeadPlayerStandsStillUntilItRespawns(t *testing.T) {
-	start := rules.TileCenter(4, 4)
-	p := NewPredictor(start, 10, testSpeed, mapA())
-	walkIn, _ := p.Step(11, protocol.DirE, 0, 0)
-	for tick := uint32(12); tick <= 20; tick++ {
-		p.Step(tick, protocol.DirE, 0, 0)
-	}
-	// The world walked the player east from 11 and killed it in tick 13:
-	// it stands where it was from 14 on.
-	at13 := walk(start, rules.DirE, testSpeed, mapA(), 3)
-	p.Die(13)
-	c := p.Reconcile(13, at13, walkIn.Seq, true)
-	if p.Pos() != at13 || !c.Died || !c.Resync() || c.Desync() {
-		t.Fatalf("after the death: Pos() = %v, correction %+v; want %v, a resync", p.Pos(), c, at13)
-	}
-	for tick := uint32(21); tick <= 30; tick++ {
-		p.Step(tick, protocol.DirS, 0, 0) // keys still held: the inputs go, nothing moves
-	}
-	if p.Pos() != at13 {
-		t.Fatalf("a dead player walked to %v", p.Pos())
-	}
-	// Back at the spawn in tick 25; it walks south from 26.
-	spawn := rules.TileCenter(2, 2)
-	p.Revive(25)
-	c = p.Reconcile(25, spawn, 0, false)
-	if want := walk(spawn, rules.DirS, testSpeed, mapA(), 5); p.Pos() != want || !c.Died || c.Desync() {
-		t.Errorf("after the respawn: Pos() = %v, correction %+v; want %v (5 ticks south of the spawn), a resync", p.Pos(), c, want)
-	}
-	// The next reconciliation is ordinary again.
-	if c := p.Reconcile(26, rules.Step(spawn, rules.DirS, testSpeed, mapA()), 0, false); c.Died {
-		t.Errorf("the correction after the respawn's still says Died: %+v", c)
 	}
 }
 
@@ -524,5 +490,46 @@ func TestTheTargetRidesOnTheInputs(t *testing.T) {
 	p.SetTarget(0)
 	if in, _ := p.Step(3, protocol.DirNone, 0, 0); in.Target != 0 {
 		t.Errorf("the release carries Target %d, want 0", in.Target)
+	}
+}
+
+// TestDeathKeepsThePredictionStill plays a player who dies while walking
+// and comes back: the world keeps it still between, and the corrections
+// that death and respawn cause are resyncs.
+func TestDeathKeepsThePredictionStill(t *testing.T) {
+	start := rules.TileCenter(5, 4)
+	p := NewPredictor(start, 0, testSpeed, mapA())
+	walk, _ := p.Step(1, protocol.DirE, 0, 0)
+	for tick := uint32(2); tick <= 6; tick++ {
+		p.Step(tick, protocol.DirE, 0, 0)
+	}
+	// The world applied walk at 1 and the player died in the step of 3:
+	// it took steps 1 to 3 and stands still after.
+	server := start
+	for range 3 {
+		server = rules.Step(server, rules.DirE, testSpeed, mapA())
+	}
+	p.Die(3)
+	c := p.Reconcile(3, server, walk.Seq, true)
+	if p.Pos() != server || !c.Resync() || c.Desync() {
+		t.Fatalf("after dying at 3: Pos() = %v, correction %+v; want %v and a resync", p.Pos(), c, server)
+	}
+	p.Step(7, protocol.DirE, 0, 0)
+	if p.Pos() != server {
+		t.Fatalf("a dead player was predicted to walk to %v", p.Pos())
+	}
+	// It comes back at 8 elsewhere, still holding east: it walks from 9.
+	back := rules.TileCenter(2, 2)
+	p.Step(8, protocol.DirE, 0, 0)
+	p.Revive(8)
+	if c := p.Reconcile(8, back, 0, false); p.Pos() != back || !c.Resync() {
+		t.Fatalf("after the respawn: Pos() = %v, correction %+v; want %v and a resync", p.Pos(), c, back)
+	}
+	p.Step(9, protocol.DirE, 0, 0)
+	if want := rules.Step(back, rules.DirE, testSpeed, mapA()); p.Pos() != want {
+		t.Errorf("after the respawn the player is predicted at %v, want %v", p.Pos(), want)
+	}
+	if c := p.Reconcile(9, rules.Step(back, rules.DirE, testSpeed, mapA()), 0, false); c.Size != 0 || c.Resync() {
+		t.Errorf("the first step after the respawn: correction %+v, want an exact prediction", c)
 	}
 }

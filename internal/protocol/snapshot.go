@@ -60,6 +60,9 @@ const (
 // Sprite is what an entity looks like: a player class or an NPC kind.
 type Sprite uint8
 
+// HostileNPC reports whether s is one of the NPC kinds that fight.
+func (s Sprite) HostileNPC() bool { return s >= SpriteRat && s <= SpriteBoneLord }
+
 // Sprites.
 const (
 	SpriteKnight Sprite = iota

@@ -73,6 +73,7 @@ type harness struct {
 type testClient struct {
 	view *client.View
 	seq  uint32
+	last protocol.Input     // the last input sent
 	msgs []protocol.Message // every message, in order
 }
 
@@ -85,7 +86,12 @@ func newHarness(t testing.TB, terrain Terrain, cfg Config) *harness {
 
 // join adds a rogue with 37/90 HP at pos, placed at the next step.
 func (h *harness) join(id int64, pos rules.Vec) *Player {
-	p := NewPlayer(character.Character{ID: id, Name: fmt.Sprint("P", id), Class: character.ClassRogue, Level: 1, X: pos.X, Y: pos.Y, HP: 37, MaxHP: 90}, nil)
+	return h.joinAs(id, character.ClassRogue, pos)
+}
+
+// joinAs adds a player of class at pos, with a character's saved state.
+func (h *harness) joinAs(id int64, class character.Class, pos rules.Vec) *Player {
+	p := NewPlayer(character.Character{ID: id, Name: fmt.Sprint("P", id), Class: class, Level: 1, X: pos.X, Y: pos.Y, HP: 37, MaxHP: 90, MP: 500, MaxMP: 50}, nil)
 	load := func(string) (client.Terrain, error) { return h.terrain, nil }
 	h.clients[p] = &testClient{view: client.NewView(load)}
 	h.in.Add(Arrival{Player: p})
@@ -95,9 +101,18 @@ func (h *harness) join(id int64, pos rules.Vec) *Player {
 // walk queues p's input to move in dir from its next step on, as a
 // client with no lead would send it.
 func (h *harness) walk(p *Player, dir protocol.Direction) {
+	h.send(p, func(in *protocol.Input) { in.Move = dir })
+}
+
+// send queues p's next input, the last one changed by change, to take
+// effect at p's next step.
+func (h *harness) send(p *Player, change func(*protocol.Input)) {
 	c := h.clients[p]
 	c.seq++
-	h.pending = append(h.pending, Input{Player: p, Input: protocol.Input{Seq: c.seq, Tick: p.Tick() + 1, Move: dir}})
+	change(&c.last)
+	in := c.last
+	in.Seq, in.Tick = c.seq, p.Tick()+1
+	h.pending = append(h.pending, Input{Player: p, Input: in})
 }
 
 // step runs one tick with the queued inputs and delivers every message to

@@ -35,6 +35,9 @@ type InputQueue struct {
 	// not); lastSeq is 0 before the first, since Seq 0 is never valid.
 	lastSeq, lastTick uint32
 	current           protocol.Input
+	// pressed and released gather the buttons that went down and up in
+	// the inputs Advance took since the last Edges.
+	pressed, released protocol.Buttons
 }
 
 // Push validates in against the player's current tick (per the spec: Seq
@@ -75,12 +78,24 @@ func (q *InputQueue) Push(in protocol.Input, tick uint32) error {
 // by the last of them at once: only its Move moves the player.
 func (q *InputQueue) Advance(tick uint32) (inForce protocol.Input, applied bool) {
 	for q.n > 0 && q.waiting[q.head].Tick <= tick {
-		q.current = q.waiting[q.head]
+		next := q.waiting[q.head]
+		q.pressed |= next.Buttons &^ q.current.Buttons
+		q.released |= q.current.Buttons &^ next.Buttons
+		q.current = next
 		q.head = (q.head + 1) % len(q.waiting)
 		q.n--
 		applied = true
 	}
 	return q.current, applied
+}
+
+// Edges returns the buttons pressed and released by the inputs Advance
+// took since the last call, so that a press and release taken in one step
+// both count, and forgets them.
+func (q *InputQueue) Edges() (pressed, released protocol.Buttons) {
+	pressed, released = q.pressed, q.released
+	q.pressed, q.released = 0, 0
+	return pressed, released
 }
 
 // Current returns the input in force (zero before any).

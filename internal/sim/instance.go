@@ -62,6 +62,16 @@ type Config struct {
 	// Seed seeds the instance's random numbers (arrival spreading), so a
 	// run is repeatable.
 	Seed uint64
+
+	// NPCZones are where the instance's NPCs live (the map's npc_zones);
+	// NoRespawn keeps dead NPCs dead (a private dungeon).
+	NPCZones  []maps.NPCZone
+	NoRespawn bool
+	// PvP lets players hurt each other outside the SafeZones.
+	PvP       bool
+	SafeZones []rules.Rect
+	// Respawn is where dead players come back (spread by SpreadRadius).
+	Respawn rules.Vec
 }
 
 // DefaultMaxVisible is the most entities a client knows when
@@ -105,12 +115,14 @@ func NewPlayer(c character.Character, owner any) *Player {
 	return &Player{Char: c, Owner: owner}
 }
 
-// State returns the character with its current position. Only its owner
-// may call it.
+// State returns the character with its current position, health, mana
+// and experience. Only its owner may call it.
 func (p *Player) State() character.Character {
 	c := p.Char
 	if e := p.entity; e != nil {
 		c.X, c.Y = e.pos.X, e.pos.Y
+		c.Level, c.XP = e.level, e.xp
+		c.HP, c.MaxHP, c.MP, c.MaxMP = int(e.hp), int(e.stats.MaxHP), int(e.mp), int(e.stats.MaxMP)
 	}
 	return c
 }
@@ -182,7 +194,13 @@ type Instance struct {
 
 	tick     uint32 // the instance's own step count
 	arrivals []Arrival
-	entities []*entity // dense; entity.slot indexes it
+	entities []*entity // the players, dense; entity.slot indexes it
+	npcs     []*entity // the NPCs, dense; entity.slot indexes it
+	shots    []shot    // projectiles in flight
+	blasts   []blast   // telegraphed strikes to come
+	nextShot uint32    // the last projectile's id
+	// Counted for the world's metrics, since the instance began.
+	refusals, abilitiesUsed, deaths, levelsGained int
 	// viewers lists every entity's viewer by its id; freeViewers are the
 	// ids free for reuse.
 	viewers     []*viewer
@@ -197,11 +215,25 @@ type Instance struct {
 // Arriving players are told id in MapChange.Instance.
 func New(id uint32, mapName string, t Terrain, cfg Config) *Instance {
 	wSub, hSub := t.SizeSubpixels()
-	return &Instance{
+	in := &Instance{
 		id: id, mapName: mapName, terrain: t, cfg: cfg,
 		rng:  rand.New(rand.NewPCG(cfg.Seed, uint64(id))),
 		grid: newGrid(wSub, hSub),
 	}
+	in.spawnNPCs(cfg.NPCZones)
+	return in
+}
+
+// Counters are what an instance's fights came to since it began.
+type Counters struct {
+	AbilitiesUsed, Refused, Deaths, LevelsGained int
+	// NPCs is how many NPCs the instance holds now.
+	NPCs int
+}
+
+// Counters returns the instance's counters.
+func (in *Instance) Counters() Counters {
+	return Counters{AbilitiesUsed: in.abilitiesUsed, Refused: in.refusals, Deaths: in.deaths, LevelsGained: in.levelsGained, NPCs: len(in.npcs)}
 }
 
 // Map returns the name of the instance's map.
@@ -270,11 +302,30 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 	for _, e := range in.entities {
 		in.applyInput(e)
 	}
-	for i := 0; i < len(in.entities); i++ {
-		e := in.entities[i]
+	for _, e := range in.entities {
 		if e.dir != rules.DirNone {
 			e.pos = rules.Step(e.pos, e.dir, e.speed, in.terrain)
 			in.grid.moved(e)
+		}
+	}
+	in.thinkNPCs()
+	for _, e := range in.entities {
+		cur := e.p.inputs.Current()
+		pressed, released := e.p.inputs.Edges()
+		in.act(e, cur.Buttons, pressed, released, cur.Aim, cur.Target)
+	}
+	in.flyShots()
+	in.strikeBlasts()
+	for _, e := range in.entities {
+		if e.dead && in.tick >= e.respawnAt {
+			in.revive(e)
+		}
+	}
+	in.regenerate()
+	for i := 0; i < len(in.entities); i++ {
+		e := in.entities[i]
+		if e.dead {
+			continue
 		}
 		if in.tick >= e.guardUntil {
 			if portal, ok := in.terrain.PortalAt(e.pos); ok {
@@ -300,16 +351,15 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 func (in *Instance) admit(now uint64) {
 	for _, a := range in.arrivals {
 		p := a.Player
-		class, _ := rules.ClassNamed(string(p.Char.Class)) // the world loads only valid classes
-		stats := class.StatsAt(p.Char.Level)
 		e := &entity{
 			slot:       len(in.entities),
 			scanPhase:  in.tick + uint32(len(in.entities)), // spread the searches over the ticks
 			p:          p,
 			pos:        rules.Vec{X: p.Char.X, Y: p.Char.Y},
-			speed:      rules.SpeedPerTick(int(stats.Speed), in.cfg.TickRate),
 			guardUntil: in.tick + in.cfg.PortalGuardTicks,
+			fighter:    playerFighter(p.Char),
 		}
+		e.speed = rules.SpeedPerTick(int(e.stats.Speed), in.cfg.TickRate)
 		if a.Spread {
 			e.pos = in.spread(e.pos)
 		}
@@ -338,6 +388,34 @@ func (in *Instance) admit(now uint64) {
 	}
 	clear(in.arrivals)
 	in.arrivals = in.arrivals[:0]
+}
+
+// playerFighter returns the fighter of character c as saved: its class's
+// stats at its level, and its health and mana within them (full if it was
+// saved dead).
+func playerFighter(c character.Character) fighter {
+	class, _ := rules.ClassNamed(string(c.Class)) // the world loads only valid classes
+	level := min(max(c.Level, 1), rules.MaxLevel)
+	f := fighter{
+		name: c.Name, sprite: classSprite(c.Class), level: level, xp: max(c.XP, 0),
+		stats: class.StatsAt(level), abilities: class.Abilities,
+	}
+	f.hp, f.mp = int32(c.HP), int32(c.MP)
+	if f.hp <= 0 || f.hp > f.stats.MaxHP {
+		f.hp = f.stats.MaxHP
+	}
+	f.mp = min(max(f.mp, 0), f.stats.MaxMP)
+	return f
+}
+
+func classSprite(c character.Class) protocol.Sprite {
+	switch c {
+	case character.ClassRogue:
+		return protocol.SpriteRogue
+	case character.ClassWizard:
+		return protocol.SpriteWizard
+	}
+	return protocol.SpriteKnight
 }
 
 // spread returns a free spot within SpreadRadius of p (see FreeSpotNear).
@@ -369,15 +447,28 @@ func (in *Instance) applyInput(e *entity) {
 	if applied {
 		p.ackAt, p.acked = p.tick, true
 	}
-	if dir := rules.Dir(current.Move); dir != e.dir {
+	dir := rules.Dir(current.Move)
+	if e.dead {
+		dir = rules.DirNone // the dead do not walk
+	}
+	if dir != e.dir {
 		e.dir = dir
 		e.dirChanged = in.tick
 		in.changed(e)
 	}
 }
 
-// remove takes e out of the instance, keeping entities dense.
+// remove takes the player e out of the instance, keeping entities dense.
 func (in *Instance) remove(e *entity) {
+	in.detach(e, &in.entities)
+	in.dropViewer(e.view)
+	e.p.Char.X, e.p.Char.Y = e.pos.X, e.pos.Y
+	e.p.entity = nil
+}
+
+// detach takes e out of the grid and out of list (in.entities or in.npcs,
+// which it keeps dense), and tells the viewers that know it that it left.
+func (in *Instance) detach(e *entity, list *[]*entity) {
 	in.grid.remove(e)
 	e.removed = true // clients that know it drop it at their next snapshot
 	// Between ticks, the viewers' logs of the last replication are not
@@ -385,14 +476,12 @@ func (in *Instance) remove(e *entity) {
 	in.applyViewLogs()
 	in.notify(e)
 	e.observers = nil
-	in.dropViewer(e.view)
-	last := in.entities[len(in.entities)-1]
-	in.entities[e.slot] = last
+	l := *list
+	last := l[len(l)-1]
+	l[e.slot] = last
 	last.slot = e.slot
-	in.entities[len(in.entities)-1] = nil
-	in.entities = in.entities[:len(in.entities)-1]
-	e.p.Char.X, e.p.Char.Y = e.pos.X, e.pos.Y
-	e.p.entity = nil
+	l[len(l)-1] = nil
+	*list = l[:len(l)-1]
 }
 
 // checkEmpty reports the instance once it has been empty for EmptyTicks.

@@ -2,25 +2,29 @@ package sim
 
 import (
 	"cmp"
+	"slices"
 	"sync"
 
-	"github.com/tinymmo/tinymmo/internal/character"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/wire"
 )
 
-// entity is a thing in an instance: for now, always a player.
+// entity is a thing in an instance: a player (p and view set) or an NPC
+// (npc set).
 type entity struct {
-	slot      int // index in Instance.entities
+	slot      int // index in Instance.entities or Instance.npcs
 	cell      int // AOI grid cell, and index in it
 	cellIndex int
 
 	p     *Player
 	view  *viewer
+	npc   *npc
 	pos   rules.Vec
 	dir   rules.Dir
 	speed int32
+
+	fighter // health, mana, abilities: see combat.go
 	// guardUntil is the first instance tick at which portals work for this
 	// entity.
 	guardUntil uint32
@@ -65,30 +69,66 @@ func (e *entity) spawnProps(tick uint32) []protocol.Prop {
 	if e.propsTick == tick && e.props != nil {
 		return e.props
 	}
-	c := &e.p.Char
 	e.props = append(e.props[:0],
 		protocol.IntProp(protocol.PropX, int64(e.pos.X)),
 		protocol.IntProp(protocol.PropY, int64(e.pos.Y)),
 		protocol.IntProp(protocol.PropDir, int64(e.dir)),
 		protocol.IntProp(protocol.PropSpeed, int64(e.speed)),
-		protocol.TextProp(protocol.PropName, c.Name),
-		protocol.IntProp(protocol.PropSprite, int64(spriteOf(c.Class))),
-		protocol.IntProp(protocol.PropLevel, int64(c.Level)),
-		protocol.IntProp(protocol.PropHP, int64(c.HP)),
-		protocol.IntProp(protocol.PropMaxHP, int64(c.MaxHP)),
+		protocol.TextProp(protocol.PropName, e.name),
+		protocol.IntProp(protocol.PropSprite, int64(e.sprite)),
+		protocol.IntProp(protocol.PropLevel, int64(e.level)),
+		protocol.IntProp(protocol.PropHP, int64(e.hp)),
+		protocol.IntProp(protocol.PropMaxHP, int64(e.stats.MaxHP)),
 	)
+	if e.dead {
+		e.props = append(e.props, protocol.IntProp(protocol.PropAnim, int64(protocol.AnimDead)))
+	}
 	e.propsTick = tick
 	return e.props
 }
 
-func spriteOf(c character.Class) protocol.Sprite {
-	switch c {
-	case character.ClassRogue:
-		return protocol.SpriteRogue
-	case character.ClassWizard:
-		return protocol.SpriteWizard
+// setProps records that e's properties props changed this tick, for the
+// viewers that know it.
+func (in *Instance) setProps(e *entity, props ...protocol.Prop) {
+	if e.propsChanged != in.tick {
+		e.propsChanged = in.tick
+		e.changes = e.changes[:0]
 	}
-	return protocol.SpriteKnight
+	for _, p := range props {
+		if i := slices.IndexFunc(e.changes, func(c protocol.Prop) bool { return c.ID == p.ID }); i >= 0 {
+			e.changes[i] = p
+		} else {
+			e.changes = append(e.changes, p)
+		}
+	}
+	in.changed(e)
+}
+
+// pendingEvent is an event for a viewer's next snapshot, about entity e
+// under handle h there (e nil: about the viewer's own player).
+type pendingEvent struct {
+	e  *entity
+	h  uint16
+	ev protocol.Event
+}
+
+// announce queues ev about e for e's own client (as subject 0) and for
+// every client that knows e.
+func (in *Instance) announce(e *entity, ev protocol.Event) {
+	if e.view != nil {
+		e.view.events = append(e.view.events, pendingEvent{ev: ev})
+	}
+	for _, o := range e.observers {
+		v := in.viewers[o.v]
+		v.events = append(v.events, pendingEvent{e: e, h: o.h, ev: ev})
+	}
+}
+
+// tellOwn queues ev for e's own client only.
+func tellOwn(e *entity, ev protocol.Event) {
+	if e.view != nil {
+		e.view.events = append(e.view.events, pendingEvent{ev: ev})
+	}
 }
 
 // observer is a viewer that knows an entity, and the entity's handle in it.
@@ -127,6 +167,11 @@ type viewer struct {
 	joined []viewEntry
 	left   []viewEntry
 
+	// events wait for the next snapshot; vitals are the own vitals
+	// the client was last sent (-1: never).
+	events []pendingEvent
+	vitals [numVitals]int64
+
 	buf       []byte // the last snapshot encoded, reused every tick
 	bodyBytes int    // of buf, beyond the snapshot's fixed header
 
@@ -137,6 +182,9 @@ type viewer struct {
 // newViewer returns a viewer for a client at own, listed in in.viewers.
 func (in *Instance) newViewer(own rules.Vec) *viewer {
 	v := &viewer{ownSent: own}
+	for i := range v.vitals {
+		v.vitals[i] = -1
+	}
 	if n := len(in.freeViewers); n > 0 {
 		v.id = in.freeViewers[n-1]
 		in.freeViewers = in.freeViewers[:n-1]
@@ -347,6 +395,8 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		Spawns:   s.Spawns[:0],
 		Moves:    s.Moves[:0],
 		Changes:  s.Changes[:0],
+		Vitals:   s.Vitals[:0],
+		Events:   s.Events[:0],
 	}
 	if p.acked && p.ackAt == p.tick {
 		s.HasAck, s.Ack = true, p.inputs.Current().Seq
@@ -473,6 +523,23 @@ const maxKeptScratch = 128
 // the entities through the ticks it is not sent (docs/protocol.md).
 func (in *Instance) encode(self *entity, v *viewer, s *protocol.Snapshot) []byte {
 	tick := self.p.tick
+	s.Vitals = v.changedVitals(self, s.Vitals)
+	for _, pe := range v.events {
+		ev := pe.ev
+		if pe.e != nil {
+			if int(pe.h) >= len(v.handles) || v.handles[pe.h] != pe.e {
+				continue // it left the view (or was never in it)
+			}
+			ev.Subject = protocol.OfHandle(uint32(pe.h))
+		}
+		s.Events = append(s.Events, ev)
+	}
+	if cap(v.events) > maxKeptEvents {
+		v.events = nil
+	} else {
+		clear(v.events)
+		v.events = v.events[:0]
+	}
 	if len(s.Spawns) == 0 && cap(v.buf) > maxKeptBuf {
 		// The burst of spawns that grew it is over: an idle player keeps
 		// little.
@@ -480,7 +547,7 @@ func (in *Instance) encode(self *entity, v *viewer, s *protocol.Snapshot) []byte
 	}
 	quiet := uint32(cmp.Or(in.cfg.QuietTicks, DefaultQuietTicks))
 	if v.sent && tick-v.sentTick < quiet && !s.HasAck && !s.HasOwn &&
-		len(s.Despawns)+len(s.Spawns)+len(s.Moves)+len(s.Changes) == 0 {
+		len(s.Despawns)+len(s.Spawns)+len(s.Moves)+len(s.Changes)+len(s.Vitals)+len(s.Events) == 0 {
 		return nil
 	}
 	v.sent, v.sentTick = true, tick
@@ -492,6 +559,36 @@ func (in *Instance) encode(self *entity, v *viewer, s *protocol.Snapshot) []byte
 // maxKeptBuf is the largest snapshot buffer a viewer keeps once no more
 // spawns come.
 const maxKeptBuf = 512
+
+// maxKeptEvents is the most events a viewer keeps room for between
+// snapshots once a fight around it is over.
+const maxKeptEvents = 16
+
+// The own vitals a snapshot carries, in viewer.vitals order.
+const (
+	vitalHP = iota
+	vitalMaxHP
+	vitalMP
+	vitalMaxMP
+	vitalLevel
+	vitalXP
+	numVitals
+)
+
+var vitalProps = [numVitals]protocol.PropID{protocol.PropHP, protocol.PropMaxHP, protocol.PropMP, protocol.PropMaxMP, protocol.PropLevel, protocol.PropXP}
+
+// changedVitals appends to props the own vitals of self that differ from
+// what v last sent, and records them as sent.
+func (v *viewer) changedVitals(self *entity, props []protocol.Prop) []protocol.Prop {
+	now := [numVitals]int64{int64(self.hp), int64(self.stats.MaxHP), int64(self.mp), int64(self.stats.MaxMP), int64(self.level), int64(self.xp)}
+	for i, val := range now {
+		if val != v.vitals[i] {
+			v.vitals[i] = val
+			props = append(props, protocol.IntProp(vitalProps[i], val))
+		}
+	}
+	return props
+}
 
 // count counts e as visible to the viewer this tick.
 func (v *viewer) count(e *entity) {

@@ -22,6 +22,10 @@ type metrics struct {
 	tickSeconds   prometheus.Histogram
 	instances     prometheus.Gauge
 	portalTrips   prometheus.Counter
+	// combat counts the instances' fights by what happened: abilities
+	// used and refused, deaths, level-ups.
+	combat *prometheus.CounterVec
+	npcs   prometheus.Gauge
 }
 
 func newMetrics() *metrics {
@@ -61,12 +65,18 @@ func newMetrics() *metrics {
 		portalTrips: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "tinymmo_world_portal_trips_total", Help: "Players who went through a portal.",
 		}),
+		combat: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tinymmo_world_combat_total", Help: "What happened in fights: abilities used, actions refused, deaths (players and NPCs) and levels gained.",
+		}, []string{"what"}),
+		npcs: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "tinymmo_world_npcs", Help: "NPCs in every instance.",
+		}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.connections, m.players, m.refused, m.bytesIn, m.bytesOut, m.inputsDropped, m.malformed, m.slowClients,
-		m.tickSeconds, m.instances, m.portalTrips}
+		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs}
 }
 
 // saverCollectors reads the saver's counters at each scrape.

@@ -144,7 +144,7 @@ func (r *registry) pick(name string, m *maps.Map, account int64) *runner {
 		if in, ok := r.private[key]; ok {
 			return in
 		}
-		in := r.open(name, m)
+		in := r.open(name, m, true)
 		r.private[key] = in
 		return in
 	}
@@ -153,14 +153,14 @@ func (r *registry) pick(name string, m *maps.Map, account int64) *runner {
 			return in
 		}
 	}
-	in := r.open(name, m)
+	in := r.open(name, m, false)
 	r.shared[name] = append(r.shared[name], in)
 	return in
 }
 
-func (r *registry) open(name string, m *maps.Map) *runner {
+func (r *registry) open(name string, m *maps.Map, private bool) *runner {
 	r.opened[name]++
-	in := newRunner(sim.New(r.opened[name], name, m, r.cfg), r, runtime.GOMAXPROCS(0), r.srv.metrics)
+	in := newRunner(sim.New(r.opened[name], name, m, r.srv.instanceConfig(r.cfg, m, private)), r, runtime.GOMAXPROCS(0), r.srv.metrics)
 	ctx, cancel := context.WithCancel(r.ctx)
 	in.stop = cancel
 	r.instances.Add(1)

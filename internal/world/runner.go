@@ -34,6 +34,7 @@ type runner struct {
 	ticks   uint32 // steps run
 	inputs  []sim.Input
 	leaving []*member
+	counted sim.Counters // the core's counters as last added to the metrics
 }
 
 // defaultReplicatorShare is the fewest clients worth a replicating
@@ -59,6 +60,7 @@ func (r *runner) run(ctx context.Context) {
 	next := time.Now()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	defer func() { r.metrics.npcs.Sub(float64(r.counted.NPCs)) }() // the instance's NPCs go with it
 	for {
 		select {
 		case <-ctx.Done():
@@ -124,6 +126,23 @@ func (r *runner) step(now time.Time) {
 	if res.Empty {
 		r.reg.events <- retireEvent{r}
 	}
+	r.countCombat()
+}
+
+// countCombat adds what the core's fights came to since the last tick to
+// the metrics.
+func (r *runner) countCombat() {
+	now, was := r.core.Counters(), r.counted
+	if now == was {
+		return
+	}
+	c := r.metrics.combat
+	c.WithLabelValues("ability").Add(float64(now.AbilitiesUsed - was.AbilitiesUsed))
+	c.WithLabelValues("refused").Add(float64(now.Refused - was.Refused))
+	c.WithLabelValues("death").Add(float64(now.Deaths - was.Deaths))
+	c.WithLabelValues("level").Add(float64(now.LevelsGained - was.LevelsGained))
+	r.metrics.npcs.Add(float64(now.NPCs - was.NPCs))
+	r.counted = now
 }
 
 // admit hands the core the players the registry placed here.

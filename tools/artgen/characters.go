@@ -1,11 +1,14 @@
 package main
 
 // Character sheet layout: frames of charW x charH pixels; row = class*4 +
-// direction (down, left, right, up), column = frame (0 idle, 1-4 walk).
+// direction (down, left, right, up), column = frame (0 idle, 1-4 walk, then
+// charAttack and charDead).
 const (
 	charW      = 16
 	charH      = 24
-	charFrames = 5
+	charFrames = 7
+	charAttack = 5 // striking: sword swing, bow drawn, wand raised
+	charDead   = 6 // lying on the ground, the same body in every direction
 	// The feet point (the position the rules move) sits at this pixel of a
 	// frame: draw a frame at (x-charAnchorX, y-charAnchorY).
 	charAnchorX = 8
@@ -23,6 +26,8 @@ type class struct {
 	// Upper body (head, torso, arms, weapon) for rows 0-16, facing down,
 	// left and up; facing right mirrors left.
 	down, left, up []string
+	poses          combatPoses
+	thin           string // runes drawn after the outline (see splitThin)
 }
 
 // Template runes shared by every class (see class.key for the rest):
@@ -52,6 +57,7 @@ func classes() []class {
 				'A': cGrey3, 'a': cGrey2, 'L': cGrey4, 'd': cGrey1, 'T': cYel1, 't': cYel0,
 				'R': cRed2, 'r': cRed1, 'B': cGrey2, 'b': cGrey1, 'F': cGrey1, 'f': cGrey0,
 			}),
+			poses: knightPoses(),
 			down: []string{
 				"................", // 0
 				"................", // 1
@@ -114,8 +120,10 @@ func classes() []class {
 			name: "rogue",
 			key: withKey(map[rune]uint8{
 				'A': cGreen2, 'a': cGreen1, 'L': cGreen3, 'd': cGreen0, 'T': cBrown2, 't': cBrown1,
-				'B': cBrown1, 'b': cBrown0, 'F': cBrown0, 'f': cInk,
+				'B': cBrown1, 'b': cBrown0, 'F': cBrown0, 'f': cInk, 'q': cSand1,
 			}),
+			poses: roguePoses(),
+			thin:  "xq",
 			down: []string{
 				"................", // 0
 				"................", // 1
@@ -179,8 +187,10 @@ func classes() []class {
 			robe: true,
 			key: withKey(map[rune]uint8{
 				'A': cBlue2, 'a': cBlue1, 'L': cBlue3, 'd': cBlue0, 'T': cYel1, 't': cYel0,
-				'B': cBlue2, 'b': cBlue1, 'F': cBrown1, 'f': cBrown0, 'O': cPur2, 'P': cPur3,
+				'B': cBlue2, 'b': cBlue1, 'F': cBrown1, 'f': cBrown0, 'O': cPur2, 'P': cPur3, 'Q': cPur3, 'E': cWhite,
 			}),
+			poses: wizardPoses(),
+			thin:  "QE",
 			down: []string{
 				"........L.......", // 0
 				".......LAa......", // 1
@@ -372,21 +382,28 @@ func walkPhase(frame int) (phase, bob int) {
 // drawCharacter draws one frame of class c facing view ("down", "left" or
 // "up") into the cell of p.
 func drawCharacter(p *pen, c class, view string, frame int) {
+	if frame == charDead {
+		p.figure(0, deadTop, c.poses.dead, c.key, c.thin)
+		p.shadow(8, 22.5, 5, 1.5)
+		return
+	}
 	phase, bob := walkPhase(frame)
 	legView := "front"
-	upper := c.down
+	upper, attack := c.down, c.poses.attackDown
 	switch view {
 	case "left":
-		legView, upper = "side", c.left
+		legView, upper, attack = "side", c.left, c.poses.attackLeft
 	case "up":
-		upper = c.up
+		upper, attack = c.up, c.poses.attackUp
+	}
+	if frame == charAttack {
+		upper, phase = attack, 1 // strike with a step forward
 	}
 	if c.robe {
 		legView = "robe-" + legView
 	}
 	p.stamp(0, 16, legTemplates()[legView][phase], c.key)
-	p.stamp(0, bob, upper, c.key)
-	p.outline(cInk)
+	p.figure(0, bob, upper, c.key, c.thin)
 	p.shadow(8, 22.5, 5, 1.5)
 }
 
@@ -428,6 +445,8 @@ func characterSheet() sheetSpec {
 			Idle:        []int{0},
 			Walk:        []int{1, 2, 3, 4},
 			WalkFrameMs: 150,
+			Attack:      []int{charAttack},
+			Dead:        []int{charDead},
 		},
 	}
 }
@@ -445,4 +464,6 @@ type spriteIndex struct {
 	Idle        []int    `json:"idle"`
 	Walk        []int    `json:"walk"`
 	WalkFrameMs int      `json:"walkFrameMs"`
+	Attack      []int    `json:"attack"` // shown while striking, one frame per direction
+	Dead        []int    `json:"dead"`   // lying on the ground
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
+	"strings"
 )
 
 // pen draws into one cell of a sheet: coordinates are relative to the
@@ -95,6 +97,35 @@ func (p *pen) stamp(x, y int, rows []string, key map[rune]uint8) {
 	}
 }
 
+// splitThin splits a template in two: body has the runes in thin replaced
+// by '.', and detail keeps only those runes. Stamping body, outlining, then
+// stamping detail keeps thin lines such as a bow's string one pixel wide,
+// where an outline would thicken them into a dark band.
+func splitThin(rows []string, thin string) (body, detail []string) {
+	for _, row := range rows {
+		b, d := []rune(row), []rune(row)
+		for i, ch := range b {
+			if strings.ContainsRune(thin, ch) {
+				b[i] = '.'
+			} else {
+				d[i] = '.'
+			}
+		}
+		body, detail = append(body, string(b)), append(detail, string(d))
+	}
+	return body, detail
+}
+
+// figure stamps a template at (x, y) like stamp, outlines everything in
+// the cell with ink, then stamps the template's thin runes over the outline
+// (see splitThin).
+func (p *pen) figure(x, y int, rows []string, key map[rune]uint8, thin string) {
+	body, detail := splitThin(rows, thin)
+	p.stamp(x, y, body, key)
+	p.outline(cInk)
+	p.stamp(x, y, detail, key)
+}
+
 // opaque reports whether a colour index counts as part of a figure (shadows
 // and tints do not).
 func opaque(c uint8) bool { return c != cClear && c != cShadow && c != cTint }
@@ -128,6 +159,29 @@ func (p *pen) ellipse(cx, cy, rx, ry float64, f func(x, y int, nx, ny float64)) 
 				f(x, y, nx, ny)
 			}
 		}
+	}
+}
+
+// disc paints the pixels within r of (cx, cy) with c.
+func (p *pen) disc(cx, cy, r float64, c uint8) {
+	p.ellipse(cx, cy, r, r, func(x, y int, _, _ float64) { p.set(x, y, c) })
+}
+
+// ring paints the pixels whose centres lie between r0 and r1 from (cx, cy).
+func (p *pen) ring(cx, cy, r0, r1 float64, c uint8) {
+	p.ellipse(cx, cy, r1, r1, func(x, y int, nx, ny float64) {
+		if math.Hypot(nx, ny)*r1 >= r0 {
+			p.set(x, y, c)
+		}
+	})
+}
+
+// sparkle paints a small four-pointed star: a centre pixel c and its four
+// neighbours in edge.
+func (p *pen) sparkle(x, y int, c, edge uint8) {
+	p.set(x, y, c)
+	for _, d := range [][2]int{{0, -1}, {1, 0}, {0, 1}, {-1, 0}} {
+		p.set(x+d[0], y+d[1], edge)
 	}
 }
 

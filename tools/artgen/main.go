@@ -1,16 +1,17 @@
-// Command artgen draws TinyMMO's pixel art: the map tileset, the character
-// and monster sprite sheets and the UI icons. Everything is drawn in code from
-// a fixed palette with fixed random seeds, so a run rewrites byte-identical
-// PNGs and the art's licence is the project's own.
+// Command artgen draws TinyMMO's pixel art: the map tileset, the character,
+// monster and boss sprite sheets, the combat effects and the UI icons.
+// Everything is drawn in code from a fixed palette with fixed random seeds,
+// so a run rewrites byte-identical PNGs and the art's licence is the
+// project's own.
 //
 // Usage, from the repository root:
 //
 //	go run ./tools/artgen [-out assets]
 //
-// It writes tiles/tileset.png and tiles/tileset.tsx, sprites/characters.png
-// and .json, sprites/mobs.png and .json, and sprites/ui.png and .json under
-// the output directory. The outputs are committed; rerun it after changing
-// the drawing code.
+// It writes tiles/tileset.png and tiles/tileset.tsx, and sprites/<sheet>.png
+// and .json for the sheets characters, mobs, boss, effects and ui, under the
+// output directory (assets/README.md describes each index). The outputs are
+// committed; rerun it after changing the drawing code.
 package main
 
 import (
@@ -43,7 +44,7 @@ func run(out string) error {
 	if files["tiles/tileset.tsx"], err = tilesetTSX(defs, tiles.Bounds()); err != nil {
 		return err
 	}
-	for _, s := range []sheetSpec{characterSheet(), mobSheet(), uiSheet()} {
+	for _, s := range []sheetSpec{characterSheet(), mobSheet(), bossSheet(), effectSheet(), uiSheet()} {
 		if files["sprites/"+s.name+".png"], err = encodePNG(s.img); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ type icon struct {
 	name string
 	rows []string
 	key  map[rune]uint8
+	thin string // runes drawn after the outline (see splitThin)
 }
 
 func icons() []icon {
@@ -69,13 +70,13 @@ func icons() []icon {
 		"................",
 	}
 	coinKey := map[rune]uint8{'Y': cYel1, 'y': cYel2, 'o': cYel0}
-	return []icon{
-		{"heart", heart, heartKey},
-		{"heart_empty", heart, emptyKey},
-		{"mana", drop, dropKey},
-		{"mana_empty", drop, dropEmptyKey},
-		{"coin", coin, coinKey},
-	}
+	return append([]icon{
+		{"heart", heart, heartKey, ""},
+		{"heart_empty", heart, emptyKey, ""},
+		{"mana", drop, dropKey, ""},
+		{"mana_empty", drop, dropEmptyKey, ""},
+		{"coin", coin, coinKey, ""},
+	}, abilityIcons()...)
 }
 
 // uiIndex is the JSON index of the UI sheet: each icon's rectangle.
@@ -90,8 +91,7 @@ func uiSheet() sheetSpec {
 	idx := uiIndex{Image: "ui.png", Icons: map[string][4]int{}}
 	for i, ic := range is {
 		p := newPen(img, i*uiPx, 0, uiPx, uiPx, 0)
-		p.stamp(0, 0, ic.rows, ic.key)
-		p.outline(cInk)
+		p.figure(0, 0, ic.rows, ic.key, ic.thin)
 		idx.Icons[ic.name] = [4]int{i * uiPx, 0, uiPx, uiPx}
 	}
 	return sheetSpec{name: "ui", img: img, meta: idx}

@@ -139,14 +139,19 @@ func (g *grid) paintGround() {
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
-// reachable flood-fills the open tiles 4-connected to (x, y).
-func (g *grid) reachable(x, y int) []bool {
-	seen := make([]bool, g.w*g.h)
+// distances flood-fills the open tiles 4-connected to (x, y) and returns
+// each tile's walking distance from it in steps, or -1 for tiles it cannot
+// reach (solid ones included).
+func (g *grid) distances(x, y int) []int {
+	dist := make([]int, g.w*g.h)
+	for i := range dist {
+		dist[i] = -1
+	}
 	if !g.in(x, y) || g.solid[g.i(x, y)] {
-		return seen
+		return dist
 	}
 	queue := []int{g.i(x, y)}
-	seen[queue[0]] = true
+	dist[queue[0]] = 0
 	for len(queue) > 0 {
 		i := queue[0]
 		queue = queue[1:]
@@ -157,13 +162,13 @@ func (g *grid) reachable(x, y int) []bool {
 				continue
 			}
 			j := g.i(nx, ny)
-			if !seen[j] && !g.solid[j] {
-				seen[j] = true
+			if dist[j] < 0 && !g.solid[j] {
+				dist[j] = dist[i] + 1
 				queue = append(queue, j)
 			}
 		}
 	}
-	return seen
+	return dist
 }
 
 // house places a w x 3 house with its top-left at (x, y) on the decoration

@@ -139,19 +139,39 @@ func dungeon(ts tileset) (*tmap, error) {
 		point{"default", sx, entry.y + 4},
 		point{"from_dungeon_entrance", sx + 1, entry.y + 3},
 	)
-	for i, r := range rooms[1:] {
-		kind, count := "skeleton", 2+r.w*r.h/40
-		if i%3 == 2 {
-			kind, count = "rat", 3+r.w*r.h/50
-		}
-		m.zones = append(m.zones, zone{fmt.Sprintf("room%d_%ss", i+1, kind), kind, r.x, r.y, r.w, r.h, count})
-	}
 
 	// Clutter must never wall anything off.
-	reach := g.reachable(sx, entry.y+4)
-	for i, ok := range reach {
-		if !ok && !g.solid[i] {
+	steps := g.distances(sx, entry.y+4)
+	for i, d := range steps {
+		if d < 0 && !g.solid[i] {
 			return nil, fmt.Errorf("mapgen: dungeon: tile (%d,%d) unreachable", i%w, i/w)
+		}
+	}
+
+	// The room farthest to walk to from the stairs is the boss's, and holds
+	// nothing else; the others get skeletons, every third one rats.
+	entryDist := func(r room) int { // steps to the room's nearest open tile
+		best := w * h
+		for y := r.y; y < r.y+r.h; y++ {
+			for x := r.x; x < r.x+r.w; x++ {
+				if d := steps[g.i(x, y)]; d >= 0 {
+					best = min(best, d)
+				}
+			}
+		}
+		return best
+	}
+	boss := slices.MaxFunc(rooms[1:], func(a, b room) int { return entryDist(a) - entryDist(b) })
+	for i, r := range rooms[1:] {
+		name, kind, count := fmt.Sprintf("room%d_skeletons", i+1), "skeleton", 2+r.w*r.h/40
+		switch {
+		case r == boss:
+			name, kind, count = "boss", "bone_lord", 1
+		case i%3 == 2:
+			name, kind, count = fmt.Sprintf("room%d_rats", i+1), "rat", 3+r.w*r.h/50
+		}
+		if err := m.placeZone(zone{name, kind, r.x, r.y, r.w, r.h, count}); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil

@@ -120,16 +120,21 @@ func dungeonEntrance(ts tileset) (*tmap, error) {
 		point{"from_overworld", portalX, portalY - 3},
 		point{"from_dungeon", stairsX, 11},
 	)
-	m.zones = append(m.zones,
-		zone{"graveyard_rats", "rat", 10, 12, 18, 16, 6},
-		zone{"glade_rats", "rat", 36, 16, 20, 20, 6},
-	)
 
-	reach := g.reachable(32, 26)
-	for i, ok := range reach {
-		if !ok && !g.solid[i] {
+	for i, d := range g.distances(32, 26) {
+		if d < 0 && !g.solid[i] {
 			g.deco[i] = ts.gid("pine")
 			g.solid[i] = true
+		}
+	}
+
+	// Rats in the graveyard, slimes in the glade east of the road.
+	for _, z := range []zone{
+		{"graveyard_rats", "rat", 10, 12, 18, 16, 6},
+		{"glade_slimes", "slime", 36, 16, 20, 20, 6},
+	} {
+		if err := m.placeZone(z); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil

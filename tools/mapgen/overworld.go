@@ -210,10 +210,9 @@ func overworld(ts tileset) (*tmap, error) {
 
 	// Anything open that the town cannot reach becomes forest, so every
 	// open tile is reachable from the spawn.
-	reach := g.reachable(cx, cy+2)
 	filled := 0
-	for i, ok := range reach {
-		if !ok && !g.solid[i] {
+	for i, d := range g.distances(cx, cy+2) {
+		if d < 0 && !g.solid[i] {
 			g.deco[i] = g.ts.gid("tree")
 			g.solid[i] = true
 			filled++
@@ -223,14 +222,26 @@ func overworld(ts tileset) (*tmap, error) {
 		return nil, fmt.Errorf("mapgen: overworld: %d unreachable open tiles; change the seeds", filled)
 	}
 
-	m.zones = append(m.zones,
-		zone{"meadow_rats_west", "rat", cx - 56, cy + 14, 30, 22, 10},
-		zone{"meadow_rats_north", "rat", cx + 16, cy - 52, 28, 24, 10},
-		zone{"meadow_rats_east", "rat", cx + 28, cy + 4, 30, 24, 10},
-		zone{"wolves_northwest", "wolf", 28, 28, 56, 56, 8},
-		zone{"wolves_southeast", "wolf", 160, 160, 64, 60, 10},
-		zone{"wolves_southwest", "wolf", 24, 168, 56, 56, 8},
-	)
+	// NPC zones, at hand-picked spots that placeZone nudges onto open
+	// ground: monsters out in the country, friendly folk in the town square
+	// around the default spawn.
+	for _, z := range []zone{
+		{"meadow_rats_west", "rat", cx - 50, cy - 14, 26, 20, 10},
+		{"meadow_rats_north", "rat", cx + 16, cy - 52, 28, 24, 10},
+		{"meadow_rats_east", "rat", cx + 24, cy - 24, 28, 22, 10},
+		{"wolves_northwest", "wolf", 24, 26, 44, 26, 8},
+		{"wolves_southeast", "wolf", 196, 196, 36, 32, 10},
+		{"wolves_southwest", "wolf", 24, 168, 56, 56, 8},
+		{"slimes_lakeside", "slime", 92, 186, 24, 20, 7},
+		{"slimes_east", "slime", 204, 76, 24, 20, 6},
+		{"goblin_camp", "goblin_archer", 46, 88, 26, 20, 6},
+		{"town_folk", "villager", cx - 7, cy - 5, 14, 5, 3},
+		{"elder", "elder", cx + 3, cy, 4, 4, 1},
+	} {
+		if err := m.placeZone(z); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 
