@@ -9,10 +9,11 @@ func defaultGateway() string {
 	return js.Global().Get("location").Get("origin").String()
 }
 
-// defaultAutoplay is the page's ?autoplay= query parameter.
-func defaultAutoplay() string {
+// query returns the page's query parameter name (?autoplay=, ?scene=), or
+// "" without it.
+func query(name string) string {
 	q := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
-	if v := q.Call("get", "autoplay"); v.Type() == js.TypeString {
+	if v := q.Call("get", name); v.Type() == js.TypeString {
 		return v.String()
 	}
 	return ""

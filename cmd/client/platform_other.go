@@ -5,5 +5,6 @@ package main
 // defaultGateway is where "tinymmo dev" listens by default.
 func defaultGateway() string { return "http://127.0.0.1:8080" }
 
-// defaultAutoplay is off: on the desktop, --autoplay turns it on.
-func defaultAutoplay() string { return "" }
+// query returns "": on the desktop the flags say what a page's query
+// parameters would.
+func query(string) string { return "" }

@@ -34,13 +34,27 @@ import (
 // random class and enters, through the same widgets a player uses.
 const AutoplayGuest = "guest"
 
+// Scene is a scripted world the App can show instead of the login screen,
+// such as a fightscene.World: it answers the calls the game screen makes of
+// a world connection, from the Welcome it starts with.
+type Scene interface {
+	Welcome() protocol.Welcome
+	worldLink
+}
+
 // Options configures an App.
 type Options struct {
 	// Gateway is the gateway's base URL, e.g. "http://127.0.0.1:8080".
-	// Required.
+	// Required, except for a Scene.
 	Gateway string
 	// Autoplay drives the UI by itself: AutoplayGuest, or "" for a player.
 	Autoplay string
+	// Scene, if not nil, is shown instead of the login screen, played by
+	// Character; Log out then leads to the login screen. The browser
+	// tests take the combat UI's screenshots and measure the frame time
+	// of a fight with a scripted one (cmd/client's ?scene=fight).
+	Scene     Scene
+	Character api.Character
 	// HTTPClient makes the gateway calls. Nil means http.DefaultClient.
 	HTTPClient *http.Client
 }
@@ -145,6 +159,16 @@ func New(opts Options) (*App, error) {
 	}
 	if opts.Autoplay == AutoplayGuest {
 		a.pilot = newAutopilot()
+	}
+	if opts.Scene != nil {
+		a.world, a.character = api.World{Name: "Scene"}, opts.Character
+		game, err := newGameScreen(a, opts.Scene, opts.Scene.Welcome(), func() Screen { return newLoginScreen(a) })
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.screen = game
+		return a, nil
 	}
 	a.screen = newLoginScreen(a)
 	a.checkVersion()
@@ -389,7 +413,7 @@ func (a *App) enter(c api.Character) {
 			case err != nil:
 				a.fail(problemFromWorld(err, false), back, retry)
 			default:
-				game, err := newGameScreen(a, conn)
+				game, err := newGameScreen(a, conn, conn.Welcome, back)
 				if err != nil {
 					a.closeConn(conn)
 					a.fail(problem{kind: kindInternal, title: "Cannot show the world", message: err.Error()}, back, nil)

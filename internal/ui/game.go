@@ -46,7 +46,7 @@ type gameScreen struct {
 	app     *App
 	f       *form
 	logout  *widget
-	conn    *client.Conn
+	conn    worldLink
 	session *worldSession
 	inputs  chan protocol.Input // to the sender
 
@@ -94,9 +94,20 @@ type gameScreen struct {
 	debugRect      image.Rectangle
 }
 
-func newGameScreen(a *App, conn *client.Conn) (*gameScreen, error) {
+// worldLink is what the game screen needs of its connection to a world:
+// a *client.Conn, or a scripted scene (fightscene.World).
+type worldLink interface {
+	Recv(ctx context.Context) (protocol.Message, error)
+	Send(ctx context.Context, m protocol.Message) error
+	Close(code protocol.CloseCode) error
+	Stats() client.ConnStats
+}
+
+// newGameScreen shows the world conn leads to, which welcomed the player
+// with welcome; leaving it shows the screen back makes.
+func newGameScreen(a *App, conn worldLink, welcome protocol.Welcome, back func() Screen) (*gameScreen, error) {
 	now := time.Now()
-	session, err := newWorldSession(a.maps, conn.Welcome, a.character.Class, now)
+	session, err := newWorldSession(a.maps, welcome, a.character.Class, now)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +123,7 @@ func newGameScreen(a *App, conn *client.Conn) (*gameScreen, error) {
 		boxes:     map[uint32]image.Rectangle{},
 		byHandle:  map[uint32]*sceneEntity{},
 	}
-	s.logout = &widget{id: "game.logout", label: "Log out", onClick: func() { a.show(newCharactersScreen(a, a.character.ID)) }}
+	s.logout = &widget{id: "game.logout", label: "Log out", onClick: func() { a.show(back()) }}
 	s.f = newForm(a, s.logout)
 	s.f.playKeys = true
 	ctx, stop := context.WithCancel(a.ctx)

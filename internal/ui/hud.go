@@ -93,10 +93,11 @@ func (h *hud) drawBar(dst *ebiten.Image, slots *[client.Slots]sceneSlot) {
 	t := h.theme
 	face := t.face(sizeSmall-2, true)
 	for i, r := range h.slots {
-		fillRound(dst, r.Inset(-t.px(3)), float32(t.px(8)), withAlpha(colPanel, 0xd8))
+		back := image.Rect(r.Min.X-t.px(3), r.Min.Y-t.px(3), r.Max.X+t.px(3), r.Max.Y+t.px(17))
+		fillRound(dst, back, float32(t.px(8)), withAlpha(colPanel, 0xd8))
 		h.drawSlot(dst, r, &slots[i], false)
 		strokeRound(dst, r, float32(t.px(6)), float32(t.px(1)), colPanelEdge)
-		drawText(dst, slotKeys[i], face, float64(r.Min.X+r.Max.X)/2, float64(r.Max.Y+t.px(4)), colMuted, alignCenter)
+		drawText(dst, slotKeys[i], face, float64(r.Min.X+r.Max.X)/2, float64(r.Max.Y+t.px(1)), colText, alignCenter)
 	}
 }
 
