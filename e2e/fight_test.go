@@ -130,16 +130,13 @@ func TestFrameTimeOfAFight(t *testing.T) {
 
 	page := newBrowser(t)
 	var fight, blank, shots, numbers []float64
-	for round := range 3 {
+	for range 3 {
 		openFight(t, page, c)
 		_, ms := frames(t, page, 6, func(s *ui.Snapshot) bool {
 			shots, numbers = append(shots, float64(s.Shots)), append(numbers, float64(s.Numbers))
 			return s.Screen == "game" && s.Entities >= 100
 		})
 		fight = append(fight, ms)
-		if round == 0 {
-			docShot(t, page, "game-fight")
-		}
 		if err := chromedp.Do(page, chromedp.Navigate(blankURL)); err != nil {
 			t.Fatalf("opening the blank program: %v", err)
 		}

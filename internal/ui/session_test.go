@@ -303,3 +303,84 @@ func TestSessionFollowsThePlayerThroughAPortal(t *testing.T) {
 func centre(r rules.Rect) rules.Vec {
 	return rules.Vec{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}
 }
+
+// TestSessionFightsInTheWorld puts a knight in the Overworld's rat meadow
+// and hunts: it walks to the nearest rat and holds the attack aimed at it,
+// as the game does with the mouse, until it has killed one. The session
+// predicts the swings' cooldowns, and the world confirms them.
+func TestSessionFightsInTheWorld(t *testing.T) {
+	c, _ := startCluster(t)
+	maps := client.NewMapCache(nil)
+	overworld, err := maps.Map("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meadow rules.Rect
+	for _, z := range overworld.NPCZones {
+		if z.Kind == "rat" {
+			meadow = z.Rect
+			break
+		}
+	}
+	gw, char := newCharacter(t, c, "Ratcatcher")
+	if err := c.PlaceCharacter(t.Context(), char.ID, "overworld", centre(meadow)); err != nil {
+		t.Fatal(err)
+	}
+	p := join(t, c, gw, char, maps)
+
+	period := time.Second / time.Duration(p.session.tickRate())
+	deadline := time.Now().Add(30 * time.Second)
+	var cooled, confirmed bool
+	for {
+		s := p.state()
+		if s.Kills > 0 && cooled && confirmed {
+			if s.Desyncs != 0 || s.HitsDealt == 0 || s.MaxHP != 120 {
+				t.Errorf("after the kill: %d desyncs, %d hits dealt, max HP %d; want none, some, 120", s.Desyncs, s.HitsDealt, s.MaxHP)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no rat killed in 30 s (cooldown predicted %v, swing confirmed %v): %+v", cooled, confirmed, s)
+		}
+		in := p.hunt()
+		for _, m := range p.session.step(in, time.Now()) {
+			if err := p.conn.Send(t.Context(), m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p.session.mu.Lock()
+		left, _ := p.session.cool.Left(0, p.session.pred.Tick())
+		cooled = cooled || left > 0
+		for e := range p.session.view.Effects() {
+			confirmed = confirmed || e.Kind == protocol.EventAction && e.Subject == 0 && e.Ability == uint8(rules.SwordSwing)
+		}
+		p.session.mu.Unlock()
+		time.Sleep(period)
+	}
+}
+
+// hunt returns what a player hunting the nearest living rat wants: to walk
+// up to it, and once near, to hold the attack aimed at it.
+func (p *testPlayer) hunt() intent {
+	s := p.session
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	own := s.pred.Pos()
+	var prey rules.Vec
+	best := int64(-1)
+	for _, e := range s.view.All() {
+		if e.Sprite != protocol.SpriteRat || e.Dead() {
+			continue
+		}
+		if d := rules.Dist2(own, e.Pos); best < 0 || d < best {
+			prey, best = e.Pos, d
+		}
+	}
+	if best < 0 {
+		return intent{}
+	}
+	if reach := int64(12 * rules.SubpixelsPerPixel); best > reach*reach {
+		return intent{dir: direction(float64(prey.X-own.X), float64(prey.Y-own.Y))}
+	}
+	return intent{buttons: protocol.ButtonPrimary, aim: rules.AimAt(rules.Centre(own), rules.Centre(prey)), aimed: true}
+}
