@@ -113,7 +113,7 @@ func TestTheSessionShowsTheFight(t *testing.T) {
 	if sc.slots[0].left == 0 || sc.slots[0].length != swing.CooldownTicks(rules.Stats{AttackSpeed: 100}, 20) || sc.struck != swing {
 		t.Errorf("after the press: slot %+v, struck %v; want the swing cooling down at once", sc.slots[0], sc.struck)
 	}
-	if sc.own.pose != poseAttack || !sc.slots[0].affordable || sc.slots[1].affordable {
+	if sc.own.pose != poseAttack || !sc.slots[0].usable || sc.slots[1].affordable || sc.slots[1].usable {
 		t.Errorf("after the press the player's pose is %d, slots %+v", sc.own.pose, sc.slots)
 	}
 
@@ -174,6 +174,9 @@ func TestTheSessionShowsTheFight(t *testing.T) {
 	}
 	if snap := f.describe(); !snap.Dead || snap.Deaths != 1 || snap.Cooldowns[0].Ready {
 		t.Errorf("after the player's death: dead %v, deaths %d, cooldowns %+v", snap.Dead, snap.Deaths, snap.Cooldowns)
+	}
+	if sc := f.scene(); sc.slots[0].usable || !sc.slots[0].affordable || sc.own.pose != poseDead {
+		t.Errorf("a dead player's swing: %+v, pose %d; want it affordable but not usable, and the player lying", sc.slots[0], sc.own.pose)
 	}
 }
 

@@ -71,8 +71,9 @@ type gameScreen struct {
 
 	sc    scene          // reused every frame
 	shown []*sceneEntity // the entities inside the window, this frame
-	// shownBoxes are their boxes on screen.
+	// shownBoxes are their boxes on screen, and flashes those hit.
 	shownBoxes []image.Rectangle
+	flashes    []flash
 	labels     labelCache
 	bubbles    labelCache // friendly NPCs' lines
 	hud        hud
@@ -400,6 +401,7 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 			s.hover = e // the last drawn is in front
 		}
 	}
+	s.drawFlashes(dst)
 	s.drawEffects(dst, cam)
 	s.shots = s.drawShots(dst, cam)
 	for i, e := range s.shown {
@@ -421,6 +423,25 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 
 // hitFlash is how long an entity lights up when hit.
 const hitFlash = 150 * time.Millisecond
+
+// flash is a sprite lit up by a hit: drawn again, added on top, so that it
+// flashes white and fades by alpha.
+type flash struct {
+	frame *ebiten.Image
+	geo   ebiten.GeoM
+	alpha float32
+}
+
+// drawFlashes draws the frame's flashes, after every sprite: in one pass
+// they share one blend, so the browser draws them in one call.
+func (s *gameScreen) drawFlashes(dst *ebiten.Image) {
+	for _, f := range s.flashes {
+		op := &ebiten.DrawImageOptions{GeoM: f.geo, Blend: ebiten.BlendLighter}
+		op.ColorScale.ScaleAlpha(f.alpha)
+		dst.DrawImage(f.frame, op)
+	}
+	s.flashes = s.flashes[:0]
+}
 
 // drawEntity draws an entity's sprite with its feet at its position, lit
 // up for a moment when it was hit, and returns the box it covers on
@@ -447,10 +468,7 @@ func (s *gameScreen) drawEntity(dst *ebiten.Image, cam camera, e *sceneEntity, m
 	op.GeoM.Translate(left, top)
 	dst.DrawImage(fr, op)
 	if e.hitMs >= 0 && e.hitMs < float64(hitFlash/time.Millisecond) {
-		// Drawn again, added on top: the sprite flashes white and fades.
-		op.Blend = ebiten.BlendLighter
-		op.ColorScale.ScaleAlpha(float32(1 - e.hitMs/float64(hitFlash/time.Millisecond)))
-		dst.DrawImage(fr, op)
+		s.flashes = append(s.flashes, flash{fr, op.GeoM, float32(1 - e.hitMs/float64(hitFlash/time.Millisecond))})
 	}
 	return image.Rect(int(left), int(top), int(left+float64(sh.FrameWidth)*cam.zoom), int(top+float64(sh.FrameHeight)*cam.zoom))
 }

@@ -102,8 +102,9 @@ func (h *hud) drawBar(dst *ebiten.Image, slots *[client.Slots]sceneSlot) {
 }
 
 // drawSlot draws an ability in r (a circle in it when round): its icon,
-// greyed when the player cannot afford it, its mana cost, the sweep of its
-// cooldown with the seconds left, and how far the bow has charged.
+// greyed when the player cannot afford it or is dead, its mana cost, the
+// sweep of its cooldown with the seconds left, and how far the bow has
+// charged.
 func (h *hud) drawSlot(dst *ebiten.Image, r image.Rectangle, sl *sceneSlot, round bool) {
 	t := h.theme
 	a := sl.ability
@@ -111,7 +112,7 @@ func (h *hud) drawSlot(dst *ebiten.Image, r image.Rectangle, sl *sceneSlot, roun
 		return
 	}
 	var tint ebiten.ColorScale
-	if !sl.affordable {
+	if !sl.usable {
 		tint.Scale(0.35, 0.35, 0.45, 1)
 	}
 	if icon := h.icons.ability(a.ID); icon != nil {
@@ -127,7 +128,7 @@ func (h *hud) drawSlot(dst *ebiten.Image, r image.Rectangle, sl *sceneSlot, roun
 		dst.DrawImage(icon, op)
 	} else {
 		col := colText
-		if !sl.affordable {
+		if !sl.usable {
 			col = colDim
 		}
 		drawTextIn(dst, initials(a.Name), t.face(sizeBody, true), r, col)

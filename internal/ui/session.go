@@ -281,7 +281,9 @@ type sceneSlot struct {
 	leftMs       float64        // left in milliseconds
 	charge       int32          // percent, while charging
 	charging     bool
-	affordable   bool
+	// affordable is set when the player has the mana; usable when it
+	// also lives.
+	affordable, usable bool
 }
 
 // sceneShot is a projectile where it is drawn.
@@ -319,6 +321,7 @@ func (s *worldSession) scene(sc *scene, self sceneEntity, now time.Time, dt time
 			sl.leftMs = float64(sl.left) * sc.msPerTick
 			sl.charge, sl.charging = s.cool.Charge(i, s.pred.Tick())
 			sl.affordable = int64(a.ManaCost) <= sc.vitals.MP
+			sl.usable = sl.affordable && !sc.vitals.Dead
 		}
 		sc.slots[i] = sl
 	}

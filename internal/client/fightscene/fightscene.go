@@ -1,6 +1,9 @@
 // Package fightscene plays a crafted fight the way a world would send it,
 // with no server: a player amid hostile NPCs and other players who walk,
-// strike, shoot, heal, telegraph blows, die and come back. The client shows
+// strike, shoot, heal, telegraph blows, die and come back. Now and then the
+// Bone Lord aims a slam at the player itself, which kills it unless it walks
+// out of the circle in time; it comes back at the spawn 3 s later. The
+// client shows
 // it as a scene of its own (?scene=fight), for screenshots of the combat UI
 // and for measuring the frame time of a fight.
 //
@@ -46,6 +49,9 @@ type Config struct {
 	Seed uint64
 	// Start is the world's clock at Welcome. Default the time New runs.
 	Start time.Time
+	// Doom is how often the Bone Lord aims its slam at the player, the
+	// first time Doom after the start. Default 20 s.
+	Doom time.Duration
 }
 
 // spread is how far from the player, in pixels, the fighters start and
@@ -106,7 +112,14 @@ type World struct {
 	hits      []hit
 	telegraph uint32 // the tick the Bone Lord's next slam lands, 0 for none
 	shots     uint32 // the last shot ID
-	changes   map[uint32][]protocol.Prop
+	// The player's health, and while it is dead the tick it comes back
+	// at; the slam aimed at it lands at doomAt in tick doomTick (0: none
+	// on its way), and the next is aimed at tick nextDoom.
+	hp, maxHP          int64
+	deadUntil          uint32
+	doomAt             rules.Vec
+	doomTick, nextDoom uint32
+	changes            map[uint32][]protocol.Prop
 }
 
 // New sets up a fight. It starts when Recv is first called.
@@ -132,6 +145,9 @@ func New(cfg Config) (*World, error) {
 	if cfg.Start.IsZero() {
 		cfg.Start = time.Now()
 	}
+	if cfg.Doom == 0 {
+		cfg.Doom = 20 * time.Second
+	}
 	class, ok := rules.ClassNamed(cfg.Class)
 	if !ok {
 		return nil, errors.New("fightscene: no class " + cfg.Class)
@@ -151,6 +167,9 @@ func New(cfg Config) (*World, error) {
 		done:    make(chan struct{}),
 		changes: map[uint32][]protocol.Prop{},
 	}
+	w.maxHP = int64(class.StatsAt(1).MaxHP)
+	w.hp = w.maxHP
+	w.nextDoom = w.tick + rules.Ticks(int32(cfg.Doom/time.Millisecond), cfg.TickRate)
 	w.welcome = protocol.Welcome{EntityID: 1, Map: cfg.Map, X: home.X, Y: home.Y, TickRate: uint16(cfg.TickRate),
 		Tick: w.tick, ServerTime: uint64(cfg.Start.UnixMilli()), Speed: uint32(w.speed)}
 	w.cast()
@@ -340,6 +359,7 @@ func (w *World) step() protocol.Snapshot {
 		}
 	}
 	w.land(&s)
+	w.doom(&s)
 	for _, a := range w.actors {
 		if a.dead != 0 && a.dead <= w.tick {
 			a.dead, a.hp = 0, a.max
@@ -353,7 +373,42 @@ func (w *World) step() protocol.Snapshot {
 		}
 	}
 	clear(w.changes)
+	if w.own != w.ownSent {
+		s.HasOwn, s.OwnDX, s.OwnDY = true, w.own.X-w.ownSent.X, w.own.Y-w.ownSent.Y
+		w.ownSent = w.own
+	}
 	return s
+}
+
+// doom aims the Bone Lord's slam at the player when its time comes, lands
+// it, and brings the player back when its time comes.
+func (w *World) doom(s *protocol.Snapshot) {
+	slam, _ := rules.AbilityByID(rules.BoneSlam)
+	boss := w.actors[0]
+	switch {
+	case w.deadUntil != 0 && w.deadUntil <= w.tick:
+		w.deadUntil, w.hp, w.own = 0, w.maxHP, w.home
+		s.Vitals = append(s.Vitals, protocol.IntProp(protocol.PropHP, w.hp))
+		s.Events = append(s.Events, protocol.Event{Kind: protocol.EventRespawn})
+	case w.doomTick != 0 && w.doomTick <= w.tick:
+		w.doomTick = 0
+		reach := int64(slam.Radius + rules.HurtRadius)
+		if w.deadUntil != 0 || rules.Dist2(rules.Centre(w.own), w.doomAt) > reach*reach {
+			return
+		}
+		s.Events = append(s.Events, protocol.Event{Kind: protocol.EventHit, Amount: uint32(w.hp)}, protocol.Event{Kind: protocol.EventDeath})
+		w.hp, w.deadUntil = 0, w.tick+rules.Ticks(3000, w.cfg.TickRate)
+		s.Vitals = append(s.Vitals, protocol.IntProp(protocol.PropHP, 0))
+	case w.doomTick == 0 && w.nextDoom <= w.tick && boss.dead == 0 && w.deadUntil == 0 && boss.sprite == protocol.SpriteBoneLord:
+		ticks := rules.Ticks(slam.Delay, w.cfg.TickRate)
+		w.doomAt, w.doomTick = rules.Centre(w.own), w.tick+ticks
+		w.nextDoom = w.tick + rules.Ticks(int32(w.cfg.Doom/time.Millisecond), w.cfg.TickRate)
+		subject := protocol.OfHandle(boss.handle)
+		s.Events = append(s.Events,
+			protocol.Event{Kind: protocol.EventAction, Subject: subject, Ability: uint8(slam.ID), Aim: rules.AimAt(boss.pos, w.own)},
+			protocol.Event{Kind: protocol.EventTelegraph, Subject: subject, Ability: uint8(slam.ID), X: w.doomAt.X, Y: w.doomAt.Y,
+				Amount: uint32(slam.Radius), Ticks: ticks})
+	}
 }
 
 // player applies the player's inputs due at this tick, moves it and
@@ -370,11 +425,10 @@ func (w *World) player(s *protocol.Snapshot) {
 	if applied {
 		s.HasAck, s.Ack = true, w.in.Seq
 	}
-	w.own = rules.Step(w.own, rules.Dir(w.in.Move), w.speed, w.terrain)
-	if w.own != w.ownSent {
-		s.HasOwn, s.OwnDX, s.OwnDY = true, w.own.X-w.ownSent.X, w.own.Y-w.ownSent.Y
-		w.ownSent = w.own
+	if w.deadUntil != 0 {
+		return // the dead stand still, and act not
 	}
+	w.own = rules.Step(w.own, rules.Dir(w.in.Move), w.speed, w.terrain)
 	for i, id := range w.class.Abilities {
 		b := client.SlotButton(i)
 		if w.in.Buttons&b == 0 || prev.Buttons&b != 0 {

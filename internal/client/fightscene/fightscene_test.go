@@ -28,13 +28,22 @@ func newScene(t *testing.T, cfg Config) (*World, *client.View) {
 }
 
 func TestTheClientFollowsTheFightExactly(t *testing.T) {
-	w, v := newScene(t, Config{NPCs: 20, Players: 20})
+	w, v := newScene(t, Config{NPCs: 20, Players: 20, Doom: 15 * time.Second})
 	p := client.NewPredictor(v.Own(), w.Welcome().Tick, int32(w.Welcome().Speed), v.Terrain())
 	kinds := map[protocol.EventKind]int{}
-	shots := 0
+	shots, deadTicks := 0, 0
+	var walked rules.Vec
 	for i := range 600 {
-		// The player walks about, a tick ahead, and attacks now and then.
+		// The player walks about, a tick ahead, and attacks now and then;
+		// from tick 250 it stands, and the Bone Lord's slam at 300 kills
+		// it.
 		dir := protocol.Direction(1 + i/40%8)
+		if i >= 250 {
+			dir = protocol.DirNone
+		}
+		if i == 250 {
+			walked = v.Own()
+		}
 		buttons := protocol.Buttons(0)
 		if i%30 < 3 {
 			buttons = protocol.ButtonPrimary
@@ -55,8 +64,12 @@ func TestTheClientFollowsTheFightExactly(t *testing.T) {
 		if err := v.Apply(s); err != nil {
 			t.Fatalf("tick %d: the view refused the snapshot: %v", s.Tick, err)
 		}
+		p.Observe(&s)
 		if c := p.Reconcile(s.Tick, v.Own(), s.Ack, s.HasAck); c.Desync() {
 			t.Fatalf("tick %d: the player's prediction desynced: %+v", s.Tick, c)
+		}
+		if v.Vitals().Dead {
+			deadTicks++
 		}
 		for _, e := range s.Events {
 			kinds[e.Kind]++
@@ -81,11 +94,15 @@ func TestTheClientFollowsTheFightExactly(t *testing.T) {
 	if shots == 0 {
 		t.Error("no shot was ever in flight")
 	}
-	if v.Own() == rules.Vec(w.home) || p.Pos() != v.Own() {
-		t.Errorf("the player walked from %v to %v, predicted at %v", w.home, v.Own(), p.Pos())
+	if walked == w.home {
+		t.Errorf("the player did not walk from %v", w.home)
 	}
-	if got := v.Vitals(); got.MaxHP == 0 || got.MaxMP == 0 {
-		t.Errorf("the player's vitals: %+v", got)
+	// Killed by the slam it stood in, it lay 3 s and came back at home.
+	if got := v.Vitals(); got.Dead || got.HP != got.MaxHP || got.MaxMP == 0 || v.Tally().Deaths != 1 || deadTicks != 60 {
+		t.Errorf("after the slam: vitals %+v, %d deaths, dead for %d ticks; want one death of 60 ticks, and alive with full health", got, v.Tally().Deaths, deadTicks)
+	}
+	if v.Own() != w.home || p.Pos() != v.Own() {
+		t.Errorf("after the respawn the player is at %v, predicted at %v; want home %v", v.Own(), p.Pos(), w.home)
 	}
 }
 
