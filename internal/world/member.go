@@ -38,14 +38,14 @@ type sink interface {
 type member struct {
 	out    sink
 	player *sim.Player
-	inputs chan protocol.Input  // from the session's reader; drained by the owning runner
+	inputs chan protocol.Input // from the session's reader; drained by the owning runner
 	// said holds what the player said to its instance, and mail the chat
 	// lines for its client from elsewhere (whispers, the world's notices),
 	// encoded. The owning runner drains both.
-	said   chan string
-	mail   chan []byte
-	gone   atomic.Bool          // set by the session when the connection has ended
-	final  chan store.Character // the last state, handed back once by the owner that sees gone
+	said  chan string
+	mail  chan []byte
+	gone  atomic.Bool          // set by the session when the connection has ended
+	final chan store.Character // the last state, handed back once by the owner that sees gone
 }
 
 func newMember(out sink, c store.Character) *member {
