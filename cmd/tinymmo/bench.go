@@ -64,7 +64,8 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&cfg.Players, "players", 100, "bots to connect")
 	fs.DurationVar(&cfg.Window, "window", 20*time.Second, "how long to measure, once every bot is in and the warm-up is over")
 	fs.DurationVar(&cfg.Warmup, "warmup", 5*time.Second, "how long to wait after the last bot is in before measuring")
-	fs.BoolVar(&cfg.Idle, "idle", false, "bots stand still and ping (--scenario idle) instead of walking")
+	fs.StringVar(&cfg.Scenario, "scenario", "walk", "how the bots play: walk, idle (stand still and ping) or fight (hunt the NPCs)")
+	idle := fs.Bool("idle", false, "short for --scenario idle")
 	fs.IntVar(&cfg.BotProcs, "bot-procs", 0, fmt.Sprintf("bots processes to share the players (default: at most %d bots each)", loadbench.MaxBotsPerProc))
 	fs.IntVar(&cfg.TickRate, "tick-rate", 20, "the world's simulation rate in Hz")
 	fs.IntVar(&cfg.SendEvery, "send-every", 0, "the world's send_every: ticks whose messages a client gets in one write (0: its default, 2)")
@@ -75,6 +76,9 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	cfg.NoPin = !*pin
+	if *idle {
+		cfg.Scenario = "idle"
+	}
 	if cfg.Warmup == 0 {
 		cfg.Warmup = -1 // --warmup 0: none
 	}

@@ -30,6 +30,7 @@ func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
 	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")
 	fs.IntVar(&cfg.World.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")
+	motdFlag(fs, &cfg.World.MOTD)
 	fs.IntVar(&cfg.Gateway.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once, and as many world entries (raise it for load tests from one machine)")
 	fs.DurationVar(&cfg.Gateway.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
 	pprofFlag(fs, &opts.Pprof)

@@ -41,6 +41,11 @@ func gatewayFlags(fs *flag.FlagSet, c *gateway.Config) {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take client IPs from X-Forwarded-For (only behind your own proxy)")
 }
 
+// motdFlag adds --motd, the world's message of the day.
+func motdFlag(fs *flag.FlagSet, motd *string) {
+	fs.StringVar(motd, "motd", "Welcome to TinyMMO! Press Enter to chat.", "the message of the day, told to every player on entering (empty: none)")
+}
+
 func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.StringVar(&c.ID, "id", "w1", "world id on the control plane")
 	fs.StringVar(&c.Name, "name", "Tiny Realm", "world name shown to players")
@@ -53,6 +58,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.IntVar(&c.MaxCharacters, "max-characters", 5, "most characters per account")
 	fs.IntVar(&c.TickRate, "tick-rate", 20, "simulation rate in Hz")
 	fs.BoolVar(&c.PvP, "pvp", false, "players may fight each other")
+	motdFlag(fs, &c.MOTD)
 	fs.BoolVar(&c.Hardcore, "hardcore", false, "death is permanent")
 	fs.DurationVar(&c.Heartbeat, "heartbeat", 2*time.Second, "how often to announce the world")
 	fs.DurationVar(&c.JoinTokenTTL, "join-token-ttl", 30*time.Second, "how long a join token is valid")

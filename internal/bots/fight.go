@@ -22,9 +22,15 @@ type hunter struct {
 	charged bool  // its basic attack charges: press, hold, release
 	prey    uint32
 	hasPrey bool
-	struck  bool // it attacked the current prey
-	ticks   int  // ticks spent on the current prey
+	struck  bool  // it attacked the current prey
+	ticks   int   // ticks spent on the current prey
+	aim     uint8 // the aim it last sent
 }
+
+// aimSlack is how far, in 256ths of a turn, the way to the prey may turn
+// before the hunter aims again: a player does not move the mouse for every
+// step its target takes, and each new aim is an input.
+const aimSlack = 8
 
 // Hunter timings, in ticks.
 const (
@@ -62,7 +68,10 @@ func (h *hunter) next(pos rules.Vec, v *client.View, peek func(protocol.Directio
 	}
 	h.ticks++
 	from, to := rules.Centre(pos), rules.Centre(prey.Pos)
-	aim := rules.AimAt(from, to)
+	if want := rules.AimAt(from, to); int8(want-h.aim) > aimSlack || int8(want-h.aim) < -aimSlack {
+		h.aim = want
+	}
+	aim := h.aim
 	if rules.Dist2(from, to) > int64(h.reach)*int64(h.reach) {
 		dir := h.approach(pos, prey.Pos, peek)
 		if dir == protocol.DirNone {

@@ -291,7 +291,7 @@ func TestHostileClients(t *testing.T) {
 		{"direction out of range", func(t *testing.T) *wstest.Client {
 			rc, welcome := w.join(t)
 			raw := protocol.Input{Seq: 1, Tick: welcome.Tick + 1, Move: protocol.DirE}.Append(nil)
-			raw[len(raw)-3] = 9
+			raw[len(raw)-4] = 9 // Move: before Aim, Buttons and a one-byte Target
 			rc.Write(wstest.Binary(raw))
 			return rc
 		}, uint16(protocol.CloseMalformed), ""},

@@ -72,9 +72,10 @@ type Config struct {
 	// Warmup is how long to wait after the last bot is in before the
 	// window opens. Default 5s; negative means none.
 	Warmup time.Duration
-	// Idle makes the bots stand still and ping ("--scenario idle")
-	// instead of walking.
-	Idle bool
+	// Scenario is how the bots play, as the bots command's --scenario
+	// says: "walk" (the default), "idle" (stand still and ping) or "fight"
+	// (hunt the NPCs).
+	Scenario string
 	// BotProcs is how many bots processes share the players. Default:
 	// enough that each runs at most MaxBotsPerProc.
 	BotProcs int
@@ -119,6 +120,9 @@ func (c *Config) setDefaults() error {
 	if c.TickRate == 0 {
 		c.TickRate = 20
 	}
+	if c.Scenario == "" {
+		c.Scenario = "walk"
+	}
 	if c.Progress == nil {
 		c.Progress = io.Discard
 	}
@@ -131,6 +135,8 @@ func (c *Config) setDefaults() error {
 		return fmt.Errorf("loadbench: bot processes %d: need 1 to players (%d)", c.BotProcs, c.Players)
 	case c.TickRate < 1:
 		return fmt.Errorf("loadbench: tick rate %d: need at least 1", c.TickRate)
+	case c.Scenario != "walk" && c.Scenario != "idle" && c.Scenario != "fight":
+		return fmt.Errorf("loadbench: scenario %q: want walk, idle or fight", c.Scenario)
 	}
 	if c.Pprof != "" {
 		// The server would refuse it too, but only once started.
@@ -242,11 +248,8 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 		return Result{}, err
 	}
 	res := Result{
-		Players: cfg.Players, Scenario: "walk", TickRate: cfg.TickRate, SendEvery: cfg.SendEvery,
+		Players: cfg.Players, Scenario: cfg.Scenario, TickRate: cfg.TickRate, SendEvery: cfg.SendEvery,
 		WarmupS: cfg.Warmup.Seconds(), BotProcs: cfg.BotProcs, CPUs: len(allowed),
-	}
-	if cfg.Idle {
-		res.Scenario = "idle"
 	}
 	var serverCPUs, botCPUs []int
 	switch {
@@ -303,10 +306,7 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 	// window; we end them with SIGTERM once the window closes.
 	joinTimeout := 30*time.Second + time.Duration(cfg.Players)*20*time.Millisecond
 	duration := joinTimeout + cfg.Warmup + cfg.Window + 30*time.Second
-	scenario := "walk"
-	if cfg.Idle {
-		scenario = "idle"
-	}
+	scenario := cfg.Scenario
 	var bots []*proc
 	defer func() {
 		for _, b := range bots {

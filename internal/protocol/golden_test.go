@@ -23,6 +23,8 @@ var goldenMessages = []protocol.Message{
 	protocol.Hello{Version: protocol.Version, Token: "jt_Q29mZmVlQnJlYWs"},
 	protocol.Input{Seq: 300, Tick: 5002, Move: protocol.DirNE, Aim: 224, Buttons: protocol.ButtonPrimary, Target: 3},
 	protocol.Ping{ClientTime: 123456},
+	protocol.Chat{Channel: protocol.ChannelWhisper, To: "Ann", Text: "hi 🙂"},
+	protocol.ChatLine{Channel: protocol.ChannelSay, From: "Bob", Text: "héllo"},
 	protocol.Welcome{EntityID: 7, Map: "meadow", X: 1600, Y: -48, TickRate: 20, Tick: 5000, ServerTime: 1767225600000, Speed: 72},
 	protocol.Pong{ClientTime: 123456, ServerTime: 1767225600123},
 	protocol.MapChange{Map: "dungeon", Instance: 3, X: 4096, Y: 2048, Tick: 120, ServerTime: 1767225606000, Ack: 298},

@@ -39,9 +39,9 @@ const Version = 3
 // byte, that a client may send. The world sets it as the WebSocket read
 // limit, so a larger frame closes the connection before it is buffered, and
 // [Decode] refuses larger client→world messages too. Inputs are a handful of
-// bytes, so 256 leaves room for later client messages (chat lines) while
-// keeping a flood cheap to refuse.
-const MaxClientMessage = 256
+// bytes; the largest message is a Chat of MaxRunes characters of 4 bytes,
+// and a flood stays cheap to refuse.
+const MaxClientMessage = 1024
 
 // MaxWorldMessage is the largest message, in bytes including the type byte,
 // that a world may send; the client sets it as its WebSocket read limit and
@@ -58,11 +58,13 @@ const (
 	TypeHello Type = 0x01 // client→world: first message, carries the join token
 	TypeInput Type = 0x02 // client→world: a change of player input, from a tick on
 	TypePing  Type = 0x03 // client→world: clock and latency probe
+	TypeChat  Type = 0x04 // client→world: a chat line said
 
 	TypeWelcome   Type = 0x80 // world→client: the answer to Hello
 	TypePong      Type = 0x81 // world→client: the answer to Ping
 	TypeMapChange Type = 0x82 // world→client: the player moved to another map instance
 	TypeSnapshot  Type = 0x83 // world→client: one tick of the player's view
+	TypeChatLine  Type = 0x84 // world→client: a chat line heard
 )
 
 // typeInfo describes a registered message type.
@@ -85,6 +87,8 @@ func (t Type) info() (typeInfo, bool) {
 		return typeInfo{"Input", decodeInput}, true
 	case TypePing:
 		return typeInfo{"Ping", decodePing}, true
+	case TypeChat:
+		return typeInfo{"Chat", decodeChat}, true
 	case TypeWelcome:
 		return typeInfo{"Welcome", decodeWelcome}, true
 	case TypePong:
@@ -93,6 +97,8 @@ func (t Type) info() (typeInfo, bool) {
 		return typeInfo{"MapChange", decodeMapChange}, true
 	case TypeSnapshot:
 		return typeInfo{"Snapshot", decodeSnapshot}, true
+	case TypeChatLine:
+		return typeInfo{"ChatLine", decodeChatLine}, true
 	}
 	return typeInfo{}, false
 }

@@ -100,7 +100,16 @@ func TestDecodeRejects(t *testing.T) {
 			"protocol: malformed Input: tick 4294967296 overflows uint32"},
 		{"input non-minimal seq", hexMsg(protocol.TypeInput, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
 		{"input non-minimal tick", hexMsg(protocol.TypeInput, 0x01, 0x81, 0x00, 0x00, 0x00, 0x00, 0x00), protocol.ErrMalformed, wire.ErrNonCanonical, "malformed Input"},
-		{"input over the client cap", oversized, protocol.ErrMalformed, nil, "malformed Input: 263 bytes, cap 256"},
+		{"input over the client cap", oversized, protocol.ErrMalformed, nil, "malformed Input: 1031 bytes, cap 1024"},
+		{"chat on the system channel", hexMsg(protocol.TypeChat, 0x04, 0x00, 0x01, 'x'), protocol.ErrMalformed, nil,
+			"channel 4 is not one a client speaks on"},
+		{"whisper to nobody", hexMsg(protocol.TypeChat, 0x01, 0x00, 0x01, 'x'), protocol.ErrMalformed, nil,
+			"a whisper, and only a whisper, names one"},
+		{"say to someone", hexMsg(protocol.TypeChat, 0x00, 0x01, 'A', 0x01, 'x'), protocol.ErrMalformed, nil,
+			"a whisper, and only a whisper, names one"},
+		{"chat text over the cap", append(hexMsg(protocol.TypeChat, 0x00, 0x00, 0xa1, 0x06), make([]byte, 801)...), protocol.ErrMalformed, wire.ErrTooLong, "malformed Chat"},
+		{"chat text bad utf8", hexMsg(protocol.TypeChat, 0x00, 0x00, 0x02, 0xc3, 0x28), protocol.ErrMalformed, wire.ErrInvalidUTF8, "malformed Chat"},
+		{"chat line of unknown channel", hexMsg(protocol.TypeChatLine, 0x05, 0x00, 0x01, 'x'), protocol.ErrMalformed, nil, "channel 5 unknown"},
 		{"snapshot event of unknown kind", hexMsg(protocol.TypeSnapshot, 0x01, 0x80, 0x01, 0x0a, 0x00), protocol.ErrMalformed, nil,
 			"event kind 10 unknown"},
 		{"snapshot refusal of unknown reason", hexMsg(protocol.TypeSnapshot, 0x01, 0x80, 0x01, 0x08, 0x01, 0x09), protocol.ErrMalformed, nil,
@@ -182,7 +191,7 @@ func TestTypeDirections(t *testing.T) {
 	}
 	for _, m := range goldenMessages {
 		switch m.(type) {
-		case protocol.Hello, protocol.Input, protocol.Ping:
+		case protocol.Hello, protocol.Input, protocol.Ping, protocol.Chat:
 			if !m.Type().FromClient() {
 				t.Errorf("%v is sent by the client but its type 0x%02x is not in 0x01..0x7f", m.Type(), uint8(m.Type()))
 			}

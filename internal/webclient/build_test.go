@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 // fakeGo is a stand-in for the go command, so that the build pipeline is
@@ -102,6 +105,29 @@ func gunzip(t *testing.T, path string) string {
 	return string(data)
 }
 
+func unbrotli(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(brotli.NewReader(f))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return string(data)
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
+}
+
 func TestBuildWritesHashedFilesPageAndManifest(t *testing.T) {
 	root, goCmd := sourceTree(t)
 	m, built, err := Build(t.Context(), BuildConfig{Root: root, Go: goCmd})
@@ -118,19 +144,34 @@ func TestBuildWritesHashedFilesPageAndManifest(t *testing.T) {
 	if m.WasmSize != int64(len("wasm v1")) || m.GoVersion != "go1.26.8" {
 		t.Errorf("WasmSize, GoVersion = %d, %q; want %d, go1.26.8", m.WasmSize, m.GoVersion, len("wasm v1"))
 	}
-	want := []string{IndexFile, m.Wasm, m.Wasm + ".gz", m.WasmExec, m.WasmExec + ".gz"}
+	if m.BrotliQuality != DefaultBrotliQuality {
+		t.Errorf("BrotliQuality = %d, want %d", m.BrotliQuality, DefaultBrotliQuality)
+	}
+	want := []string{IndexFile, m.Wasm, m.Wasm + ".br", m.Wasm + ".gz", m.WasmExec, m.WasmExec + ".br", m.WasmExec + ".gz"}
 	slices.Sort(want)
 	if !slices.Equal(m.Files, want) {
 		t.Errorf("Files = %v, want %v", m.Files, want)
 	}
-	if got, _ := os.ReadFile(filepath.Join(out, m.Wasm)); string(got) != "wasm v1" {
-		t.Errorf("%s holds %q, want the built wasm", m.Wasm, got)
+	for _, f := range []struct{ name, content string }{
+		{m.Wasm, "wasm v1"},
+		{m.WasmExec, "// the Go runtime glue\n"},
+	} {
+		if got, _ := os.ReadFile(filepath.Join(out, f.name)); string(got) != f.content {
+			t.Errorf("%s holds %q, want %q", f.name, got, f.content)
+		}
+		if got := gunzip(t, filepath.Join(out, f.name+".gz")); got != f.content {
+			t.Errorf("%s.gz holds %q, want %q", f.name, got, f.content)
+		}
+		if got := unbrotli(t, filepath.Join(out, f.name+".br")); got != f.content {
+			t.Errorf("%s.br holds %q, want %q", f.name, got, f.content)
+		}
 	}
-	if got := gunzip(t, filepath.Join(out, m.Wasm+".gz")); got != "wasm v1" {
-		t.Errorf("%s.gz holds %q, want the built wasm", m.Wasm, got)
+	size := func(suffix string) int64 {
+		return fileSize(t, filepath.Join(out, IndexFile)) +
+			fileSize(t, filepath.Join(out, m.Wasm+suffix)) + fileSize(t, filepath.Join(out, m.WasmExec+suffix))
 	}
-	if got := gunzip(t, filepath.Join(out, m.WasmExec+".gz")); got != "// the Go runtime glue\n" {
-		t.Errorf("%s.gz holds %q, want the toolchain's wasm_exec.js", m.WasmExec, got)
+	if wantDL := (Download{Brotli: size(".br"), Gzip: size(".gz"), Identity: size("")}); m.Download != wantDL {
+		t.Errorf("Download = %+v, want %+v (the sizes of the page and the files it names)", m.Download, wantDL)
 	}
 	page, err := os.ReadFile(filepath.Join(out, IndexFile))
 	if err != nil {
@@ -146,7 +187,8 @@ func TestBuildWritesHashedFilesPageAndManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var onDisk Manifest
-	if err := json.Unmarshal(data, &onDisk); err != nil || !slices.Equal(onDisk.Files, m.Files) || onDisk.Wasm != m.Wasm {
+	if err := json.Unmarshal(data, &onDisk); err != nil || !slices.Equal(onDisk.Files, m.Files) || onDisk.Wasm != m.Wasm ||
+		onDisk.Download != m.Download || onDisk.BrotliQuality != m.BrotliQuality {
 		t.Errorf("manifest.json = %s (%v), want %+v", data, err, m)
 	}
 	entries, _ := os.ReadDir(out)
@@ -169,6 +211,25 @@ func TestBuildSkipsWhenUpToDate(t *testing.T) {
 		return m, built
 	}
 	first, _ := build()
+	// oldManifest rewrites the manifest as a build from before the brotli
+	// copies wrote it.
+	oldManifest := func() {
+		path := filepath.Join(root, "web", "dist", ManifestFile)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		delete(m, "brotli_quality")
+		delete(m, "download")
+		data, _ = json.Marshal(m)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	steps := []struct {
 		name   string
 		change func()
@@ -182,6 +243,10 @@ func TestBuildSkipsWhenUpToDate(t *testing.T) {
 		{"a package gained a file", func() { touch(t, filepath.Join(root, "cmd", "client")) }, true},
 		{"another Go version", func() { t.Setenv("FAKE_GOVERSION", "go1.27.0") }, true},
 		{"an output file is gone", func() { os.Remove(filepath.Join(root, "web", "dist", first.Wasm+".gz")) }, true},
+		{"a brotli copy is gone", func() { os.Remove(filepath.Join(root, "web", "dist", first.Wasm+".br")) }, true},
+		{"a build from before the brotli copies", oldManifest, true},
+		{"a better brotli quality asked", func() { cfg.BrotliQuality = BestBrotliQuality }, true},
+		{"a lower one asked", func() { cfg.BrotliQuality = 0 }, false},
 		{"finally nothing", func() {}, false},
 	}
 	for _, st := range steps {
@@ -216,12 +281,13 @@ func TestBuildKeepsOnlyThePreviousBuild(t *testing.T) {
 	if builds[0].Wasm == builds[1].Wasm || builds[1].Wasm == builds[2].Wasm {
 		t.Fatalf("different content, same names: %s %s %s", builds[0].Wasm, builds[1].Wasm, builds[2].Wasm)
 	}
-	for _, name := range []string{builds[2].Wasm, builds[2].Wasm + ".gz", builds[1].Wasm, builds[1].Wasm + ".gz", builds[2].WasmExec} {
+	for _, name := range []string{builds[2].Wasm, builds[2].Wasm + ".gz", builds[2].Wasm + ".br",
+		builds[1].Wasm, builds[1].Wasm + ".gz", builds[1].Wasm + ".br", builds[2].WasmExec} {
 		if !exists(name) {
 			t.Errorf("%s was deleted; the current and the previous build must stay", name)
 		}
 	}
-	for _, name := range []string{builds[0].Wasm, builds[0].Wasm + ".gz"} {
+	for _, name := range []string{builds[0].Wasm, builds[0].Wasm + ".gz", builds[0].Wasm + ".br"} {
 		if exists(name) {
 			t.Errorf("%s is still there; builds before the previous one are deleted", name)
 		}
@@ -245,5 +311,36 @@ func TestBuildRefusesOtherTrees(t *testing.T) {
 	}
 	if !IsSource(filepath.Join("..", "..")) {
 		t.Error("IsSource is false for this repository's root")
+	}
+}
+
+func TestBuildRejectsBrotliQualityOutOfRange(t *testing.T) {
+	root, goCmd := sourceTree(t)
+	for _, q := range []int{-1, 12} {
+		if _, _, err := Build(t.Context(), BuildConfig{Root: root, Go: goCmd, BrotliQuality: q}); err == nil ||
+			!strings.Contains(err.Error(), strconv.Itoa(q)) {
+			t.Errorf("Build with BrotliQuality %d: %v, want an error naming it", q, err)
+		}
+	}
+}
+
+func TestCompressStopsWhenCanceled(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "game.wasm")
+	if err := os.WriteFile(src, bytes.Repeat([]byte("wasm "), 1<<16), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := compressFile(ctx, src+".br", src, func(w io.Writer) io.WriteCloser { return brotli.NewWriterLevel(w, BestBrotliQuality) })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("compressFile with a canceled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestDownloadString(t *testing.T) {
+	d := Download{Brotli: 4_688_964, Gzip: 6_610_908, Identity: 28_759_139}
+	if got, want := d.String(), "4.69 MB with brotli, 6.61 MB with gzip, 28.76 MB uncompressed"; got != want {
+		t.Errorf("Download.String() = %q, want %q", got, want)
 	}
 }

@@ -1,14 +1,20 @@
 package webclient
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 // testBuild is a build directory as Build writes it, with a brotli copy of
@@ -108,6 +114,95 @@ func TestHandlerHeaders(t *testing.T) {
 				t.Errorf("Content-Length = %q, want %d", got, want)
 			}
 		})
+	}
+}
+
+// TestBuildIsServedInEachEncoding builds a client (with a stand-in for the
+// go command) and fetches it over HTTP as browsers do: one that accepts
+// brotli gets the .br copies, one that accepts only gzip the .gz ones, and
+// one that accepts neither the files as they are. Each decodes to the built
+// bytes, and the bytes sent add up to the manifest's Download.
+func TestBuildIsServedInEachEncoding(t *testing.T) {
+	root, goCmd := sourceTree(t)
+	wasm := strings.Repeat("(func $game (result i32) i32.const 42)\n", 2000)
+	t.Setenv("FAKE_WASM", wasm)
+	out := filepath.Join(t.TempDir(), "dist")
+	m, _, err := Build(t.Context(), BuildConfig{Root: root, Go: goCmd, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	glue, err := os.ReadFile(filepath.Join(out, m.WasmExec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler(os.DirFS(out)))
+	t.Cleanup(srv.Close)
+	// DisableCompression keeps the transport from asking for gzip and
+	// decoding it behind the test's back.
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	t.Cleanup(client.CloseIdleConnections)
+
+	for _, tc := range []struct {
+		name, accept, encoding string
+		download               int64
+	}{
+		{"brotli", "gzip, deflate, br, zstd", "br", m.Download.Brotli},
+		{"gzip only", "gzip, deflate", "gzip", m.Download.Gzip},
+		{"identity", "", "", m.Download.Identity},
+		{"identity asked", "identity", "", m.Download.Identity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sent int64
+			for _, f := range []struct{ path, want string }{
+				{"/", ""}, // the page is checked elsewhere; counted here
+				{"/" + m.WasmExec, string(glue)},
+				{"/" + m.Wasm, wasm},
+			} {
+				req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+f.path, nil)
+				if tc.accept != "" {
+					req.Header.Set("Accept-Encoding", tc.accept)
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET %s: %d, %v", f.path, resp.StatusCode, err)
+				}
+				if resp.ContentLength != int64(len(body)) {
+					t.Errorf("GET %s: Content-Length %d, sent %d bytes", f.path, resp.ContentLength, len(body))
+				}
+				sent += int64(len(body))
+				if f.want == "" {
+					continue
+				}
+				enc := resp.Header.Get("Content-Encoding")
+				if enc != tc.encoding {
+					t.Fatalf("GET %s: Content-Encoding %q, want %q", f.path, enc, tc.encoding)
+				}
+				var r io.Reader = bytes.NewReader(body)
+				switch enc {
+				case "br":
+					r = brotli.NewReader(r)
+				case "gzip":
+					if r, err = gzip.NewReader(r); err != nil {
+						t.Fatalf("GET %s: %v", f.path, err)
+					}
+				}
+				got, err := io.ReadAll(r)
+				if err != nil || string(got) != f.want {
+					t.Errorf("GET %s decodes to %d bytes (%v), want the %d built", f.path, len(got), err, len(f.want))
+				}
+			}
+			if sent != tc.download {
+				t.Errorf("sent %d bytes, manifest's Download says %d", sent, tc.download)
+			}
+		})
+	}
+	if m.Download.Brotli >= m.Download.Gzip || m.Download.Gzip >= m.Download.Identity {
+		t.Errorf("Download = %+v, want brotli < gzip < identity", m.Download)
 	}
 }
 

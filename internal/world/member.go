@@ -3,6 +3,7 @@ package world
 import (
 	"sync/atomic"
 
+	"github.com/tinymmo/tinymmo/internal/chat"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/sim"
 	"github.com/tinymmo/tinymmo/internal/store"
@@ -37,19 +38,41 @@ type sink interface {
 type member struct {
 	out    sink
 	player *sim.Player
-	inputs chan protocol.Input  // from the session's reader; drained by the owning runner
-	gone   atomic.Bool          // set by the session when the connection has ended
-	final  chan store.Character // the last state, handed back once by the owner that sees gone
+	inputs chan protocol.Input // from the session's reader; drained by the owning runner
+	// said holds what the player said to its instance, and mail the chat
+	// lines for its client from elsewhere (whispers, the world's notices),
+	// encoded. The owning runner drains both.
+	said  chan string
+	mail  chan []byte
+	gone  atomic.Bool          // set by the session when the connection has ended
+	final chan store.Character // the last state, handed back once by the owner that sees gone
 }
 
 func newMember(out sink, c store.Character) *member {
 	m := &member{
 		out:    out,
 		inputs: make(chan protocol.Input, inputQueue),
+		said:   make(chan string, chat.Burst),
+		mail:   make(chan []byte, mailQueue),
 		final:  make(chan store.Character, 1),
 	}
 	m.player = sim.NewPlayer(c, m)
 	return m
+}
+
+// mailQueue is how many chat lines may wait for a player's next tick:
+// more than a few speakers' bursts at one listener.
+const mailQueue = 32
+
+// post queues an encoded chat line for the member's client, and reports
+// whether there was room.
+func (m *member) post(line []byte) bool {
+	select {
+	case m.mail <- line:
+		return true
+	default:
+		return false
+	}
 }
 
 // memberOf returns the member that owns p.

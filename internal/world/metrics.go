@@ -26,6 +26,9 @@ type metrics struct {
 	// used and refused, deaths, level-ups.
 	combat *prometheus.CounterVec
 	npcs   prometheus.Gauge
+	// chat counts chat lines by what became of them: say and whisper
+	// lines passed on, and lines refused for the rate limit.
+	chat *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -71,12 +74,15 @@ func newMetrics() *metrics {
 		npcs: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "tinymmo_world_npcs", Help: "NPCs in every instance.",
 		}),
+		chat: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tinymmo_world_chat_total", Help: "Chat lines: said to an instance, whispered, or refused for the rate limit.",
+		}, []string{"what"}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.connections, m.players, m.refused, m.bytesIn, m.bytesOut, m.inputsDropped, m.malformed, m.slowClients,
-		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs}
+		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs, m.chat}
 }
 
 // saverCollectors reads the saver's counters at each scrape.

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -10,12 +11,38 @@ import (
 // login of an account takes its slot and hands back the session it replaced.
 // Safe for concurrent use.
 type players struct {
-	mu        sync.Mutex // guards byAccount
+	mu        sync.Mutex // guards byAccount and byName
 	byAccount map[int64]*session
+	// byName holds the sessions in the game by their character's name,
+	// folded to lower case, for whispers.
+	byName map[string]named
+}
+
+// named is a session in the game and its character's name as written.
+type named struct {
+	name string
+	s    *session
 }
 
 func newPlayers() *players {
-	return &players{byAccount: make(map[int64]*session)}
+	return &players{byAccount: make(map[int64]*session), byName: make(map[string]named)}
+}
+
+// enterGame lists s, whose member and name are set, under its
+// character's name.
+func (p *players) enterGame(s *session) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.byName[strings.ToLower(s.name)] = named{s.name, s}
+}
+
+// byCharacter returns the session in the game of the character named name
+// (in any case), and the name as written.
+func (p *players) byCharacter(name string) (named, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n, ok := p.byName[strings.ToLower(name)]
+	return n, ok
 }
 
 func (p *players) count() int {
@@ -51,6 +78,9 @@ func (p *players) release(s *session) {
 	defer p.mu.Unlock()
 	if p.byAccount[s.grant.AccountID] == s {
 		delete(p.byAccount, s.grant.AccountID)
+	}
+	if key := strings.ToLower(s.name); p.byName[key].s == s {
+		delete(p.byName, key)
 	}
 }
 

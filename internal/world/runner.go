@@ -34,6 +34,7 @@ type runner struct {
 	ticks   uint32 // steps run
 	inputs  []sim.Input
 	leaving []*member
+	said    [][]byte     // this tick's say lines, encoded
 	counted sim.Counters // the core's counters as last added to the metrics
 }
 
@@ -112,6 +113,7 @@ func (r *runner) step(now time.Time) {
 	for _, msg := range res.Messages {
 		memberOf(msg.To).out.queue(msg.Bytes)
 	}
+	r.deliverChat()
 	r.ticks++
 	sent := r.replicate()
 	for _, t := range res.Travels {
@@ -143,6 +145,31 @@ func (r *runner) countCombat() {
 	c.WithLabelValues("level").Add(float64(now.LevelsGained - was.LevelsGained))
 	r.metrics.npcs.Add(float64(now.NPCs - was.NPCs))
 	r.counted = now
+}
+
+// deliverChat queues, after the tick's Welcomes, the chat lines for the
+// instance's players: what each said, to everyone here, and the lines
+// posted to each from elsewhere.
+func (r *runner) deliverChat() {
+	r.said = r.said[:0]
+	for p := range r.core.Players() {
+		m := memberOf(p)
+		for drained := false; !drained; {
+			select {
+			case text := <-m.said:
+				r.said = append(r.said, protocol.ChatLine{Channel: protocol.ChannelSay, From: p.Char.Name, Text: text}.Append(nil))
+			case line := <-m.mail:
+				m.out.queue(line)
+			default:
+				drained = true
+			}
+		}
+	}
+	for _, line := range r.said {
+		for p := range r.core.Players() {
+			memberOf(p).out.queue(line)
+		}
+	}
 }
 
 // admit hands the core the players the registry placed here.

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/tinymmo/tinymmo/internal/chat"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/wsconn"
@@ -47,6 +48,11 @@ type session struct {
 	limiter *rate.Limiter // the message cap, owned by the reader
 	flood   *rate.Limiter // the flood policy's bucket, owned by the reader
 	member  *member       // the game's side of the session
+	// name is the character's, set before the session enters the game
+	// and never changed.
+	name string
+	// chatLimit is how often the player may speak, owned by the reader.
+	chatLimit chat.Limiter
 	// batch holds framed messages waiting for the next flush. It is
 	// owned by the owner of the member's player.
 	batch []byte
@@ -226,6 +232,11 @@ func (se *session) run() {
 	s.metrics.players.Inc()
 	defer s.metrics.players.Dec()
 	se.member = newMember(se, se.char)
+	se.name = se.char.Name
+	s.players.enterGame(se)
+	if s.cfg.MOTD != "" {
+		se.tell(s.cfg.MOTD) // delivered after the Welcome, by the instance
+	}
 	s.registry.join(se.member) // the instance sends Welcome
 	code, ok := se.readLoop()
 	if ok {
@@ -281,6 +292,8 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 			default:
 				s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
 			}
+		case protocol.Chat:
+			se.chat(m, time.Now())
 		default:
 			// A second Hello, or a type only the world sends.
 			s.metrics.malformed.Inc()

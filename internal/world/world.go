@@ -66,6 +66,9 @@ type Config struct {
 	// PvP and Hardcore are the world's rules, shown in the world list.
 	PvP      bool `toml:"pvp"`
 	Hardcore bool `toml:"hardcore"`
+	// MOTD is the message of the day, told to every player on entering;
+	// empty for none.
+	MOTD string `toml:"motd"`
 	// Heartbeat is how often the world announces itself. Default 2s.
 	Heartbeat time.Duration `toml:"heartbeat"`
 	// JoinTokenTTL is how long a join token stays valid. Default 30s.

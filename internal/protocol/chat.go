@@ -1,0 +1,122 @@
+package protocol
+
+import (
+	"fmt"
+
+	"github.com/tinymmo/tinymmo/internal/wire"
+)
+
+// Chat limits, in bytes. A line is at most chat.MaxRunes characters, which
+// UTF-8 writes in at most 4 bytes each.
+const (
+	MaxChatText = 800
+	MaxChatName = 64
+)
+
+// Channel says where a chat line goes, or where it came from.
+type Channel uint8
+
+// The channels. A client sends Say, Whisper and Party; the world sends all
+// of them.
+const (
+	// ChannelSay is everyone in the speaker's map instance.
+	ChannelSay Channel = 0
+	// ChannelWhisper is one player, by name, on any map of the world. In a
+	// ChatLine it is a whisper to the client from From.
+	ChannelWhisper Channel = 1
+	// ChannelParty is the speaker's party.
+	ChannelParty Channel = 2
+	// ChannelWhisperSent (world → client) echoes the client's own whisper
+	// to From.
+	ChannelWhisperSent Channel = 3
+	// ChannelSystem (world → client) is the world speaking: its message of
+	// the day, broadcasts, refusals ("slow down") and notices.
+	ChannelSystem Channel = 4
+)
+
+// String returns the channel's name.
+func (c Channel) String() string {
+	switch c {
+	case ChannelSay:
+		return "say"
+	case ChannelWhisper:
+		return "whisper"
+	case ChannelParty:
+		return "party"
+	case ChannelWhisperSent:
+		return "whisper-sent"
+	case ChannelSystem:
+		return "system"
+	}
+	return fmt.Sprintf("Channel(%d)", uint8(c))
+}
+
+// Chat is a line a player says (client → world). The world cleans and
+// checks Text (package chat), and answers a refusal with a system line.
+type Chat struct {
+	// Channel is ChannelSay, ChannelWhisper or ChannelParty.
+	Channel Channel
+	// To names the player a whisper goes to; empty otherwise.
+	To   string
+	Text string
+}
+
+// Type returns TypeChat.
+func (Chat) Type() Type { return TypeChat }
+
+// Append appends the encoded Chat to b.
+func (m Chat) Append(b []byte) []byte {
+	b = append(b, uint8(TypeChat), uint8(m.Channel))
+	b = wire.AppendString(b, m.To)
+	return wire.AppendString(b, m.Text)
+}
+
+func decodeChat(payload []byte) (Message, error) {
+	r := wire.NewReader(payload)
+	m := Chat{Channel: Channel(r.U8())}
+	m.To = r.String(MaxChatName)
+	m.Text = r.String(MaxChatText)
+	if err := r.Done(); err != nil {
+		return nil, err
+	}
+	switch {
+	case m.Channel > ChannelParty:
+		return nil, fmt.Errorf("channel %d is not one a client speaks on", m.Channel)
+	case (m.Channel == ChannelWhisper) != (m.To != ""):
+		return nil, fmt.Errorf("channel %v with recipient %q: a whisper, and only a whisper, names one", m.Channel, m.To)
+	}
+	return m, nil
+}
+
+// ChatLine is a chat line for the client (world → client).
+type ChatLine struct {
+	Channel Channel
+	// From is the speaker's name: for ChannelWhisperSent the recipient's,
+	// and empty for ChannelSystem.
+	From string
+	Text string
+}
+
+// Type returns TypeChatLine.
+func (ChatLine) Type() Type { return TypeChatLine }
+
+// Append appends the encoded ChatLine to b.
+func (m ChatLine) Append(b []byte) []byte {
+	b = append(b, uint8(TypeChatLine), uint8(m.Channel))
+	b = wire.AppendString(b, m.From)
+	return wire.AppendString(b, m.Text)
+}
+
+func decodeChatLine(payload []byte) (Message, error) {
+	r := wire.NewReader(payload)
+	m := ChatLine{Channel: Channel(r.U8())}
+	m.From = r.String(MaxChatName)
+	m.Text = r.String(MaxChatText)
+	if err := r.Done(); err != nil {
+		return nil, err
+	}
+	if m.Channel > ChannelSystem {
+		return nil, fmt.Errorf("channel %d unknown", m.Channel)
+	}
+	return m, nil
+}

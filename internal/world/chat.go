@@ -1,0 +1,59 @@
+package world
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tinymmo/tinymmo/internal/chat"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// chat checks a line the player said at now (package chat's rules) and
+// sends it on: a say to the player's instance, whose runner hands it to
+// everyone there; a whisper to the player named, wherever they are, with
+// an echo to the speaker. A refusal is told to the speaker as a system
+// line. The session's reader calls it.
+func (se *session) chat(m protocol.Chat, now time.Time) {
+	text, err := chat.Clean(m.Text)
+	switch {
+	case errors.Is(err, chat.ErrTooLong):
+		se.tell(fmt.Sprintf("That is too long: at most %d characters.", chat.MaxRunes))
+		return
+	case err != nil:
+		return // nothing to say
+	}
+	if ok, wait := se.chatLimit.Allow(now); !ok {
+		se.srv.metrics.chat.WithLabelValues("refused").Inc()
+		se.tell(fmt.Sprintf("Slow down: at most %d messages every %d seconds. Wait %d s.",
+			chat.Burst, int(chat.Window.Seconds()), int(wait.Seconds())+1))
+		return
+	}
+	switch m.Channel {
+	case protocol.ChannelSay:
+		select {
+		case se.member.said <- text:
+			se.srv.metrics.chat.WithLabelValues("say").Inc()
+		default: // the limiter lets no more through than the queue holds
+		}
+	case protocol.ChannelWhisper:
+		to, ok := se.srv.players.byCharacter(m.To)
+		if !ok {
+			se.tell(fmt.Sprintf("%s is not online.", m.To))
+			return
+		}
+		if !to.s.member.post(protocol.ChatLine{Channel: protocol.ChannelWhisper, From: se.name, Text: text}.Append(nil)) {
+			se.tell(fmt.Sprintf("%s cannot hear you right now.", to.name))
+			return
+		}
+		se.srv.metrics.chat.WithLabelValues("whisper").Inc()
+		se.member.post(protocol.ChatLine{Channel: protocol.ChannelWhisperSent, From: to.name, Text: text}.Append(nil))
+	case protocol.ChannelParty:
+		se.tell("You are not in a party.")
+	}
+}
+
+// tell sends the player a system line.
+func (se *session) tell(text string) {
+	se.member.post(protocol.ChatLine{Channel: protocol.ChannelSystem, Text: text}.Append(nil))
+}
