@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/ui"
 )
 
@@ -54,6 +55,9 @@ func TestTheFightShowsOnScreen(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"Magic Bolt", "Mending Bolt", "Fireball"}) {
 		t.Errorf("the ability bar holds %v, want the wizard's", names)
+	}
+	if elder, _ := rules.NPCNamed("elder"); s.Says != elder.Line {
+		t.Errorf("standing by the elder, the player reads %q, want his line", s.Says)
 	}
 	docShot(t, ctx, "fight")
 

@@ -269,9 +269,11 @@ func (s *gameScreen) drawBubble(dst *ebiten.Image, cam camera) {
 			near, best = e, d
 		}
 	}
+	s.says = ""
 	if near == nil {
 		return
 	}
+	s.says = near.kind.Line
 	t := s.app.theme
 	img := s.bubbles.getWrapped(t, near.kind.Line, colText, float64(t.px(180)))
 	b := img.Bounds()

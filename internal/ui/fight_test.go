@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"testing"
 	"time"
 
@@ -198,5 +199,48 @@ func TestTheSessionDrawsShotsWhereTheyFly(t *testing.T) {
 	p.Step(m, nil)
 	if len(sc.shots) != 1 || sc.shots[0].x != pixels(p.Pos).X || sc.shots[0].y != pixels(p.Pos).Y || sc.shots[0].ability != rules.GoblinArrow {
 		t.Errorf("shots drawn: %+v; want the arrow at %+v", sc.shots, pixels(p.Pos))
+	}
+}
+
+func TestIntentAimsAndNamesTheTarget(t *testing.T) {
+	rat, _ := client.NPCKind(protocol.SpriteRat)
+	own := sceneEntity{self: true, x: 100, y: 100}
+	ally := sceneEntity{handle: 4, sprite: protocol.SpriteWizard, x: 140, y: 100}
+	deadAlly := ally
+	deadAlly.pose = poseDead
+	north := sceneEntity{handle: 1, sprite: protocol.SpriteRat, kind: rat, x: 100, y: 50}
+	east := sceneEntity{handle: 2, sprite: protocol.SpriteRat, kind: rat, x: 200, y: 100}
+	corpse := sceneEntity{handle: 3, sprite: protocol.SpriteRat, kind: rat, x: 110, y: 100, pose: poseDead}
+	far := sceneEntity{handle: 5, sprite: protocol.SpriteRat, kind: rat, x: 100, y: 100 + autoAimReach + 1}
+	cam := newCamera(100, 100, 2, 800, 600)
+	rightOfPlayer := image.Pt(700, 300-12) // the player's body is 6 px (12 device px) above its feet
+	tests := []struct {
+		name     string
+		mode     aimMode
+		buttons  protocol.Buttons
+		entities []sceneEntity
+		hover    *sceneEntity
+		want     intent
+	}{
+		{"at the cursor", aimCursor, protocol.ButtonPrimary, nil, nil, intent{aim: 0, aimed: true}},
+		{"the ally under the cursor", aimCursor, protocol.ButtonSpecial1, nil, &ally, intent{aim: 0, aimed: true, target: protocol.OfHandle(4)}},
+		{"not a dead ally", aimCursor, protocol.ButtonSpecial1, nil, &deadAlly, intent{aim: 0, aimed: true}},
+		{"not an enemy", aimCursor, protocol.ButtonSpecial1, nil, &east, intent{aim: 0, aimed: true}},
+		{"not the player itself", aimCursor, protocol.ButtonSpecial1, nil, &own, intent{aim: 0, aimed: true}},
+		{"the nearest living enemy", aimNearest, protocol.ButtonPrimary, []sceneEntity{east, corpse, north, far}, nil,
+			intent{aim: protocol.DirN.Aim(), aimed: true}},
+		{"no enemy in reach", aimNearest, protocol.ButtonPrimary, []sceneEntity{far}, nil, intent{}},
+		{"no button, no aim", aimCursor, 0, nil, &ally, intent{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &gameScreen{drawn: true, cam: cam, hover: tt.hover}
+			s.sc.own = own
+			s.sc.entities = append([]sceneEntity{own}, tt.entities...)
+			tt.want.dir, tt.want.buttons = protocol.DirE, tt.buttons
+			if got := s.intent(protocol.DirE, tt.mode, tt.buttons, rightOfPlayer); got != tt.want {
+				t.Errorf("intent = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

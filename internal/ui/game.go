@@ -90,7 +90,7 @@ type gameScreen struct {
 	// numbers and shots count the damage and heal numbers and the
 	// projectiles the last frame drew; refusal is the refusal it showed.
 	numbers, shots int
-	refusal        string
+	refusal, says  string
 	top            image.Rectangle
 	debugRect      image.Rectangle
 }
@@ -142,7 +142,7 @@ func (s *gameScreen) describe(snap *Snapshot) {
 	snap.Connected = !s.left
 	snap.Received = s.received.Load()
 	snap.Debug = s.debug
-	snap.Numbers, snap.Shots, snap.Refusal = s.numbers, s.shots, s.refusal
+	snap.Numbers, snap.Shots, snap.Refusal, snap.Says = s.numbers, s.shots, s.refusal, s.says
 	k := s.app.theme.scale
 	for i := range snap.Others {
 		o := &snap.Others[i]
@@ -257,7 +257,7 @@ func (s *gameScreen) Update() error {
 	dir, aim := s.ctrl.read(s.app.w, s.app.h, s.playerAt, onUI)
 	for n := 0; n < 2 && !now.Before(s.nextInput); n++ {
 		s.nextInput = s.nextInput.Add(s.period)
-		for _, in := range s.session.step(s.intent(dir, aim, s.ctrl.buttons()), now) {
+		for _, in := range s.session.step(s.intent(dir, aim, s.ctrl.buttons(), image.Pt(ebiten.CursorPosition())), now) {
 			select {
 			case s.inputs <- in:
 			default: // the sender is behind; the prediction resyncs
@@ -283,10 +283,10 @@ const autoAimReach = 200
 
 // intent turns the controls' reading into what the player wants this
 // tick, aiming from the middle of the player's body as the last frame drew
-// it: at the mouse cursor, at the nearest enemy in reach, or (not aimed)
-// the way the player looks. The Mending Bolt heals the player under the
-// cursor, or the player itself.
-func (s *gameScreen) intent(dir protocol.Direction, mode aimMode, buttons protocol.Buttons) intent {
+// it: at the mouse cursor (in device pixels), at the nearest enemy in
+// reach, or (not aimed) the way the player looks. The Mending Bolt heals
+// the player under the cursor, or the player itself.
+func (s *gameScreen) intent(dir protocol.Direction, mode aimMode, buttons protocol.Buttons, cursor image.Point) intent {
 	in := intent{dir: dir, buttons: buttons}
 	if buttons == 0 || !s.drawn {
 		return in
@@ -295,8 +295,7 @@ func (s *gameScreen) intent(dir protocol.Direction, mode aimMode, buttons protoc
 	from := rules.Centre(subpixels(own.x, own.y))
 	switch mode {
 	case aimCursor:
-		x, y := ebiten.CursorPosition()
-		wx, wy := s.cam.toWorld(float64(x), float64(y))
+		wx, wy := s.cam.toWorld(float64(cursor.X), float64(cursor.Y))
 		in.aim, in.aimed = rules.AimAt(from, subpixels(wx, wy)), true
 	case aimNearest:
 		best := math.Inf(1)

@@ -59,6 +59,9 @@ type Snapshot struct {
 	// projectiles drawn, in the last frame.
 	Numbers int `json:"numbers"`
 	Shots   int `json:"shots"`
+	// Says is what the friendly NPC the player stands by says, as its
+	// bubble shows it; "" for none.
+	Says string `json:"says"`
 	// Target is the entity under the mouse cursor, nil for none: what a
 	// click aims at, and the ally the Mending Bolt heals.
 	Target *Other `json:"target"`

@@ -1,6 +1,7 @@
 // Package fightscene plays a crafted fight the way a world would send it,
 // with no server: a player amid hostile NPCs and other players who walk,
-// strike, shoot, heal, telegraph blows, die and come back. Now and then the
+// strike, shoot, heal, telegraph blows, die, come back and level up, with
+// the village elder standing by to say his line. Now and then the
 // Bone Lord aims a slam at the player itself, which kills it unless it walks
 // out of the circle in time; it comes back at the spawn 3 s later. The
 // client shows
@@ -64,15 +65,18 @@ type actor struct {
 	name    string
 	sprite  protocol.Sprite
 	hostile bool
-	pos     rules.Vec
-	dir     rules.Dir
-	speed   int32
-	hp, max int64
-	attack  *rules.Ability
-	heal    bool   // casts Mending Bolts on hurt allies
-	dead    uint32 // the tick it comes back at, while dead
-	turnAt  uint32 // the tick it next picks a way to walk
-	actAt   uint32 // the tick it next strikes
+	// friendly NPCs stand, and nobody fights them.
+	friendly bool
+	level    int64
+	pos      rules.Vec
+	dir      rules.Dir
+	speed    int32
+	hp, max  int64
+	attack   *rules.Ability
+	heal     bool   // casts Mending Bolts on hurt allies
+	dead     uint32 // the tick it comes back at, while dead
+	turnAt   uint32 // the tick it next picks a way to walk
+	actAt    uint32 // the tick it next strikes
 }
 
 // hit is a blow on its way: it lands on the victim at tick due.
@@ -211,8 +215,13 @@ func (w *World) cast() {
 		a.attack, _ = rules.AbilityByID(c.Abilities[0])
 		add(a)
 	}
+	elder, _ := client.NPCKind(protocol.SpriteElder)
+	add(&actor{name: elder.Title, sprite: protocol.SpriteElder, friendly: true, max: int64(elder.Stats.MaxHP)})
+	if by := (rules.Vec{X: w.home.X + 24*rules.SubpixelsPerPixel, Y: w.home.Y}); rules.Fits(by, w.terrain) {
+		w.actors[len(w.actors)-1].pos = by
+	}
 	for _, a := range w.actors {
-		a.hp = a.max
+		a.hp, a.level = a.max, 3
 	}
 }
 
@@ -326,7 +335,7 @@ func (w *World) step() protocol.Snapshot {
 				protocol.IntProp(protocol.PropX, int64(a.pos.X)), protocol.IntProp(protocol.PropY, int64(a.pos.Y)),
 				protocol.IntProp(protocol.PropDir, int64(a.dir)), protocol.IntProp(protocol.PropSpeed, int64(a.speed)),
 				protocol.TextProp(protocol.PropName, a.name), protocol.IntProp(protocol.PropSprite, int64(a.sprite)),
-				protocol.IntProp(protocol.PropLevel, 3), protocol.IntProp(protocol.PropHP, a.hp), protocol.IntProp(protocol.PropMaxHP, a.max),
+				protocol.IntProp(protocol.PropLevel, a.level), protocol.IntProp(protocol.PropHP, a.hp), protocol.IntProp(protocol.PropMaxHP, a.max),
 			}})
 		}
 		st := w.class.StatsAt(1)
@@ -340,7 +349,7 @@ func (w *World) step() protocol.Snapshot {
 	}
 	w.player(&s)
 	for _, a := range w.actors {
-		if a.dead == 0 && a.turnAt <= w.tick {
+		if a.dead == 0 && !a.friendly && a.turnAt <= w.tick {
 			a.turnAt = w.tick + 10 + uint32(w.rng.IntN(30))
 			if d := w.wander(a); d != a.dir {
 				a.dir = d
@@ -354,9 +363,15 @@ func (w *World) step() protocol.Snapshot {
 		}
 	}
 	for _, a := range w.actors {
-		if a.dead == 0 && a.actAt <= w.tick {
+		if a.dead == 0 && !a.friendly && a.actAt <= w.tick {
 			w.act(&s, a)
 		}
+	}
+	if w.tick%levelUpEvery == 0 {
+		a := w.actors[w.cfg.NPCs+w.rng.IntN(w.cfg.Players)]
+		a.level++
+		w.change(a, protocol.IntProp(protocol.PropLevel, a.level))
+		s.Events = append(s.Events, protocol.Event{Kind: protocol.EventLevelUp, Subject: protocol.OfHandle(a.handle), Amount: uint32(a.level)})
 	}
 	w.land(&s)
 	w.doom(&s)
@@ -444,6 +459,9 @@ func (w *World) player(s *protocol.Snapshot) {
 	}
 }
 
+// levelUpEvery is how many ticks apart another player levels up.
+const levelUpEvery = 100
+
 // wander picks the way a fighter walks: anywhere, or back towards the
 // middle when it strayed; sometimes it stands.
 func (w *World) wander(a *actor) rules.Dir {
@@ -516,7 +534,7 @@ func (w *World) nearest(a *actor, enemy, hurt bool) *actor {
 	var best *actor
 	bestD := int64(160*rules.SubpixelsPerPixel) * (160 * rules.SubpixelsPerPixel)
 	for _, b := range w.actors {
-		if b == a || b.dead != 0 || (b.hostile != a.hostile) != enemy || (hurt && b.hp == b.max) {
+		if b == a || b.dead != 0 || b.friendly || (b.hostile != a.hostile) != enemy || (hurt && b.hp == b.max) {
 			continue
 		}
 		if d := rules.Dist2(a.pos, b.pos); d < bestD {

@@ -75,18 +75,18 @@ func TestTheClientFollowsTheFightExactly(t *testing.T) {
 			kinds[e.Kind]++
 		}
 		for _, a := range w.actors {
-			if e, _ := v.Entity(a.handle); e.Pos != a.pos || e.HP != a.hp || e.Dead() != (a.dead != 0) {
+			if e, _ := v.Entity(a.handle); e.Pos != a.pos || e.HP != a.hp || e.Level != a.level || e.Dead() != (a.dead != 0) {
 				t.Fatalf("tick %d: %s is at %v with %d HP (dead %v) in the view, %v with %d HP (dead %v) in the scene",
 					s.Tick, a.name, e.Pos, e.HP, e.Dead(), a.pos, a.hp, a.dead != 0)
 			}
 		}
 		shots = max(shots, len(slices.Collect(v.Shots())))
 	}
-	if v.Len() != 40 {
-		t.Errorf("the view holds %d entities, want the 40 fighters", v.Len())
+	if v.Len() != 41 {
+		t.Errorf("the view holds %d entities, want the 40 fighters and the elder", v.Len())
 	}
 	for _, k := range []protocol.EventKind{protocol.EventAction, protocol.EventShot, protocol.EventHit, protocol.EventHeal,
-		protocol.EventDeath, protocol.EventRespawn, protocol.EventTelegraph} {
+		protocol.EventDeath, protocol.EventRespawn, protocol.EventTelegraph, protocol.EventLevelUp} {
 		if kinds[k] == 0 {
 			t.Errorf("600 ticks of fighting had no event of kind %d: %v", k, kinds)
 		}
@@ -103,6 +103,10 @@ func TestTheClientFollowsTheFightExactly(t *testing.T) {
 	}
 	if v.Own() != w.home || p.Pos() != v.Own() {
 		t.Errorf("after the respawn the player is at %v, predicted at %v; want home %v", v.Own(), p.Pos(), w.home)
+	}
+	elder, _ := v.Entity(40)
+	if elder.Sprite != protocol.SpriteElder || elder.Dead() || elder.HP != elder.MaxHP || rules.Dist2(elder.Pos, w.home) > 48*48*rules.SubpixelsPerPixel*rules.SubpixelsPerPixel {
+		t.Errorf("the elder: %+v; want him unhurt within 48 px of home %v", elder, w.home)
 	}
 }
 
