@@ -79,8 +79,9 @@ type gameScreen struct {
 	hud        hud
 	lastDraw   time.Time
 	// What the last frame drew: the camera, where the player was (for
-	// walking towards the mouse), the entity under the cursor, and every
-	// other entity's on-screen box, by handle.
+	// walking towards the mouse), the entity under the cursor (pointing
+	// into sc.entities, valid until the next frame), every other entity's
+	// on-screen box and the entity itself, by handle.
 	drawn    bool
 	cam      camera
 	playerAt image.Point
@@ -88,7 +89,8 @@ type gameScreen struct {
 	boxes    map[uint32]image.Rectangle
 	byHandle map[uint32]*sceneEntity
 	// numbers and shots count the damage and heal numbers and the
-	// projectiles the last frame drew; refusal is the refusal it showed.
+	// projectiles the last frame drew; refusal and says are the refusal
+	// and the friendly NPC's line it showed.
 	numbers, shots int
 	refusal, says  string
 	top            image.Rectangle
@@ -431,8 +433,9 @@ type flash struct {
 	alpha float32
 }
 
-// drawFlashes draws the frame's flashes, after every sprite: in one pass
-// they share one blend, so the browser draws them in one call.
+// drawFlashes draws the frame's flashes, after every sprite: drawn in one
+// pass, they share their blend mode and batch together, rather than
+// splitting the sprites' batches.
 func (s *gameScreen) drawFlashes(dst *ebiten.Image) {
 	for _, f := range s.flashes {
 		op := &ebiten.DrawImageOptions{GeoM: f.geo, Blend: ebiten.BlendLighter}
@@ -442,9 +445,10 @@ func (s *gameScreen) drawFlashes(dst *ebiten.Image) {
 	s.flashes = s.flashes[:0]
 }
 
-// drawEntity draws an entity's sprite with its feet at its position, lit
-// up for a moment when it was hit, and returns the box it covers on
-// screen. An entity whose art is missing is drawn as a disc.
+// drawEntity draws an entity's sprite with its feet at its position (and,
+// when it was just hit, queues its flash for drawFlashes), and returns the
+// box it covers on screen. An entity whose art is missing is drawn as a
+// disc.
 func (s *gameScreen) drawEntity(dst *ebiten.Image, cam camera, e *sceneEntity, ms int64) image.Rectangle {
 	sh, i := s.app.sprites.sheetOf(e.sprite)
 	x, y := cam.toScreen(e.x, e.y)
