@@ -32,6 +32,10 @@ const (
 	// ChannelSystem (world → client) is the world speaking: its message of
 	// the day, broadcasts, refusals ("slow down") and notices.
 	ChannelSystem Channel = 4
+	// ChannelInvite (world → client): From invites the client to a party;
+	// the client offers to accept or decline (the lines "/accept" and
+	// "/decline").
+	ChannelInvite Channel = 5
 )
 
 // String returns the channel's name.
@@ -47,6 +51,8 @@ func (c Channel) String() string {
 		return "whisper-sent"
 	case ChannelSystem:
 		return "system"
+	case ChannelInvite:
+		return "invite"
 	}
 	return fmt.Sprintf("Channel(%d)", uint8(c))
 }
@@ -115,8 +121,54 @@ func decodeChatLine(payload []byte) (Message, error) {
 	if err := r.Done(); err != nil {
 		return nil, err
 	}
-	if m.Channel > ChannelSystem {
+	if m.Channel > ChannelInvite {
 		return nil, fmt.Errorf("channel %d unknown", m.Channel)
+	}
+	return m, nil
+}
+
+// Party tells the client its party (world → client): sent when it joins,
+// changes or leaves one. No members means no party.
+type Party struct {
+	Leader  string
+	Members []string // at most MaxPartyMembers, the leader among them
+}
+
+// MaxPartyMembers is the most members a Party lists.
+const MaxPartyMembers = 5
+
+// Type returns TypeParty.
+func (Party) Type() Type { return TypeParty }
+
+// Append appends the encoded Party to b.
+func (m Party) Append(b []byte) []byte {
+	b = append(b, uint8(TypeParty))
+	b = wire.AppendString(b, m.Leader)
+	b = append(b, uint8(len(m.Members)))
+	for _, name := range m.Members {
+		b = wire.AppendString(b, name)
+	}
+	return b
+}
+
+func decodeParty(payload []byte) (Message, error) {
+	r := wire.NewReader(payload)
+	m := Party{Leader: r.String(MaxChatName)}
+	n := int(r.U8())
+	if r.Err() == nil && n > MaxPartyMembers {
+		return nil, fmt.Errorf("%d members, at most %d", n, MaxPartyMembers)
+	}
+	if n > 0 {
+		m.Members = make([]string, n)
+	}
+	for i := range m.Members {
+		m.Members[i] = r.String(MaxChatName)
+	}
+	if err := r.Done(); err != nil {
+		return nil, err
+	}
+	if (m.Leader == "") != (n == 0) {
+		return nil, fmt.Errorf("leader %q with %d members: a party, and only a party, has a leader", m.Leader, n)
 	}
 	return m, nil
 }

@@ -101,6 +101,9 @@ type Player struct {
 	// Owner is the shell's handle for the player (its session). The core
 	// never reads it.
 	Owner any
+	// Party is the player's party (0: none), which the shell keeps
+	// current: party members near a kill share its experience.
+	Party uint32
 
 	tick     uint32 // player tick: steps taken since the session began, continued across maps
 	welcomed bool   // the client had its Welcome; later arrivals send MapChange
@@ -199,6 +202,7 @@ type Instance struct {
 	shots    []shot    // projectiles in flight
 	blasts   []blast   // telegraphed strikes to come
 	nextShot uint32    // the last projectile's id
+	sharers  []*entity // scratch for shareXP
 	// Counted for the world's metrics, since the instance began.
 	refusals, abilitiesUsed, deaths, levelsGained int
 	// viewers lists every entity's viewer by its id; freeViewers are the
