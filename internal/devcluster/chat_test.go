@@ -257,6 +257,9 @@ func TestPartiesChatAndShareTheirDungeon(t *testing.T) {
 		if mc.Map != "dungeon" {
 			t.Fatalf("%s went to %q", p.name, mc.Map)
 		}
+		if owner := map[bool]string{true: ann.name, false: cat.name}[p != cat]; mc.Owner != owner {
+			t.Errorf("%s's dungeon belongs to %q, want %q", p.name, mc.Owner, owner)
+		}
 		instance[p.name] = mc.Instance
 	}
 	if instance[ann.name] != instance[bob.name] || instance[cat.name] == instance[ann.name] {

@@ -120,6 +120,7 @@ func TestDecodeRejects(t *testing.T) {
 			"event subject 65538 over 65536"},
 		{"snapshot empty vitals", hexMsg(protocol.TypeSnapshot, 0x01, 0x40, 0x00), protocol.ErrMalformed, nil, "vitals: empty list"},
 		{"map change of version 2, without ack", hexMsg(protocol.TypeMapChange, 0x01, 'd', 0x01, 0x00, 0x00, 0x01, 0x01), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed MapChange"},
+		{"map change without owner", hexMsg(protocol.TypeMapChange, 0x01, 'd', 0x01, 0x00, 0x00, 0x01, 0x01, 0x00), protocol.ErrMalformed, io.ErrUnexpectedEOF, "malformed MapChange"},
 		{"ping trailing", hexMsg(protocol.TypePing, 0x01, 0x01), protocol.ErrMalformed, wire.ErrTrailing, "malformed Ping"},
 		{"welcome tick rate 0", protocol.Welcome{}.Append(nil), protocol.ErrMalformed, nil, "tick rate 0 out of range"},
 		{"welcome x overflow", hexMsg(protocol.TypeWelcome, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x14, 0x00, 0x00, 0x00),

@@ -63,6 +63,9 @@ type Config struct {
 	// run is repeatable.
 	Seed uint64
 
+	// Owner names whose private instance this is (a player, or a party's
+	// leader), for MapChange; empty for a shared one.
+	Owner string
 	// NPCZones are where the instance's NPCs live (the map's npc_zones);
 	// NoRespawn keeps dead NPCs dead (a private dungeon).
 	NPCZones  []maps.NPCZone
@@ -385,7 +388,7 @@ func (in *Instance) admit(now uint64) {
 		} else {
 			msg = protocol.MapChange{
 				Map: in.mapName, Instance: in.id, X: e.pos.X, Y: e.pos.Y, Tick: p.tick, ServerTime: now,
-				Ack: p.inputs.Current().Seq,
+				Ack: p.inputs.Current().Seq, Owner: in.cfg.Owner,
 			}.Append(nil)
 		}
 		in.result.Messages = append(in.result.Messages, Message{p, msg})

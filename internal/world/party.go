@@ -47,6 +47,16 @@ func newParties(s *Server) *parties {
 	return &parties{srv: s, byName: make(map[string]*party), invites: make(map[string]invite)}
 }
 
+// of returns the party id of the player name (0: none) and its leader.
+func (ps *parties) of(name string) (uint32, string) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p := ps.byName[key(name)]; p != nil {
+		return p.id, p.leader
+	}
+	return 0, ""
+}
+
 // invite has from invite the player named to: into from's party, or a new
 // one that from leads. It returns what to tell from.
 func (ps *parties) invite(from *session, to string, now time.Time) string {
