@@ -71,20 +71,14 @@ type Chat struct {
 func (Chat) Type() Type { return TypeChat }
 
 // Append appends the encoded Chat to b.
-func (m Chat) Append(b []byte) []byte {
-	b = append(b, uint8(TypeChat), uint8(m.Channel))
-	b = wire.AppendString(b, m.To)
-	return wire.AppendString(b, m.Text)
-}
+func (m Chat) Append(b []byte) []byte { return appendLine(b, TypeChat, m.Channel, m.To, m.Text) }
 
 func decodeChat(payload []byte) (Message, error) {
-	r := wire.NewReader(payload)
-	m := Chat{Channel: Channel(r.U8())}
-	m.To = r.String(MaxChatName)
-	m.Text = r.String(MaxChatText)
-	if err := r.Done(); err != nil {
+	channel, to, text, err := decodeLine(payload)
+	if err != nil {
 		return nil, err
 	}
+	m := Chat{Channel: channel, To: to, Text: text}
 	switch {
 	case m.Channel > ChannelParty:
 		return nil, fmt.Errorf("channel %d is not one a client speaks on", m.Channel)
@@ -107,24 +101,35 @@ type ChatLine struct {
 func (ChatLine) Type() Type { return TypeChatLine }
 
 // Append appends the encoded ChatLine to b.
-func (m ChatLine) Append(b []byte) []byte {
-	b = append(b, uint8(TypeChatLine), uint8(m.Channel))
-	b = wire.AppendString(b, m.From)
-	return wire.AppendString(b, m.Text)
-}
+func (m ChatLine) Append(b []byte) []byte { return appendLine(b, TypeChatLine, m.Channel, m.From, m.Text) }
 
 func decodeChatLine(payload []byte) (Message, error) {
-	r := wire.NewReader(payload)
-	m := ChatLine{Channel: Channel(r.U8())}
-	m.From = r.String(MaxChatName)
-	m.Text = r.String(MaxChatText)
-	if err := r.Done(); err != nil {
+	channel, from, text, err := decodeLine(payload)
+	if err != nil {
 		return nil, err
 	}
+	m := ChatLine{Channel: channel, From: from, Text: text}
 	if m.Channel > ChannelInvite {
 		return nil, fmt.Errorf("channel %d unknown", m.Channel)
 	}
 	return m, nil
+}
+
+// appendLine appends a Chat or ChatLine: the type, the channel, a name
+// and the text.
+func appendLine(b []byte, t Type, c Channel, name, text string) []byte {
+	b = append(b, uint8(t), uint8(c))
+	b = wire.AppendString(b, name)
+	return wire.AppendString(b, text)
+}
+
+// decodeLine reads the payload appendLine writes.
+func decodeLine(payload []byte) (c Channel, name, text string, err error) {
+	r := wire.NewReader(payload)
+	c = Channel(r.U8())
+	name = r.String(MaxChatName)
+	text = r.String(MaxChatText)
+	return c, name, text, r.Done()
 }
 
 // Party tells the client its party (world → client): sent when it joins,
