@@ -70,6 +70,27 @@ func (p chatter) hear(t *testing.T, channel protocol.Channel) protocol.ChatLine 
 	}
 }
 
+// told reads p's system lines until one that starts with prefix, and
+// fails the test if none comes.
+func (p chatter) told(t *testing.T, prefix string) {
+	t.Helper()
+	var heard []string
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	for {
+		m, err := p.conn.Recv(ctx)
+		if err != nil {
+			t.Fatalf("%s was told %q, never %q: %v", p.name, heard, prefix, err)
+		}
+		if l, ok := m.(protocol.ChatLine); ok && l.Channel == protocol.ChannelSystem {
+			if strings.HasPrefix(l.Text, prefix) {
+				return
+			}
+			heard = append(heard, l.Text)
+		}
+	}
+}
+
 func (p chatter) say(t *testing.T, m protocol.Chat) {
 	t.Helper()
 	if err := p.conn.Send(t.Context(), m); err != nil {
@@ -138,4 +159,121 @@ func TestChat(t *testing.T) {
 	if strings.Join(heard, ",") != "spam,spam,spam,spam,spam" {
 		t.Errorf("ann heard %q from bob, want his five lines and nothing more", heard)
 	}
+}
+
+// hearParty reads p's messages until a Party message arrives.
+func (p chatter) hearParty(t *testing.T) protocol.Party {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	for {
+		m, err := p.conn.Recv(ctx)
+		if err != nil {
+			t.Fatalf("%s waiting for its party: %v", p.name, err)
+		}
+		if party, ok := m.(protocol.Party); ok {
+			return party
+		}
+	}
+}
+
+// command says a command line.
+func (p chatter) command(t *testing.T, line string) {
+	t.Helper()
+	p.say(t, protocol.Chat{Channel: protocol.ChannelSay, Text: line})
+}
+
+// walkInto walks p north until its next MapChange, and returns it.
+func (p chatter) walkInto(t *testing.T, welcome protocol.Welcome) protocol.MapChange {
+	t.Helper()
+	if err := p.conn.Send(t.Context(), protocol.Input{Seq: 1, Tick: welcome.Tick + 1, Move: protocol.DirN}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	for {
+		m, err := p.conn.Recv(ctx)
+		if err != nil {
+			t.Fatalf("%s walking into the portal: %v", p.name, err)
+		}
+		if mc, ok := m.(protocol.MapChange); ok {
+			return mc
+		}
+	}
+}
+
+func TestPartiesChatAndShareTheirDungeon(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.MOTD = "" })
+	// Everyone starts just below the portal to the Dungeon.
+	var players []chatter
+	var welcomes []protocol.Welcome
+	for range 4 {
+		p := joinAs(t, c, "dungeon_entrance")
+		players = append(players, p)
+		welcomes = append(welcomes, p.conn.Welcome)
+	}
+	ann, bob, cat, dan := players[0], players[1], players[2], players[3]
+
+	ann.command(t, "/invite "+bob.name)
+	if l := bob.hear(t, protocol.ChannelInvite); l.From != ann.name {
+		t.Fatalf("bob's invitation: %+v", l)
+	}
+	if p := ann.hearParty(t); p.Leader != ann.name || len(p.Members) != 1 {
+		t.Errorf("ann's party after inviting: %+v, want her alone, leading", p)
+	}
+	bob.command(t, "/accept")
+	for _, p := range []chatter{ann, bob} {
+		if party := p.hearParty(t); party.Leader != ann.name || strings.Join(party.Members, ",") != ann.name+","+bob.name {
+			t.Errorf("%s's party: %+v, want ann leading ann and bob", p.name, party)
+		}
+	}
+	// Only the leader invites; a stranger gets no party chat.
+	bob.command(t, "/invite "+cat.name)
+	bob.told(t, "Only the party's leader may invite.")
+	bob.command(t, "/p ready?")
+	for _, p := range []chatter{ann, bob} {
+		if l := p.hear(t, protocol.ChannelParty); l.From != bob.name || l.Text != "ready?" {
+			t.Errorf("%s heard %+v on the party channel", p.name, l)
+		}
+	}
+	// Whisper and reply.
+	cat.command(t, "/w "+ann.name+" hello there")
+	if l := ann.hear(t, protocol.ChannelWhisper); l.Text != "hello there" {
+		t.Errorf("the whisper: %+v", l)
+	}
+	ann.command(t, "/r hi cat")
+	if l := cat.hear(t, protocol.ChannelWhisper); l.From != ann.name || l.Text != "hi cat" {
+		t.Errorf("the reply: %+v", l)
+	}
+	cat.command(t, "/dance")
+	cat.told(t, "Unknown command /dance. Try /help.")
+	cat.command(t, "/invite")
+	cat.told(t, "Usage: /invite NAME")
+
+	// The party's members share one private Dungeon; others get their own.
+	instance := map[string]uint32{}
+	for i, p := range []chatter{ann, bob, cat} {
+		mc := p.walkInto(t, welcomes[i])
+		if mc.Map != "dungeon" {
+			t.Fatalf("%s went to %q", p.name, mc.Map)
+		}
+		if owner := map[bool]string{true: ann.name, false: cat.name}[p != cat]; mc.Owner != owner {
+			t.Errorf("%s's dungeon belongs to %q, want %q", p.name, mc.Owner, owner)
+		}
+		instance[p.name] = mc.Instance
+	}
+	if instance[ann.name] != instance[bob.name] || instance[cat.name] == instance[ann.name] {
+		t.Errorf("dungeon instances %v: want ann and bob together, cat alone", instance)
+	}
+
+	// The leader kicks; a party of one is disbanded.
+	ann.command(t, "/kick "+bob.name)
+	if p := bob.hearParty(t); len(p.Members) != 0 {
+		t.Errorf("bob's party after the kick: %+v, want none", p)
+	}
+	if p := ann.hearParty(t); len(p.Members) != 0 {
+		t.Errorf("ann's party alone: %+v, want it disbanded", p)
+	}
+	dan.command(t, "/accept")
+	dan.told(t, "You have no invitation.")
 }

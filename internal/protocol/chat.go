@@ -32,6 +32,10 @@ const (
 	// ChannelSystem (world → client) is the world speaking: its message of
 	// the day, broadcasts, refusals ("slow down") and notices.
 	ChannelSystem Channel = 4
+	// ChannelInvite (world → client): From invites the client to a party;
+	// the client offers to accept or decline (the lines "/accept" and
+	// "/decline").
+	ChannelInvite Channel = 5
 )
 
 // String returns the channel's name.
@@ -47,6 +51,8 @@ func (c Channel) String() string {
 		return "whisper-sent"
 	case ChannelSystem:
 		return "system"
+	case ChannelInvite:
+		return "invite"
 	}
 	return fmt.Sprintf("Channel(%d)", uint8(c))
 }
@@ -65,20 +71,14 @@ type Chat struct {
 func (Chat) Type() Type { return TypeChat }
 
 // Append appends the encoded Chat to b.
-func (m Chat) Append(b []byte) []byte {
-	b = append(b, uint8(TypeChat), uint8(m.Channel))
-	b = wire.AppendString(b, m.To)
-	return wire.AppendString(b, m.Text)
-}
+func (m Chat) Append(b []byte) []byte { return appendLine(b, TypeChat, m.Channel, m.To, m.Text) }
 
 func decodeChat(payload []byte) (Message, error) {
-	r := wire.NewReader(payload)
-	m := Chat{Channel: Channel(r.U8())}
-	m.To = r.String(MaxChatName)
-	m.Text = r.String(MaxChatText)
-	if err := r.Done(); err != nil {
+	channel, to, text, err := decodeLine(payload)
+	if err != nil {
 		return nil, err
 	}
+	m := Chat{Channel: channel, To: to, Text: text}
 	switch {
 	case m.Channel > ChannelParty:
 		return nil, fmt.Errorf("channel %d is not one a client speaks on", m.Channel)
@@ -101,22 +101,79 @@ type ChatLine struct {
 func (ChatLine) Type() Type { return TypeChatLine }
 
 // Append appends the encoded ChatLine to b.
-func (m ChatLine) Append(b []byte) []byte {
-	b = append(b, uint8(TypeChatLine), uint8(m.Channel))
-	b = wire.AppendString(b, m.From)
-	return wire.AppendString(b, m.Text)
-}
+func (m ChatLine) Append(b []byte) []byte { return appendLine(b, TypeChatLine, m.Channel, m.From, m.Text) }
 
 func decodeChatLine(payload []byte) (Message, error) {
+	channel, from, text, err := decodeLine(payload)
+	if err != nil {
+		return nil, err
+	}
+	m := ChatLine{Channel: channel, From: from, Text: text}
+	if m.Channel > ChannelInvite {
+		return nil, fmt.Errorf("channel %d unknown", m.Channel)
+	}
+	return m, nil
+}
+
+// appendLine appends a Chat or ChatLine: the type, the channel, a name
+// and the text.
+func appendLine(b []byte, t Type, c Channel, name, text string) []byte {
+	b = append(b, uint8(t), uint8(c))
+	b = wire.AppendString(b, name)
+	return wire.AppendString(b, text)
+}
+
+// decodeLine reads the payload appendLine writes.
+func decodeLine(payload []byte) (c Channel, name, text string, err error) {
 	r := wire.NewReader(payload)
-	m := ChatLine{Channel: Channel(r.U8())}
-	m.From = r.String(MaxChatName)
-	m.Text = r.String(MaxChatText)
+	c = Channel(r.U8())
+	name = r.String(MaxChatName)
+	text = r.String(MaxChatText)
+	return c, name, text, r.Done()
+}
+
+// Party tells the client its party (world → client): sent when it joins,
+// changes or leaves one. No members means no party.
+type Party struct {
+	Leader  string
+	Members []string // at most MaxPartyMembers, the leader among them
+}
+
+// MaxPartyMembers is the most members a Party lists.
+const MaxPartyMembers = 5
+
+// Type returns TypeParty.
+func (Party) Type() Type { return TypeParty }
+
+// Append appends the encoded Party to b.
+func (m Party) Append(b []byte) []byte {
+	b = append(b, uint8(TypeParty))
+	b = wire.AppendString(b, m.Leader)
+	b = append(b, uint8(len(m.Members)))
+	for _, name := range m.Members {
+		b = wire.AppendString(b, name)
+	}
+	return b
+}
+
+func decodeParty(payload []byte) (Message, error) {
+	r := wire.NewReader(payload)
+	m := Party{Leader: r.String(MaxChatName)}
+	n := int(r.U8())
+	if r.Err() == nil && n > MaxPartyMembers {
+		return nil, fmt.Errorf("%d members, at most %d", n, MaxPartyMembers)
+	}
+	if n > 0 {
+		m.Members = make([]string, n)
+	}
+	for i := range m.Members {
+		m.Members[i] = r.String(MaxChatName)
+	}
 	if err := r.Done(); err != nil {
 		return nil, err
 	}
-	if m.Channel > ChannelSystem {
-		return nil, fmt.Errorf("channel %d unknown", m.Channel)
+	if (m.Leader == "") != (n == 0) {
+		return nil, fmt.Errorf("leader %q with %d members: a party, and only a party, has a leader", m.Leader, n)
 	}
 	return m, nil
 }

@@ -65,6 +65,7 @@ const (
 	TypeMapChange Type = 0x82 // world→client: the player moved to another map instance
 	TypeSnapshot  Type = 0x83 // world→client: one tick of the player's view
 	TypeChatLine  Type = 0x84 // world→client: a chat line heard
+	TypeParty     Type = 0x85 // world→client: the player's party
 )
 
 // typeInfo describes a registered message type.
@@ -99,6 +100,8 @@ func (t Type) info() (typeInfo, bool) {
 		return typeInfo{"Snapshot", decodeSnapshot}, true
 	case TypeChatLine:
 		return typeInfo{"ChatLine", decodeChatLine}, true
+	case TypeParty:
+		return typeInfo{"Party", decodeParty}, true
 	}
 	return typeInfo{}, false
 }

@@ -523,6 +523,9 @@ type MapChange struct {
 	// any): the client keeps its later inputs and replays them from
 	// (X, Y), so its prediction agrees with the world at once.
 	Ack uint32
+	// Owner names whose private instance it is (a player, or a party's
+	// leader); empty for a shared one.
+	Owner string
 }
 
 // Type returns TypeMapChange.
@@ -537,7 +540,8 @@ func (m MapChange) Append(b []byte) []byte {
 	b = wire.AppendVarint(b, int64(m.Y))
 	b = wire.AppendUvarint(b, uint64(m.Tick))
 	b = wire.AppendUvarint(b, m.ServerTime)
-	return wire.AppendUvarint(b, uint64(m.Ack))
+	b = wire.AppendUvarint(b, uint64(m.Ack))
+	return wire.AppendString(b, m.Owner)
 }
 
 func decodeMapChange(payload []byte) (Message, error) {
@@ -547,6 +551,7 @@ func decodeMapChange(payload []byte) (Message, error) {
 	inst, x, y, tick := r.Uvarint(), r.Varint(), r.Varint(), r.Uvarint()
 	m.ServerTime = r.Uvarint()
 	ack := r.Uvarint()
+	m.Owner = r.String(MaxChatName)
 	if err := r.Done(); err != nil {
 		return nil, err
 	}

@@ -353,11 +353,40 @@ func (in *Instance) rewardKill(t *entity) {
 	}
 	for _, c := range n.contributors {
 		if int64(c.damage)*100 >= total*contributionPercent && !c.e.removed {
-			in.gainXP(c.e, max(int(int64(n.kind.XP)*int64(c.damage)/shared), 1))
+			in.shareXP(c.e, t.pos, max(int(int64(n.kind.XP)*int64(c.damage)/shared), 1))
 		}
 	}
 	clear(n.contributors)
 	n.contributors = n.contributors[:0]
+}
+
+// partyShareRadius is how near a kill a party member must stand to share
+// the experience a member earned.
+const partyShareRadius = 40 * rules.TileSubpixels
+
+// shareXP gives xp, earned by e at a kill at where, to e, or evenly to e
+// and the members of its party in the instance within partyShareRadius of
+// where (e gets what does not divide).
+func (in *Instance) shareXP(e *entity, where rules.Vec, xp int) {
+	party := e.p.Party
+	if party == 0 {
+		in.gainXP(e, xp)
+		return
+	}
+	r2 := int64(partyShareRadius) * int64(partyShareRadius)
+	near := in.sharers[:0]
+	for _, o := range in.entities {
+		if o != e && o.p.Party == party && !o.dead && rules.Dist2(o.pos, where) <= r2 {
+			near = append(near, o)
+		}
+	}
+	each := xp / (len(near) + 1)
+	for _, o := range near {
+		in.gainXP(o, each)
+	}
+	in.gainXP(e, xp-each*len(near))
+	clear(near)
+	in.sharers = near
 }
 
 // gainXP gives a player experience, levelling it up as often as it

@@ -479,3 +479,22 @@ func TestNPCsOfAPrivateInstanceStayDead(t *testing.T) {
 		}
 	}
 }
+
+func TestPartyMembersNearAKillShareItsExperience(t *testing.T) {
+	h := newHarness(t, openField{w: 200, h: 60}, fieldConfig())
+	wolf := h.addNPC("wolf", rules.TileCenter(30, 30))
+	killer := h.join(1, rules.TileCenter(32, 30))
+	near := h.join(2, rules.TileCenter(34, 30))
+	far := h.join(3, rules.TileCenter(150, 30)) // beyond partyShareRadius
+	stranger := h.join(4, rules.TileCenter(33, 30))
+	h.step()
+	for _, p := range []*Player{killer, near, far} {
+		p.Party = 7
+	}
+	wolf.stats.Armour = 0
+	h.in.damage(killer.entity, wolf, 1000, false, 0)
+	// The wolf's 12 XP: split between the killer and the member near it.
+	if k, n, f, s := killer.entity.xp, near.entity.xp, far.entity.xp, stranger.entity.xp; k != 6 || n != 6 || f != 0 || s != 0 {
+		t.Errorf("XP: killer %d, member near %d, member far %d, stranger %d; want 6, 6, 0, 0", k, n, f, s)
+	}
+}

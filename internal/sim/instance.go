@@ -63,6 +63,9 @@ type Config struct {
 	// run is repeatable.
 	Seed uint64
 
+	// Owner names whose private instance this is (a player, or a party's
+	// leader), for MapChange; empty for a shared one.
+	Owner string
 	// NPCZones are where the instance's NPCs live (the map's npc_zones);
 	// NoRespawn keeps dead NPCs dead (a private dungeon).
 	NPCZones  []maps.NPCZone
@@ -101,6 +104,9 @@ type Player struct {
 	// Owner is the shell's handle for the player (its session). The core
 	// never reads it.
 	Owner any
+	// Party is the player's party (0: none), which the shell keeps
+	// current: party members near a kill share its experience.
+	Party uint32
 
 	tick     uint32 // player tick: steps taken since the session began, continued across maps
 	welcomed bool   // the client had its Welcome; later arrivals send MapChange
@@ -199,6 +205,7 @@ type Instance struct {
 	shots    []shot    // projectiles in flight
 	blasts   []blast   // telegraphed strikes to come
 	nextShot uint32    // the last projectile's id
+	sharers  []*entity // scratch for shareXP
 	// Counted for the world's metrics, since the instance began.
 	refusals, abilitiesUsed, deaths, levelsGained int
 	// viewers lists every entity's viewer by its id; freeViewers are the
@@ -381,7 +388,7 @@ func (in *Instance) admit(now uint64) {
 		} else {
 			msg = protocol.MapChange{
 				Map: in.mapName, Instance: in.id, X: e.pos.X, Y: e.pos.Y, Tick: p.tick, ServerTime: now,
-				Ack: p.inputs.Current().Seq,
+				Ack: p.inputs.Current().Seq, Owner: in.cfg.Owner,
 			}.Append(nil)
 		}
 		in.result.Messages = append(in.result.Messages, Message{p, msg})

@@ -3,6 +3,7 @@ package world
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/chat"
@@ -11,9 +12,10 @@ import (
 
 // chat checks a line the player said at now (package chat's rules) and
 // sends it on: a say to the player's instance, whose runner hands it to
-// everyone there; a whisper to the player named, wherever they are, with
-// an echo to the speaker. A refusal is told to the speaker as a system
-// line. The session's reader calls it.
+// everyone there, unless it is a command (commands.go); a whisper to the
+// player named, wherever they are, with an echo to the speaker; a party
+// line to the party. A refusal is told to the speaker as a system line.
+// The session's reader calls it.
 func (se *session) chat(m protocol.Chat, now time.Time) {
 	text, err := chat.Clean(m.Text)
 	switch {
@@ -29,27 +31,21 @@ func (se *session) chat(m protocol.Chat, now time.Time) {
 			chat.Burst, int(chat.Window.Seconds()), int(wait.Seconds())+1))
 		return
 	}
-	switch m.Channel {
-	case protocol.ChannelSay:
+	switch {
+	case m.Channel == protocol.ChannelSay && strings.HasPrefix(text, "/"):
+		se.runCommand(text, now)
+	case m.Channel == protocol.ChannelSay:
 		select {
 		case se.member.said <- text:
 			se.srv.metrics.chat.WithLabelValues("say").Inc()
 		default: // the limiter lets no more through than the queue holds
 		}
-	case protocol.ChannelWhisper:
-		to, ok := se.srv.players.byCharacter(m.To)
-		if !ok {
-			se.tell(fmt.Sprintf("%s is not online.", m.To))
-			return
+	case m.Channel == protocol.ChannelWhisper:
+		se.whisper(m.To, text)
+	case m.Channel == protocol.ChannelParty:
+		if !se.srv.parties.say(se, text) {
+			se.tell("You are not in a party.")
 		}
-		if !to.s.member.post(protocol.ChatLine{Channel: protocol.ChannelWhisper, From: se.name, Text: text}.Append(nil)) {
-			se.tell(fmt.Sprintf("%s cannot hear you right now.", to.name))
-			return
-		}
-		se.srv.metrics.chat.WithLabelValues("whisper").Inc()
-		se.member.post(protocol.ChatLine{Channel: protocol.ChannelWhisperSent, From: to.name, Text: text}.Append(nil))
-	case protocol.ChannelParty:
-		se.tell("You are not in a party.")
 	}
 }
 

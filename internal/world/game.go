@@ -56,10 +56,10 @@ const safeRadius = 96 * rules.SubpixelsPerPixel
 
 // instanceConfig returns the configuration of an instance of map m: the
 // world's, with the map's NPCs, respawn point and safe zones. A private
-// instance's NPCs do not respawn.
-func (s *Server) instanceConfig(base sim.Config, m *maps.Map, private bool) sim.Config {
+// instance (of owner, "" for a shared one) keeps its dead NPCs dead.
+func (s *Server) instanceConfig(base sim.Config, m *maps.Map, owner string) sim.Config {
 	cfg := base
-	cfg.NPCZones, cfg.NoRespawn, cfg.PvP = m.NPCZones, private, s.cfg.PvP
+	cfg.NPCZones, cfg.NoRespawn, cfg.PvP, cfg.Owner = m.NPCZones, owner != "", s.cfg.PvP, owner
 	cfg.Respawn, _ = m.Spawn(respawnPoint) // checked by loadMaps
 	cfg.SafeZones = nil
 	for _, p := range m.Spawns {

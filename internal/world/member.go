@@ -42,10 +42,14 @@ type member struct {
 	// said holds what the player said to its instance, and mail the chat
 	// lines for its client from elsewhere (whispers, the world's notices),
 	// encoded. The owning runner drains both.
-	said  chan string
-	mail  chan []byte
-	gone  atomic.Bool          // set by the session when the connection has ended
-	final chan store.Character // the last state, handed back once by the owner that sees gone
+	said chan string
+	mail chan []byte
+	// party is the player's party id (0: none), kept by the parties for
+	// the registry and the runner; replyTo is who whispered to it last.
+	party   atomic.Uint32
+	replyTo atomic.Pointer[string]
+	gone    atomic.Bool          // set by the session when the connection has ended
+	final   chan store.Character // the last state, handed back once by the owner that sees gone
 }
 
 func newMember(out sink, c store.Character) *member {

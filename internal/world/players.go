@@ -1,6 +1,7 @@
 package world
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,6 +35,18 @@ func (p *players) enterGame(s *session) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.byName[strings.ToLower(s.name)] = named{s.name, s}
+}
+
+// names returns the names of the players in the game, sorted.
+func (p *players) names() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	names := make([]string, 0, len(p.byName))
+	for _, n := range p.byName {
+		names = append(names, n.name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // byCharacter returns the session in the game of the character named name

@@ -36,9 +36,12 @@ type registry struct {
 	running sync.WaitGroup // every runner's goroutine
 }
 
+// privateKey names a private instance: a map's for one party, or for one
+// account outside parties.
 type privateKey struct {
 	mapName string
-	account int64
+	account int64  // 0 for a party's
+	party   uint32 // 0 for an account's
 }
 
 // Registry events.
@@ -120,8 +123,8 @@ func (r *registry) loop() {
 	}
 }
 
-// place puts m's player in the player's own private copy of a private map,
-// or the first shared instance with room, opening another when all are
+// place puts m's player in its party's (or else its own) private copy of a
+// private map, or the first shared instance with room, opening another when all are
 // full. A character on a map that no longer exists starts over at the
 // world's start. spread asks for a free spot near the position: arrivals at
 // a spawn point.
@@ -133,18 +136,25 @@ func (r *registry) place(m *member, spread bool) {
 		c.Map, c.X, c.Y = start.Map, start.Pos.X, start.Pos.Y
 		mp, spread = r.srv.maps[start.Map], true
 	}
-	in := r.pick(c.Map, mp, c.AccountID)
+	owner, ownerName := privateKey{account: c.AccountID}, c.Name
+	if party, leader := r.srv.parties.of(c.Name); party != 0 {
+		owner, ownerName = privateKey{party: party}, leader
+	}
+	in := r.pick(c.Map, mp, owner, ownerName)
 	in.population++
 	in.joins <- sim.Arrival{Player: m.player, Spread: spread}
 }
 
-func (r *registry) pick(name string, m *maps.Map, account int64) *runner {
+// pick returns the instance of map name for a player: owner's private one
+// (its mapName unset) on a private map, a shared one with room on others.
+func (r *registry) pick(name string, m *maps.Map, owner privateKey, ownerName string) *runner {
 	if slices.Contains(r.srv.cfg.PrivateMaps, name) {
-		key := privateKey{name, account}
+		key := owner
+		key.mapName = name
 		if in, ok := r.private[key]; ok {
 			return in
 		}
-		in := r.open(name, m, true)
+		in := r.open(name, m, ownerName)
 		r.private[key] = in
 		return in
 	}
@@ -153,14 +163,16 @@ func (r *registry) pick(name string, m *maps.Map, account int64) *runner {
 			return in
 		}
 	}
-	in := r.open(name, m, false)
+	in := r.open(name, m, "")
 	r.shared[name] = append(r.shared[name], in)
 	return in
 }
 
-func (r *registry) open(name string, m *maps.Map, private bool) *runner {
+// open starts an instance of map name: a private one of owner's, or a
+// shared one for owner "".
+func (r *registry) open(name string, m *maps.Map, owner string) *runner {
 	r.opened[name]++
-	in := newRunner(sim.New(r.opened[name], name, m, r.srv.instanceConfig(r.cfg, m, private)), r, runtime.GOMAXPROCS(0), r.srv.metrics)
+	in := newRunner(sim.New(r.opened[name], name, m, r.srv.instanceConfig(r.cfg, m, owner)), r, runtime.GOMAXPROCS(0), r.srv.metrics)
 	ctx, cancel := context.WithCancel(r.ctx)
 	in.stop = cancel
 	r.instances.Add(1)

@@ -95,6 +95,7 @@ func (r *runner) step(now time.Time) {
 			continue
 		}
 		r.inputs = drainInputs(m, r.inputs)
+		p.Party = m.party.Load()
 	}
 	for _, m := range r.leaving {
 		m.finish(core.Remove(m.player))

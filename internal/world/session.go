@@ -245,6 +245,7 @@ func (se *session) run() {
 	se.member.gone.Store(true)
 	se.char = <-se.member.final // its owner hands it back within a tick
 	se.save()
+	s.parties.loggedOut(se.name)
 	s.players.release(se)
 	close(se.done)
 }

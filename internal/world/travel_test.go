@@ -77,7 +77,8 @@ func testServerOnDisk(t *testing.T) (*Server, *savertest.DiskFull) {
 	t.Helper()
 	cfg := Config{}
 	cfg.setDefaults()
-	s := &Server{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newMetrics()}
+	s := &Server{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newMetrics(), players: newPlayers()}
+	s.parties = newParties(s)
 	s.ctx, s.cancel = context.WithCancel(t.Context())
 	var err error
 	if s.maps, err = loadMaps(); err != nil {

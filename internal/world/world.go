@@ -275,6 +275,7 @@ type Server struct {
 	svc        *cluster.Service
 	tokens     *tokens
 	players    *players
+	parties    *parties
 	handshakes *handshakes
 	refusals   *refusals
 	metrics    *metrics
@@ -307,6 +308,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL, cfg.MaxJoinTokens), players: newPlayers(), metrics: newMetrics(),
 		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP),
 		refusals:   newRefusals(log)}
+	s.parties = newParties(s)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
 		if err != nil {
