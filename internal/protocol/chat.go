@@ -101,7 +101,9 @@ type ChatLine struct {
 func (ChatLine) Type() Type { return TypeChatLine }
 
 // Append appends the encoded ChatLine to b.
-func (m ChatLine) Append(b []byte) []byte { return appendLine(b, TypeChatLine, m.Channel, m.From, m.Text) }
+func (m ChatLine) Append(b []byte) []byte {
+	return appendLine(b, TypeChatLine, m.Channel, m.From, m.Text)
+}
 
 func decodeChatLine(payload []byte) (Message, error) {
 	channel, from, text, err := decodeLine(payload)
