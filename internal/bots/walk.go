@@ -227,14 +227,12 @@ func (g *game) decide() (protocol.Direction, uint8, protocol.Buttons) {
 // death and respawn, which the predictor must know before it reconciles,
 // and, for fighters, what it did.
 func (g *game) events(s protocol.Snapshot) {
+	g.pred.Observe(&s)
 	for _, e := range s.Events {
 		if e.Subject == 0 {
 			switch e.Kind {
 			case protocol.EventDeath:
-				g.pred.Die(s.Tick)
 				g.stats.fight.deaths++
-			case protocol.EventRespawn:
-				g.pred.Revive(s.Tick)
 			case protocol.EventAction:
 				g.stats.fight.used++
 			case protocol.EventRefused:
