@@ -104,6 +104,13 @@ func (c *Cluster) WaitReady(ctx context.Context) error {
 // somewhere particular, such as in a portal. The world reads the position
 // when the character next enters.
 func (c *Cluster) PlaceCharacter(ctx context.Context, id int64, mapName string, pos rules.Vec) error {
+	return c.EditCharacter(ctx, id, func(ch *store.Character) { ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y })
+}
+
+// EditCharacter changes a character who is not in the world as edit says,
+// as if it had logged out so: for tests that need a player in a particular
+// state. The world reads it when the character next enters.
+func (c *Cluster) EditCharacter(ctx context.Context, id int64, edit func(*store.Character)) error {
 	db, err := store.OpenWorld(ctx, world.DatabasePath(c.dataDir, c.World.ID()))
 	if err != nil {
 		return err
@@ -113,7 +120,7 @@ func (c *Cluster) PlaceCharacter(ctx context.Context, id int64, mapName string, 
 	if err != nil {
 		return err
 	}
-	ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y
+	edit(&ch)
 	ch.Version++ // newer than the stored save, or the store refuses it
 	_, err = db.SaveCharacters(ctx, ch)
 	return err

@@ -69,13 +69,18 @@ func Dist2(a, b Vec) int64 {
 const sightStep = TileSubpixels / 4
 
 // LineOfSight reports whether the segment from a to b crosses no solid
-// tile of c (a and b themselves included).
+// tile of c besides those holding a and b: a body's centre may overlap the
+// top of a wall (the body itself is at its feet), and that wall hides
+// nothing from it.
 func LineOfSight(a, b Vec, c Collider) bool {
 	dx, dy := int64(b.X-a.X), int64(b.Y-a.Y)
 	n := max(abs64(dx), abs64(dy))/sightStep + 1
-	for i := int64(0); i <= n; i++ {
+	ax, ay := a.Tile()
+	bx, by := b.Tile()
+	for i := int64(1); i < n; i++ {
 		p := Vec{a.X + int32(dx*i/n), a.Y + int32(dy*i/n)}
-		if c.Solid(p.Tile()) {
+		tx, ty := p.Tile()
+		if (tx != ax || ty != ay) && (tx != bx || ty != by) && c.Solid(tx, ty) {
 			return false
 		}
 	}
@@ -99,6 +104,9 @@ type Projectile struct {
 	Vel Vec
 	// TicksLeft is how many more ticks it flies.
 	TicksLeft uint32
+	// From is the point it was fired from: a wall on that tile (under a
+	// shooter's head) does not stop it.
+	From Vec
 }
 
 // NewProjectile returns a projectile fired from from along aim at
@@ -108,6 +116,7 @@ func NewProjectile(from Vec, aim uint8, pixelsPerSecond, lifetimeMs int32, tickR
 	u := AimVec(aim)
 	return Projectile{
 		Pos:       from,
+		From:      from,
 		Vel:       Vec{int32(int64(u.X) * speed / AimScale), int32(int64(u.Y) * speed / AimScale)},
 		TicksLeft: Ticks(lifetimeMs, tickRate),
 	}
@@ -118,7 +127,8 @@ func NewProjectile(from Vec, aim uint8, pixelsPerSecond, lifetimeMs int32, tickR
 const ProjectileStride = HurtRadius / 2
 
 // Step flies p one tick in sub-steps of at most ProjectileStride. At each
-// sub-step's point it stops if the tile there is solid, then asks hit
+// sub-step's point it stops if the tile there is solid (but for the tile
+// it was fired from), then asks hit
 // (when not nil) whether it struck something there. It reports whether the
 // projectile has ended: a wall, a hit, or its last tick; p.Pos is then
 // where it ended.
@@ -129,10 +139,11 @@ func (p *Projectile) Step(c Collider, hit func(at Vec) bool) (ended bool) {
 	p.TicksLeft--
 	n := max(abs64(int64(p.Vel.X)), abs64(int64(p.Vel.Y)))/ProjectileStride + 1
 	from := p.Pos
+	ox, oy := p.From.Tile()
 	for i := int64(1); i <= n; i++ {
 		at := Vec{from.X + int32(int64(p.Vel.X)*i/n), from.Y + int32(int64(p.Vel.Y)*i/n)}
 		p.Pos = at
-		if c.Solid(at.Tile()) {
+		if tx, ty := at.Tile(); (tx != ox || ty != oy) && c.Solid(tx, ty) {
 			return true
 		}
 		if hit != nil && hit(at) {

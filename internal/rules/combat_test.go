@@ -176,3 +176,23 @@ func TestProjectileHitsWhatItMeetsAndEndsInTime(t *testing.T) {
 		t.Errorf("a miss flew %d+1 ticks to %v, want 20 ticks to y=3200", n, miss.Pos)
 	}
 }
+
+func TestAHeadOverAWallSeesAndShootsPastIt(t *testing.T) {
+	g := newGrid(
+		"......",
+		"..#...",
+		"......",
+	)
+	// A centre inside the wall's tile (a body standing just below it) sees
+	// past it, and is seen.
+	inWall := TileCenter(2, 1)
+	if !LineOfSight(inWall, TileCenter(5, 1), g) || !LineOfSight(TileCenter(5, 1), inWall, g) {
+		t.Error("a centre over the top of a wall neither sees nor is seen")
+	}
+	p := NewProjectile(inWall, 0, 200, 1000, 20)
+	for !p.Step(g, nil) {
+	}
+	if tx, _ := p.Pos.Tile(); tx < 5 {
+		t.Errorf("a shot fired from the wall's tile stopped at tile %d", tx)
+	}
+}
