@@ -44,8 +44,9 @@ func Required(action store.Action) (api.Role, bool) {
 	return "", false
 }
 
-// ErrDuration is wrapped by every error of ParseDuration.
-var ErrDuration = errors.New("moderation: bad duration")
+// ErrDuration is wrapped by every error of ParseDuration. Its text is
+// written for the moderator who typed the duration.
+var ErrDuration = errors.New("bad duration")
 
 // ParseDuration parses a duration as time.ParseDuration does ("90s",
 // "1h30m"), or as a whole number of days ("7d"), and checks that it is

@@ -151,6 +151,14 @@ func (ps *parties) kick(se *session, name string) string {
 	return ""
 }
 
+// leads reports whether se leads a party that name, someone else, is in.
+func (ps *parties) leads(se *session, name string) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	p := ps.byName[key(se.name)]
+	return p != nil && p.leader == se.name && ps.byName[key(name)] == p && !strings.EqualFold(name, se.name)
+}
+
 // promote has the leader se hand the lead to name.
 func (ps *parties) promote(se *session, name string) string {
 	ps.mu.Lock()
