@@ -230,9 +230,6 @@ func ban(ctx context.Context, db *store.MasterDB, names []string, length, reason
 		TargetID: a.ID, TargetName: a.Username, Reason: reason, Detail: detail}, until); err != nil {
 		return "", err
 	}
-	if err := db.RevokeAccountSessions(ctx, a.ID, now); err != nil {
-		return "", err
-	}
 	if d == 0 {
 		return fmt.Sprintf("%s is banned for good: %s", a.Username, reason), nil
 	}

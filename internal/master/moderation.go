@@ -67,15 +67,10 @@ func (m *Master) moderate(ctx context.Context, req cluster.ModerateRequest) (clu
 			return cluster.Empty{}, api.Errorf(api.CodeForbidden, "%s is a %s: you may not %s them", req.TargetName, target.Role, action)
 		}
 	}
+	// A ban keeps the account's sessions: every call checks bans
+	// (authenticate), so the player is told why and until when.
 	if _, err := m.db.Moderate(ctx, entry, until); err != nil {
 		return cluster.Empty{}, err
-	}
-	if action == store.ActionBan {
-		// A banned account's sessions are refused anyway (authenticate
-		// checks bans); revoking them makes an unban need a new login too.
-		if err := m.db.RevokeAccountSessions(ctx, req.TargetID, time.Now()); err != nil {
-			m.log.Warn("master: revoke sessions after a ban", "account", req.TargetID, "err", err)
-		}
 	}
 	m.log.Info("moderation", "actor", actor.Username, "action", action, "target", req.TargetName, "reason", entry.Reason, "detail", entry.Detail)
 	return cluster.Empty{}, nil

@@ -74,8 +74,8 @@ func TestModerateChecksRolesAndAudits(t *testing.T) {
 		TargetID: other.Account.ID, TargetName: "Victim", Reason: "spam again"}); err != nil {
 		t.Fatalf("a moderator's permanent ban: %v", err)
 	}
-	if _, err := cluster.Request[api.WorldsResponse](ctx, nc, cluster.SubjectWorlds, cluster.SessionRequest{Session: other.Token}); api.CodeOf(err) == "" {
-		t.Error("the banned account's session still works")
+	if _, err := cluster.Request[api.WorldsResponse](ctx, nc, cluster.SubjectWorlds, cluster.SessionRequest{Session: other.Token}); api.CodeOf(err) != api.CodeBanned {
+		t.Errorf("the banned account's session: %v, want code %s", err, api.CodeBanned)
 	}
 	log, err := db.AuditLog(ctx, other.Account.ID, 10)
 	if err != nil || len(log) != 2 {

@@ -67,27 +67,46 @@ func init() {
 			names := se.srv.players.names()
 			return fmt.Sprintf("%d online: %s", len(names), strings.Join(names[:min(len(names), 30)], ", "))
 		}},
-		"help": {usage: "/help: the commands you may use", run: func(se *session, a []string, now time.Time) string { return helpText(se.grant.Role) }},
+		"help": {usage: "/help: the commands you may use", run: func(se *session, a []string, now time.Time) string {
+			for _, line := range helpLines(se.grant.Role) {
+				se.tell(line)
+			}
+			return ""
+		}},
 	}
 	for name, c := range moderatorCommands {
 		commands[name] = c
 	}
 }
 
-// helpText lists the commands role may use.
-func helpText(role api.Role) string {
-	var b strings.Builder
-	b.WriteString("Commands:")
-	for _, name := range helpOrder {
-		c := commands[name]
-		if name == "kick" && role.AtLeast(api.RoleModerator) {
-			c.usage = kickUsage
+// helpLines lists the commands role may use, as /help tells them: a line
+// of every player's commands, then one for each role above player that
+// role has, each within protocol.MaxChatText.
+func helpLines(role api.Role) []string {
+	tiers := []struct {
+		role  api.Role
+		title string
+	}{{"", "Commands:"}, {api.RoleModerator, "Moderator commands:"}, {api.RoleAdmin, "Admin commands:"}}
+	var lines []string
+	for _, tier := range tiers {
+		if tier.role != "" && !role.AtLeast(tier.role) {
+			break
 		}
-		if c.role == "" || role.AtLeast(c.role) {
+		var b strings.Builder
+		b.WriteString(tier.title)
+		for _, name := range helpOrder {
+			c := commands[name]
+			if c.role != tier.role {
+				continue
+			}
+			if name == "kick" && role.AtLeast(api.RoleModerator) {
+				c.usage = kickUsage
+			}
 			b.WriteString(" " + c.usage + ";")
 		}
+		lines = append(lines, strings.TrimSuffix(b.String(), ";"))
 	}
-	return strings.TrimSuffix(b.String(), ";")
+	return lines
 }
 
 // runCommand carries out line, a say line that starts with "/", and tells

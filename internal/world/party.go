@@ -207,14 +207,18 @@ func (ps *parties) loggedOut(name string) {
 }
 
 // removeLocked takes name out of its party, telling the others why. A
-// party of one is disbanded; a leader who leaves hands the lead to the
-// next member.
+// party left with one member is disbanded, and one left with none (its
+// leader was alone, waiting for answers) is dropped; a leader who leaves
+// hands the lead to the next member.
 func (ps *parties) removeLocked(name, why string) {
 	p := ps.byName[key(name)]
 	delete(ps.byName, key(name))
 	p.members = slices.DeleteFunc(p.members, func(m string) bool { return m == name })
 	ps.setParty(name, 0)
 	ps.sendState(name, nil)
+	if len(p.members) == 0 {
+		return // a leader alone, whose invitations were not yet answered
+	}
 	if len(p.members) == 1 {
 		last := p.members[0]
 		delete(ps.byName, key(last))
