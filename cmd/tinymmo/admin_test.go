@@ -104,7 +104,7 @@ func TestAdminSetsRolesAndBans(t *testing.T) {
 		t.Fatalf("ban = %q, %v", out, err)
 	}
 	b, ok, _ := db.ActiveBan(t.Context(), dave.ID, time.Now())
-	if !ok || b.Reason != "botting" || b.ExpiresAt.Sub(time.Now()) > 24*time.Hour || b.ExpiresAt.Sub(time.Now()) < 23*time.Hour {
+	if !ok || b.Reason != "botting" || time.Until(b.ExpiresAt) > 24*time.Hour || time.Until(b.ExpiresAt) < 23*time.Hour {
 		t.Errorf("after ban --for 1d: %+v, %v, want a day's ban for botting", b, ok)
 	}
 	if _, err := admin(t, "", "unban", "dave", "--data", dir); err != nil {
