@@ -63,7 +63,8 @@ func (m *Master) moderate(ctx context.Context, req cluster.ModerateRequest) (clu
 		if err != nil {
 			return cluster.Empty{}, err
 		}
-		if target.ID != actor.ID && api.Role(target.Role).AtLeast(api.Role(actor.Role)) && action != store.ActionWhere {
+		lookOnly := action == store.ActionWhere || action == store.ActionGoto
+		if target.ID != actor.ID && !lookOnly && api.Role(target.Role).AtLeast(api.Role(actor.Role)) {
 			return cluster.Empty{}, api.Errorf(api.CodeForbidden, "%s is a %s: you may not %s them", req.TargetName, target.Role, action)
 		}
 	}
