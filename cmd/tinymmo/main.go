@@ -6,6 +6,7 @@
 //	tinymmo world     a realm
 //	tinymmo bots      headless players for load tests
 //	tinymmo bench     benchmarks: the hot path (tick), the whole server under bots (load)
+//	tinymmo admin     accounts on the master's database: create-user, set-role, ban, unban
 //	tinymmo version   print the version
 //
 // Each role takes --config FILE (TOML), flags, and TINYMMO_* environment
@@ -34,6 +35,7 @@ commands:
   world     run a world
   bots      run headless players against a gateway
   bench     measure the server: "bench tick" (hot path), "bench load" (whole server, real bots)
+  admin     manage accounts on the master's database: create-user, set-role, ban, unban
   version   print the version
 
 "tinymmo <command> --help" lists a command's flags.
@@ -46,7 +48,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1], os.Args[2:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1], os.Args[2:], os.Stdin, os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -56,7 +58,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	switch cmd {
 	case "dev":
@@ -71,6 +73,8 @@ func run(ctx context.Context, cmd string, args []string, stdout, stderr io.Write
 		return runBots(ctx, args, stdout)
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args, stdin, stdout)
 	case "version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":

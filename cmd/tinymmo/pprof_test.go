@@ -19,7 +19,7 @@ func TestPprofServesOnLoopback(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, "master", []string{"--data", t.TempDir(), "--nats-listen", "127.0.0.1:0",
-			"--http-listen", masterHTTP, "--pprof", addr}, io.Discard, io.Discard)
+			"--http-listen", masterHTTP, "--pprof", addr}, nil, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()
@@ -68,7 +68,7 @@ func TestPprofRefusesOtherInterfaces(t *testing.T) {
 				}
 				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 				defer cancel()
-				err := run(ctx, role, args, io.Discard, io.Discard)
+				err := run(ctx, role, args, nil, io.Discard, io.Discard)
 				if !errors.Is(err, pprofhttp.ErrNotLoopback) {
 					t.Errorf("tinymmo %s %v = %v, want ErrNotLoopback", role, args, err)
 				}

@@ -37,6 +37,7 @@ const (
 	CodeBadCredentials    Code = "bad_credentials"     // 401: never says which part was wrong
 	CodeUnauthorized      Code = "unauthorized"        // 401: missing, expired or revoked session
 	CodeBanned            Code = "banned"              // 403
+	CodeForbidden         Code = "forbidden"           // 403: the account's role does not allow it
 	CodeNotFound          Code = "not_found"           // 404: world, character or route
 	CodeUsernameTaken     Code = "username_taken"      // 409
 	CodeNameTaken         Code = "name_taken"          // 409
@@ -57,7 +58,7 @@ func (c Code) Status() int {
 		return http.StatusBadRequest
 	case CodeBadCredentials, CodeUnauthorized:
 		return http.StatusUnauthorized
-	case CodeBanned:
+	case CodeBanned, CodeForbidden:
 		return http.StatusForbidden
 	case CodeNotFound:
 		return http.StatusNotFound
@@ -142,6 +143,23 @@ const (
 	RoleModerator Role = "moderator"
 	RoleAdmin     Role = "admin"
 )
+
+// AtLeast reports whether r may do what min may: player < moderator <
+// admin. An unknown role is below every role, so it may do nothing a
+// player may not.
+func (r Role) AtLeast(min Role) bool { return r.rank() >= min.rank() }
+
+func (r Role) rank() int {
+	switch r {
+	case RolePlayer:
+		return 1
+	case RoleModerator:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}
 
 // Account is what a client may know of its own account.
 type Account struct {

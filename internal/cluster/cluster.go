@@ -25,6 +25,9 @@ const (
 	SubjectCharacters      = "tinymmo.master.characters"
 	SubjectCreateCharacter = "tinymmo.master.character.create"
 	SubjectEnter           = "tinymmo.master.enter"
+	// SubjectModerate carries a world's ModerateRequest: a moderator's
+	// action to record in the audit log, with the ban or mute it applies.
+	SubjectModerate = "tinymmo.master.moderate"
 )
 
 // Event subjects.
@@ -117,10 +120,38 @@ type WorldCreateCharacterRequest struct {
 }
 
 // MintJoinRequest asks a world for a single-use join token bound to an
-// account and one of its characters.
+// account and one of its characters. It carries what the world must know
+// of the account for as long as the player stays: its role, and the mute
+// in force when it entered, if any.
 type MintJoinRequest struct {
-	AccountID   int64 `json:"account_id"`
-	CharacterID int64 `json:"character_id"`
+	AccountID   int64    `json:"account_id"`
+	CharacterID int64    `json:"character_id"`
+	Role        api.Role `json:"role"`
+	Mute        *Mute    `json:"mute,omitempty"`
+}
+
+// Mute is a mute in force: until when, and why.
+type Mute struct {
+	Until  time.Time `json:"until"`
+	Reason string    `json:"reason"`
+}
+
+// ModerateRequest asks the master to record a moderator's action in the
+// audit log and, for a ban, an unban, a mute or an unmute, to apply it in
+// the same transaction. The master checks the actor's role in its own
+// database, so a role taken away while its holder plays stops working at
+// once.
+type ModerateRequest struct {
+	ActorID    int64  `json:"actor_id"`
+	ActorName  string `json:"actor_name"`
+	Action     string `json:"action"` // a store.Action: ban, unban, mute, unmute, kick, where, goto, summon, broadcast
+	TargetID   int64  `json:"target_id,omitempty"`
+	TargetName string `json:"target_name,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	// For is how long a ban or mute lasts; 0 bans for good.
+	For time.Duration `json:"for,omitempty"`
+	// Detail completes the action for the log: a message, a place.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Empty is the request or reply of a call that carries nothing.

@@ -11,21 +11,43 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/store"
 )
 
-// chatter is a player in the world, connected over a real socket.
+// chatter is a player in the world, connected over a real socket, with
+// its gateway session and character for entering again.
 type chatter struct {
 	name string
 	conn *client.Conn
+	gw   *client.Gateway
+	id   int64 // the character's
 }
 
 // joinAs enters a new guest's character, optionally placed on another map
 // first.
 func joinAs(t *testing.T, c *devcluster.Cluster, onMap string) chatter {
 	t.Helper()
+	return joinWithRole(t, c, onMap, store.RolePlayer)
+}
+
+// joinWithRole enters a new guest's character, as joinAs does, after
+// giving the guest's account role.
+func joinWithRole(t *testing.T, c *devcluster.Cluster, onMap string, role store.Role) chatter {
+	t.Helper()
 	gw := client.NewGateway(c.URL(), nil)
-	if _, err := gw.Guest(t.Context()); err != nil {
+	s, err := gw.Guest(t.Context())
+	if err != nil {
 		t.Fatal(err)
+	}
+	if role != store.RolePlayer {
+		db, err := c.OpenMasterDB(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.SetRole(t.Context(), s.Account.ID, role); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ch, err := gw.CreateCharacter(t.Context(), c.World.ID(), "Talker"+gw.Session().Account.Username[6:12], api.ClassWizard)
 	if err != nil {
@@ -41,7 +63,14 @@ func joinAs(t *testing.T, c *devcluster.Cluster, onMap string) chatter {
 			t.Fatal(err)
 		}
 	}
-	enter, err := gw.Enter(t.Context(), c.World.ID(), ch.ID)
+	return chatter{name: ch.Name, gw: gw, id: ch.ID}.enter(t, c)
+}
+
+// enter enters p's character into c's world again, and returns p on the
+// new connection.
+func (p chatter) enter(t *testing.T, c *devcluster.Cluster) chatter {
+	t.Helper()
+	enter, err := p.gw.Enter(t.Context(), c.World.ID(), p.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +79,8 @@ func joinAs(t *testing.T, c *devcluster.Cluster, onMap string) chatter {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close(protocol.CloseLogout) })
-	return chatter{ch.Name, conn}
+	p.conn = conn
+	return p
 }
 
 // hear reads p's messages until a chat line on channel arrives, and
@@ -71,8 +101,8 @@ func (p chatter) hear(t *testing.T, channel protocol.Channel) protocol.ChatLine 
 }
 
 // told reads p's system lines until one that starts with prefix, and
-// fails the test if none comes.
-func (p chatter) told(t *testing.T, prefix string) {
+// returns it; it fails the test if none comes.
+func (p chatter) told(t *testing.T, prefix string) string {
 	t.Helper()
 	var heard []string
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
@@ -84,7 +114,7 @@ func (p chatter) told(t *testing.T, prefix string) {
 		}
 		if l, ok := m.(protocol.ChatLine); ok && l.Channel == protocol.ChannelSystem {
 			if strings.HasPrefix(l.Text, prefix) {
-				return
+				return l.Text
 			}
 			heard = append(heard, l.Text)
 		}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/gateway"
@@ -124,6 +125,13 @@ func (c *Cluster) EditCharacter(ctx context.Context, id int64, edit func(*store.
 	ch.Version++ // newer than the stored save, or the store refuses it
 	_, err = db.SaveCharacters(ctx, ch)
 	return err
+}
+
+// OpenMasterDB opens a second handle on the master's database, for tests
+// that set accounts up (a role) or check what was stored (bans, the audit
+// log). The caller closes it.
+func (c *Cluster) OpenMasterDB(ctx context.Context) (*store.MasterDB, error) {
+	return store.OpenMaster(ctx, filepath.Join(c.dataDir, "master.db"))
 }
 
 // Shutdown stops the gateway, then the world (saving every character), then

@@ -1,7 +1,9 @@
 // Package master is the cluster's orchestrator. It owns the accounts database
-// (argon2id password hashes, roles, bans), gateway sessions and the registry
-// of live worlds, answers the gateways' control-plane requests, and forwards
-// character and join-token requests to the world they name.
+// (argon2id password hashes, roles, bans, mutes and the audit log), gateway
+// sessions and the registry of live worlds, answers the gateways'
+// control-plane requests, forwards character and join-token requests to the
+// world they name (with the account's role and mute), and checks and
+// records the moderators' actions the worlds forward.
 //
 // By default it also runs the embedded NATS server that forms the control
 // plane. A Master runs the control-plane handlers (see cluster.Service), one
@@ -189,6 +191,7 @@ func (m *Master) serveControlPlane() error {
 		cluster.Handle(m.svc, cluster.SubjectCharacters, m.characters),
 		cluster.Handle(m.svc, cluster.SubjectCreateCharacter, m.createCharacter),
 		cluster.Handle(m.svc, cluster.SubjectEnter, m.enter),
+		cluster.Handle(m.svc, cluster.SubjectModerate, m.moderate),
 	)
 	if err != nil {
 		return err

@@ -64,7 +64,11 @@ func (m *Master) enter(ctx context.Context, req cluster.EnterRequest) (api.Enter
 	if _, err := m.liveWorld(req.WorldID); err != nil {
 		return api.EnterResponse{}, err
 	}
+	mute, err := m.joinMute(ctx, acct.ID)
+	if err != nil {
+		return api.EnterResponse{}, err
+	}
 	return cluster.Request[api.EnterResponse](ctx, m.nc,
 		cluster.WorldSubject(req.WorldID, cluster.WorldOpMintJoin),
-		cluster.MintJoinRequest{AccountID: acct.ID, CharacterID: req.CharacterID})
+		cluster.MintJoinRequest{AccountID: acct.ID, CharacterID: req.CharacterID, Role: api.Role(acct.Role), Mute: mute})
 }

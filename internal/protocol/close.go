@@ -1,6 +1,10 @@
 package protocol
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
 
 // CloseCode is a WebSocket close status code the world sends when it ends a
 // connection. The codes are in the 4000–4999 range RFC 6455 leaves to
@@ -20,12 +24,17 @@ const (
 	CloseMalformed    CloseCode = 4007 // a message failed to decode or broke the protocol
 	CloseRateLimited  CloseCode = 4008 // the client sent messages too fast
 	CloseShutdown     CloseCode = 4009 // the world is shutting down
-	CloseKicked       CloseCode = 4010 // an admin kicked the player
+	CloseKicked       CloseCode = 4010 // a moderator removed the player from the world
 	CloseTooSlow      CloseCode = 4011 // the client did not read its messages fast enough
 	CloseStillSaving  CloseCode = 4012 // the character's previous session has not finished saving
 	CloseLoadFailed   CloseCode = 4013 // the world could not load the character
 	CloseBusy         CloseCode = 4014 // too many connections are logging in at once
+	CloseBanned       CloseCode = 4015 // a moderator banned the account
 )
+
+// MaxCloseReason is the most bytes a WebSocket close reason may have
+// (RFC 6455: a control frame's 125 bytes, less the 2-byte code).
+const MaxCloseReason = 123
 
 // String returns a short name for logs and metrics labels, such as
 // "bad_version", or "CloseCode(4999)" for a code not listed here.
@@ -61,6 +70,8 @@ func (c CloseCode) String() string {
 		return "load_failed"
 	case CloseBusy:
 		return "busy"
+	case CloseBanned:
+		return "banned"
 	}
 	return fmt.Sprintf("CloseCode(%d)", uint16(c))
 }
@@ -99,6 +110,28 @@ func (c CloseCode) Reason() string {
 		return "The world could not load this character. Please try again later."
 	case CloseBusy:
 		return "The world is busy letting players in. Please try again in a moment."
+	case CloseBanned:
+		return "This account was banned."
 	}
 	return "Disconnected."
+}
+
+// ReasonWith returns c's Reason followed by why, such as a moderator's
+// reason: "You were removed from the world: spamming." It is cut at a
+// character boundary to fit MaxCloseReason bytes, ending in "…" when cut.
+func (c CloseCode) ReasonWith(why string) string {
+	why = strings.TrimSpace(why)
+	if why == "" {
+		return c.Reason()
+	}
+	r := strings.TrimSuffix(c.Reason(), ".") + ": " + why
+	if len(r) <= MaxCloseReason {
+		return r
+	}
+	const ellipsis = "…"
+	r = r[:MaxCloseReason-len(ellipsis)]
+	for !utf8.ValidString(r) {
+		r = r[:len(r)-1] // drop the bytes of a cut character
+	}
+	return r + ellipsis
 }

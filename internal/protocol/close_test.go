@@ -3,6 +3,7 @@ package protocol_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
@@ -11,7 +12,7 @@ var allCloseCodes = []protocol.CloseCode{
 	protocol.CloseLogout, protocol.CloseBadVersion, protocol.CloseBadToken, protocol.CloseTokenExpired,
 	protocol.CloseTokenUsed, protocol.CloseWorldFull, protocol.CloseReplaced, protocol.CloseMalformed,
 	protocol.CloseRateLimited, protocol.CloseShutdown, protocol.CloseKicked, protocol.CloseTooSlow,
-	protocol.CloseStillSaving, protocol.CloseLoadFailed, protocol.CloseBusy,
+	protocol.CloseStillSaving, protocol.CloseLoadFailed, protocol.CloseBusy, protocol.CloseBanned,
 }
 
 func TestCloseCodesAreDistinctAndFitACloseFrame(t *testing.T) {
@@ -51,5 +52,30 @@ func TestUnknownCloseCode(t *testing.T) {
 	}
 	if got := c.Reason(); got == "" {
 		t.Errorf("Reason() is empty, want a generic text")
+	}
+}
+
+func TestReasonWithFitsACloseFrameOnACharacterBoundary(t *testing.T) {
+	tests := []struct {
+		why  string
+		want string // "": only check the bounds
+	}{
+		{"spamming", "You were removed from the world: spamming"},
+		{"  ", protocol.CloseKicked.Reason()},
+		{strings.Repeat("é", 100), ""},
+		{strings.Repeat("a", 200), ""},
+		{strings.Repeat("🙂", 40), ""},
+	}
+	for _, tt := range tests {
+		got := protocol.CloseKicked.ReasonWith(tt.why)
+		if tt.want != "" && got != tt.want {
+			t.Errorf("ReasonWith(%q) = %q, want %q", tt.why, got, tt.want)
+		}
+		if len(got) > protocol.MaxCloseReason || !utf8.ValidString(got) {
+			t.Errorf("ReasonWith(%q) = %q (%d bytes), want valid UTF-8 of at most %d bytes", tt.why, got, len(got), protocol.MaxCloseReason)
+		}
+		if len(tt.why) > 100 && !strings.HasSuffix(got, "…") {
+			t.Errorf("ReasonWith(%d bytes) = %q, want it cut with an ellipsis", len(tt.why), got)
+		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// MasterDB is the master's database: accounts, gateway sessions and bans.
+// MasterDB is the master's database: accounts, gateway sessions, bans,
+// mutes and the audit log of moderators' actions.
 // Its methods are safe for concurrent use.
 type MasterDB struct {
 	c *conns
@@ -254,22 +255,34 @@ type Ban struct {
 
 // BanAccount bans the account until expires (the zero time bans it for
 // good). It returns ErrNotFound when the account does not exist. It does not
-// revoke sessions; see RevokeAccountSessions.
+// revoke sessions; see RevokeAccountSessions. Moderate bans and writes the
+// audit row in one transaction.
 func (m *MasterDB) BanAccount(ctx context.Context, accountID int64, reason string, expires time.Time) (Ban, error) {
+	b, err := insertBan(ctx, m.c.rw, accountID, reason, expires)
+	if err != nil {
+		return Ban{}, fmt.Errorf("store: ban account %d: %w", accountID, err)
+	}
+	return b, nil
+}
+
+// execer is what a write needs: the write pool, or a transaction on it.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func insertBan(ctx context.Context, db execer, accountID int64, reason string, expires time.Time) (Ban, error) {
 	b := Ban{AccountID: accountID, Reason: reason, CreatedAt: currentTime()}
 	if !expires.IsZero() {
 		b.ExpiresAt = fromMillis(millis(expires))
 	}
-	err := m.c.rw.QueryRowContext(ctx,
+	err := db.QueryRowContext(ctx,
 		`INSERT INTO bans (account_id, reason, created_at, expires_at) VALUES (?, ?, ?, ?) RETURNING id`,
 		accountID, reason, millis(b.CreatedAt), nullMillis(expires)).Scan(&b.ID)
 	if isForeignKeyViolation(err) {
 		err = ErrNotFound
 	}
-	if err != nil {
-		return Ban{}, fmt.Errorf("store: ban account %d: %w", accountID, err)
-	}
-	return b, nil
+	return b, err
 }
 
 // ActiveBan returns the ban in force on the account at now, and whether
@@ -300,11 +313,15 @@ func (m *MasterDB) ActiveBan(ctx context.Context, accountID int64, now time.Time
 // LiftBans lifts, as of now, every ban on the account that is still in
 // force. Lifting when there is none is not an error.
 func (m *MasterDB) LiftBans(ctx context.Context, accountID int64, now time.Time) error {
-	_, err := m.c.rw.ExecContext(ctx,
-		`UPDATE bans SET lifted_at = ? WHERE account_id = ? AND lifted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
-		millis(now), accountID, millis(now))
-	if err != nil {
+	if err := liftBans(ctx, m.c.rw, accountID, now); err != nil {
 		return fmt.Errorf("store: lift bans of account %d: %w", accountID, err)
 	}
 	return nil
+}
+
+func liftBans(ctx context.Context, db execer, accountID int64, now time.Time) error {
+	_, err := db.ExecContext(ctx,
+		`UPDATE bans SET lifted_at = ? WHERE account_id = ? AND lifted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+		millis(now), accountID, millis(now))
+	return err
 }

@@ -1,7 +1,8 @@
 // Package store persists TinyMMO's state in SQLite.
 //
 // It owns two databases with separate schemas and embedded goose migrations:
-// the master's ([MasterDB]: accounts, gateway sessions, bans) and one per
+// the master's ([MasterDB]: accounts and their roles, gateway sessions,
+// bans, mutes and the audit log of moderators' actions) and one per
 // world ([WorldDB]: characters). Both are files opened in WAL mode through
 // the pure-Go modernc.org/sqlite driver; opening one creates its directory
 // and applies any pending migration.

@@ -14,7 +14,8 @@ import (
 // sends it on: a say to the player's instance, whose runner hands it to
 // everyone there, unless it is a command (commands.go); a whisper to the
 // player named, wherever they are, with an echo to the speaker; a party
-// line to the party. A refusal is told to the speaker as a system line.
+// line to the party. A muted player's lines are refused, with the time
+// left. A refusal is told to the speaker as a system line.
 // The session's reader calls it.
 func (se *session) chat(m protocol.Chat, now time.Time) {
 	text, err := chat.Clean(m.Text)
@@ -31,8 +32,12 @@ func (se *session) chat(m protocol.Chat, now time.Time) {
 			chat.Burst, int(chat.Window.Seconds()), int(wait.Seconds())+1))
 		return
 	}
+	isCommand := m.Channel == protocol.ChannelSay && strings.HasPrefix(text, "/")
+	if !isCommand && se.refuseIfMuted(now) {
+		return
+	}
 	switch {
-	case m.Channel == protocol.ChannelSay && strings.HasPrefix(text, "/"):
+	case isCommand:
 		se.runCommand(text, now)
 	case m.Channel == protocol.ChannelSay:
 		select {

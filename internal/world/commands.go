@@ -5,30 +5,44 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
-// command is a chat command: what it needs and does.
+// command is a chat command: who may use it, what it needs and what it
+// does.
 type command struct {
 	usage string // how to write it, for /help and usage errors
+	// role is the least role that may use it; "" for everyone.
+	role api.Role
 	// args is how many words must follow the command; rest says the words
 	// after them are one more argument (a message), which must not be
 	// empty.
 	args int
 	rest bool
-	run  func(se *session, args []string, now time.Time) string
+	// speaks says the command talks to other players, which a muted
+	// player may not.
+	speaks bool
+	run    func(se *session, args []string, now time.Time) string
 }
 
-// commands are the chat commands every player may use, by name.
-var commands map[string]command
+// commands are the chat commands, by name; helpOrder lists them as /help
+// does.
+var (
+	commands  map[string]command
+	helpOrder = []string{
+		"w", "r", "p", "invite", "accept", "decline", "leave", "kick", "leader", "who", "help",
+		"mute", "unmute", "ban", "where", "goto", "summon", "broadcast",
+	}
+)
 
 func init() {
 	commands = map[string]command{
-		"w": {"/w NAME MESSAGE: whisper to a player", 1, true, func(se *session, a []string, now time.Time) string {
+		"w": {usage: "/w NAME MESSAGE: whisper to a player", args: 1, rest: true, speaks: true, run: func(se *session, a []string, now time.Time) string {
 			se.whisper(a[0], a[1])
 			return ""
 		}},
-		"r": {"/r MESSAGE: whisper back to whoever whispered to you last", 0, true, func(se *session, a []string, now time.Time) string {
+		"r": {usage: "/r MESSAGE: whisper back to whoever whispered to you last", rest: true, speaks: true, run: func(se *session, a []string, now time.Time) string {
 			to := se.member.replyTo.Load()
 			if to == nil {
 				return "Nobody has whispered to you yet."
@@ -36,34 +50,63 @@ func init() {
 			se.whisper(*to, a[0])
 			return ""
 		}},
-		"p": {"/p MESSAGE: talk to your party", 0, true, func(se *session, a []string, now time.Time) string {
+		"p": {usage: "/p MESSAGE: talk to your party", rest: true, speaks: true, run: func(se *session, a []string, now time.Time) string {
 			if !se.srv.parties.say(se, a[0]) {
 				return "You are not in a party."
 			}
 			return ""
 		}},
-		"invite":  {"/invite NAME: invite a player to your party", 1, false, func(se *session, a []string, now time.Time) string { return se.srv.parties.invite(se, a[0], now) }},
-		"accept":  {"/accept: join the party you were invited to", 0, false, func(se *session, a []string, now time.Time) string { return se.srv.parties.answer(se, true, now) }},
-		"decline": {"/decline: turn an invitation down", 0, false, func(se *session, a []string, now time.Time) string { return se.srv.parties.answer(se, false, now) }},
-		"leave":   {"/leave: leave your party", 0, false, func(se *session, a []string, now time.Time) string { return se.srv.parties.leave(se) }},
-		"kick":    {"/kick NAME: remove a member from the party you lead", 1, false, func(se *session, a []string, now time.Time) string { return se.srv.parties.kick(se, a[0]) }},
-		"leader":  {"/leader NAME: hand the lead of your party over", 1, false, func(se *session, a []string, now time.Time) string { return se.srv.parties.promote(se, a[0]) }},
-		"who": {"/who: who is online", 0, false, func(se *session, a []string, now time.Time) string {
+		"invite":  {usage: "/invite NAME: invite a player to your party", args: 1, run: func(se *session, a []string, now time.Time) string { return se.srv.parties.invite(se, a[0], now) }},
+		"accept":  {usage: "/accept: join the party you were invited to", run: func(se *session, a []string, now time.Time) string { return se.srv.parties.answer(se, true, now) }},
+		"decline": {usage: "/decline: turn an invitation down", run: func(se *session, a []string, now time.Time) string { return se.srv.parties.answer(se, false, now) }},
+		"leave":   {usage: "/leave: leave your party", run: func(se *session, a []string, now time.Time) string { return se.srv.parties.leave(se) }},
+		// /kick is the party leader's and the moderator's: see kick.
+		"kick":   {usage: "/kick NAME: remove a member from the party you lead", rest: true, run: (*session).kick},
+		"leader": {usage: "/leader NAME: hand the lead of your party over", args: 1, run: func(se *session, a []string, now time.Time) string { return se.srv.parties.promote(se, a[0]) }},
+		"who": {usage: "/who: who is online", run: func(se *session, a []string, now time.Time) string {
 			names := se.srv.players.names()
 			return fmt.Sprintf("%d online: %s", len(names), strings.Join(names[:min(len(names), 30)], ", "))
 		}},
-		"help": {"/help: the commands", 0, false, func(se *session, a []string, now time.Time) string { return helpText() }},
+		"help": {usage: "/help: the commands you may use", run: func(se *session, a []string, now time.Time) string {
+			for _, line := range helpLines(se.grant.Role) {
+				se.tell(line)
+			}
+			return ""
+		}},
+	}
+	for name, c := range moderatorCommands {
+		commands[name] = c
 	}
 }
 
-// helpText lists the commands.
-func helpText() string {
-	var b strings.Builder
-	b.WriteString("Commands:")
-	for _, name := range []string{"w", "r", "p", "invite", "accept", "decline", "leave", "kick", "leader", "who", "help"} {
-		b.WriteString(" " + commands[name].usage + ";")
+// helpLines lists the commands role may use, as /help tells them: a line
+// of every player's commands, then one for each role above player that
+// role has, each within protocol.MaxChatText.
+func helpLines(role api.Role) []string {
+	tiers := []struct {
+		role  api.Role
+		title string
+	}{{"", "Commands:"}, {api.RoleModerator, "Moderator commands:"}, {api.RoleAdmin, "Admin commands:"}}
+	var lines []string
+	for _, tier := range tiers {
+		if tier.role != "" && !role.AtLeast(tier.role) {
+			break
+		}
+		var b strings.Builder
+		b.WriteString(tier.title)
+		for _, name := range helpOrder {
+			c := commands[name]
+			if c.role != tier.role {
+				continue
+			}
+			if name == "kick" && role.AtLeast(api.RoleModerator) {
+				c.usage = kickUsage
+			}
+			b.WriteString(" " + c.usage + ";")
+		}
+		lines = append(lines, strings.TrimSuffix(b.String(), ";"))
 	}
-	return strings.TrimSuffix(b.String(), ";")
+	return lines
 }
 
 // runCommand carries out line, a say line that starts with "/", and tells
@@ -73,6 +116,13 @@ func (se *session) runCommand(line string, now time.Time) {
 	cmd, ok := commands[strings.ToLower(name)]
 	if !ok {
 		se.tell(fmt.Sprintf("Unknown command /%s. Try /help.", name))
+		return
+	}
+	if cmd.role != "" && !se.grant.Role.AtLeast(cmd.role) {
+		se.tell(fmt.Sprintf("/%s is for %ss.", strings.ToLower(name), cmd.role))
+		return
+	}
+	if cmd.speaks && se.refuseIfMuted(now) {
 		return
 	}
 	args := strings.Fields(rest)

@@ -123,7 +123,7 @@ func (s *Server) mintJoin(ctx context.Context, req cluster.MintJoinRequest) (api
 	if s.players.count() >= s.cfg.Capacity && !s.players.online(req.AccountID) {
 		return api.EnterResponse{}, api.Errorf(api.CodeWorldFull, "%s is full; try again later or pick another world", s.cfg.Name)
 	}
-	token, expires, err := s.tokens.mint(joinGrant{AccountID: req.AccountID, CharacterID: c.ID}, time.Now())
+	token, expires, err := s.tokens.mint(joinGrant{AccountID: req.AccountID, CharacterID: c.ID, Role: req.Role, Mute: req.Mute}, time.Now())
 	if err != nil {
 		return api.EnterResponse{}, err
 	}

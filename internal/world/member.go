@@ -44,6 +44,10 @@ type member struct {
 	// encoded. The owning runner drains both.
 	said chan string
 	mail chan []byte
+	// orders are moderators' requests about the player (where is it,
+	// move it), carried out by the owning runner, which alone may read or
+	// move the player; see runner.obey.
+	orders chan order
 	// party is the player's party id (0: none), kept by the parties for
 	// the registry and the runner; replyTo is who whispered to it last.
 	party   atomic.Uint32
@@ -58,6 +62,7 @@ func newMember(out sink, c store.Character) *member {
 		inputs: make(chan protocol.Input, inputQueue),
 		said:   make(chan string, chat.Burst),
 		mail:   make(chan []byte, mailQueue),
+		orders: make(chan order, orderQueue),
 		final:  make(chan store.Character, 1),
 	}
 	m.player = sim.NewPlayer(c, m)
@@ -67,6 +72,25 @@ func newMember(out sink, c store.Character) *member {
 // mailQueue is how many chat lines may wait for a player's next tick:
 // more than a few speakers' bursts at one listener.
 const mailQueue = 32
+
+// order is something to do with a player on the goroutine that owns it:
+// the runner r of the instance it is in.
+type order func(r *runner, m *member)
+
+// orderQueue is how many orders may wait for a player's next tick: a few
+// moderators at once.
+const orderQueue = 4
+
+// give queues o for the member's next tick, and reports whether there was
+// room.
+func (m *member) give(o order) bool {
+	select {
+	case m.orders <- o:
+		return true
+	default:
+		return false
+	}
+}
 
 // post queues an encoded chat line for the member's client, and reports
 // whether there was room.

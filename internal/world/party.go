@@ -151,6 +151,14 @@ func (ps *parties) kick(se *session, name string) string {
 	return ""
 }
 
+// leads reports whether se leads a party that name, someone else, is in.
+func (ps *parties) leads(se *session, name string) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	p := ps.byName[key(se.name)]
+	return p != nil && p.leader == se.name && ps.byName[key(name)] == p && !strings.EqualFold(name, se.name)
+}
+
 // promote has the leader se hand the lead to name.
 func (ps *parties) promote(se *session, name string) string {
 	ps.mu.Lock()
@@ -199,14 +207,18 @@ func (ps *parties) loggedOut(name string) {
 }
 
 // removeLocked takes name out of its party, telling the others why. A
-// party of one is disbanded; a leader who leaves hands the lead to the
-// next member.
+// party left with one member is disbanded, and one left with none (its
+// leader was alone, waiting for answers) is dropped; a leader who leaves
+// hands the lead to the next member.
 func (ps *parties) removeLocked(name, why string) {
 	p := ps.byName[key(name)]
 	delete(ps.byName, key(name))
 	p.members = slices.DeleteFunc(p.members, func(m string) bool { return m == name })
 	ps.setParty(name, 0)
 	ps.sendState(name, nil)
+	if len(p.members) == 0 {
+		return // a leader alone, whose invitations were not yet answered
+	}
 	if len(p.members) == 1 {
 		last := p.members[0]
 		delete(ps.byName, key(last))

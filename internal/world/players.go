@@ -97,6 +97,16 @@ func (p *players) release(s *session) {
 	}
 }
 
+// tellAll posts an encoded chat line to every player in the game; a
+// player whose queue is full misses it.
+func (p *players) tellAll(line []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, n := range p.byName {
+		n.s.member.post(line)
+	}
+}
+
 // closeAll closes every session with code.
 func (p *players) closeAll(code protocol.CloseCode) {
 	p.mu.Lock()

@@ -21,7 +21,7 @@ import (
 type registry struct {
 	srv    *Server
 	cfg    sim.Config
-	events chan any // join, travel, left or retire; see loop
+	events chan any // join, travel, move, left or retire; see loop
 	done   chan struct{}
 
 	instances atomic.Int32 // running, for heartbeats
@@ -53,6 +53,12 @@ type (
 		from   *runner
 		m      *member
 		portal maps.Portal
+	}
+	// moveEvent places a player a moderator moved (see moveTo): it left
+	// from, and its character holds where it goes.
+	moveEvent struct {
+		from *runner
+		m    *member
 	}
 	// leftEvent says n players left r for good.
 	leftEvent struct {
@@ -115,6 +121,8 @@ func (r *registry) loop() {
 			r.place(ev.m, false)
 		case travelEvent:
 			r.travel(ev)
+		case moveEvent:
+			r.arrive(ev.from, ev.m)
 		case leftEvent:
 			ev.from.population -= ev.n
 		case retireEvent:
@@ -181,22 +189,28 @@ func (r *registry) open(name string, m *maps.Map, owner string) *runner {
 	return in
 }
 
-// travel moves a player who took a portal to the portal's target, saving it
-// there (a map change is a save point), unless its session has ended.
+// travel moves a player who took a portal to the portal's target.
 func (r *registry) travel(ev travelEvent) {
-	ev.from.population--
 	r.srv.metrics.portalTrips.Inc()
 	p := ev.m.player
 	target := r.srv.maps[ev.portal.TargetMap]
 	pos, _ := target.Spawn(ev.portal.TargetSpawn) // maps checks every portal's target at load
 	p.Char.Map, p.Char.X, p.Char.Y = ev.portal.TargetMap, pos.X, pos.Y
-	if ev.m.gone.Load() {
-		ev.m.finish(p.Char)
+	r.arrive(ev.from, ev.m)
+}
+
+// arrive places m, who left from, where its character now is, saving it
+// there (a map change is a save point), unless its session has ended.
+func (r *registry) arrive(from *runner, m *member) {
+	from.population--
+	p := m.player
+	if m.gone.Load() {
+		m.finish(p.Char)
 		return
 	}
 	p.Char.Version++
 	r.srv.saver.Save(p.Char)
-	r.place(ev.m, true)
+	r.place(m, true)
 }
 
 // retire stops in if it is still empty and is not the first shared

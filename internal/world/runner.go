@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/sim"
 )
 
@@ -87,6 +88,7 @@ func (r *runner) run(ctx context.Context) {
 func (r *runner) step(now time.Time) {
 	core := r.core
 	r.admit()
+	r.obey()
 	r.inputs, r.leaving = r.inputs[:0], r.leaving[:0]
 	for p := range core.Players() {
 		m := memberOf(p)
@@ -183,6 +185,49 @@ func (r *runner) admit() {
 			return
 		}
 	}
+}
+
+// obey carries out the orders given to the instance's players (see
+// member.orders), before the tick's inputs are drained: a player an order
+// moves away leaves its inputs queued for the instance it goes to.
+func (r *runner) obey() {
+	type given struct {
+		m *member
+		o order
+	}
+	var todo []given
+	for p := range r.core.Players() {
+		m := memberOf(p)
+		for drained := m.gone.Load(); !drained; {
+			select {
+			case o := <-m.orders:
+				todo = append(todo, given{m, o})
+			default:
+				drained = true
+			}
+		}
+	}
+	for _, g := range todo {
+		g.o(r, g.m)
+	}
+}
+
+// moveTo is the order that takes a player to to: out of its instance now,
+// and into one of to's map by the registry, as a portal would.
+func moveTo(to place) order {
+	return func(r *runner, m *member) {
+		c := r.core.Remove(m.player)
+		c.Map, c.X, c.Y = to.Map, to.Pos.X, to.Pos.Y
+		m.player.Char = c
+		r.reg.events <- moveEvent{r, m}
+	}
+}
+
+// placeOf returns where m's player is. Only the runner that owns it may
+// call it.
+func placeOf(m *member) place {
+	c := m.player.State()
+	return place{Map: c.Map, Pos: rules.Vec{X: c.X, Y: c.Y}}
 }
 
 // drainInputs appends the messages m's session queued since the last tick.

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/tinymmo/tinymmo/internal/chat"
+	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/wsconn"
@@ -53,6 +55,9 @@ type session struct {
 	name string
 	// chatLimit is how often the player may speak, owned by the reader.
 	chatLimit chat.Limiter
+	// mute is the mute in force, if any: from the grant, then set and
+	// cleared by moderators' sessions.
+	mute atomic.Pointer[cluster.Mute]
 	// batch holds framed messages waiting for the next flush. It is
 	// owned by the owner of the member's player.
 	batch []byte
@@ -167,6 +172,7 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
 		flood:   rate.NewLimiter(floodRate, floodBurst),
 	}
+	sess.mute.Store(grant.Mute)
 	old, ok := s.players.claim(sess, s.cfg.Capacity)
 	if !ok {
 		return nil, protocol.CloseWorldFull
@@ -338,6 +344,13 @@ const maxKeptBatch = 1 << 10
 // reason, after what is already queued. The first close wins.
 func (se *session) close(code protocol.CloseCode) {
 	se.conn.Close(uint16(code), code.Reason())
+}
+
+// closeBecause closes the connection as close does, with why added to the
+// code's reason (see protocol.CloseCode.ReasonWith). Any goroutine may call
+// it.
+func (se *session) closeBecause(code protocol.CloseCode, why string) {
+	se.conn.Close(uint16(code), code.ReasonWith(why))
 }
 
 // save queues the character's last state, as a new save version, with the

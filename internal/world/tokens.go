@@ -7,13 +7,18 @@ import (
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
-// joinGrant is what a join token entitles its bearer to.
+// joinGrant is what a join token entitles its bearer to, and what the
+// session knows of its account: the role it had, and the mute in force,
+// when the master asked for the token.
 type joinGrant struct {
 	AccountID   int64
 	CharacterID int64
+	Role        api.Role
+	Mute        *cluster.Mute // nil: not muted
 }
 
 // joinToken is a minted token's state.

@@ -12,6 +12,13 @@
 // and one heartbeat loop. No lock is taken on the tick path. Shutdown
 // saves every character, closes every player with a reason and stops them
 // all.
+//
+// Chat commands (commands.go) are gated by the account's role, which the
+// join grant carries with any mute in force. A moderator's command
+// (moderation.go) goes to the master first, which checks the role again,
+// stores any ban or mute and writes the audit log; the world then acts,
+// and anything that reads or moves a player is an order its runner
+// carries out (runner.obey).
 package world
 
 import (
