@@ -20,7 +20,6 @@ import (
 type fighter struct {
 	user, name string
 	ctx        context.Context
-	pressed    bool // the left button is down
 }
 
 // playAs logs the account in through the pages and plays its character.
