@@ -2,6 +2,7 @@ package devcluster_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -87,18 +88,29 @@ func (p chatter) enter(t *testing.T, c *devcluster.Cluster) chatter {
 // returns it.
 func (p chatter) hear(t *testing.T, channel protocol.Channel) protocol.ChatLine {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	return awaitMessage(t, p, fmt.Sprintf("a %v line", channel), 5*time.Second, func(l protocol.ChatLine) bool { return l.Channel == channel })
+}
+
+// awaitMessage reads p's messages until one of type M that match accepts,
+// and returns it; it fails the test, saying it was waiting for what, if
+// none comes within timeout.
+func awaitMessage[M protocol.Message](t *testing.T, p chatter, what string, timeout time.Duration, match func(M) bool) M {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
 	for {
 		m, err := p.conn.Recv(ctx)
 		if err != nil {
-			t.Fatalf("%s waiting for a %v line: %v", p.name, channel, err)
+			t.Fatalf("%s waiting for %s: %v", p.name, what, err)
 		}
-		if l, ok := m.(protocol.ChatLine); ok && l.Channel == channel {
-			return l
+		if v, ok := m.(M); ok && match(v) {
+			return v
 		}
 	}
 }
+
+// every accepts every message.
+func every[M protocol.Message](M) bool { return true }
 
 // told reads p's system lines until one that starts with prefix, and
 // returns it; it fails the test if none comes.
@@ -194,17 +206,7 @@ func TestChat(t *testing.T) {
 // hearParty reads p's messages until a Party message arrives.
 func (p chatter) hearParty(t *testing.T) protocol.Party {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	for {
-		m, err := p.conn.Recv(ctx)
-		if err != nil {
-			t.Fatalf("%s waiting for its party: %v", p.name, err)
-		}
-		if party, ok := m.(protocol.Party); ok {
-			return party
-		}
-	}
+	return awaitMessage(t, p, "its party", 5*time.Second, every[protocol.Party])
 }
 
 // command says a command line.
@@ -219,17 +221,7 @@ func (p chatter) walkInto(t *testing.T, welcome protocol.Welcome) protocol.MapCh
 	if err := p.conn.Send(t.Context(), protocol.Input{Seq: 1, Tick: welcome.Tick + 1, Move: protocol.DirN}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	for {
-		m, err := p.conn.Recv(ctx)
-		if err != nil {
-			t.Fatalf("%s walking into the portal: %v", p.name, err)
-		}
-		if mc, ok := m.(protocol.MapChange); ok {
-			return mc
-		}
-	}
+	return awaitMessage(t, p, "the portal", 10*time.Second, every[protocol.MapChange])
 }
 
 func TestPartiesChatAndShareTheirDungeon(t *testing.T) {

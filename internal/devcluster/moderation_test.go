@@ -52,17 +52,7 @@ func (p chatter) toldUntil(t *testing.T, first, last string) []string {
 // mapChange reads p's messages until a MapChange arrives, and returns it.
 func (p chatter) mapChange(t *testing.T) protocol.MapChange {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	for {
-		m, err := p.conn.Recv(ctx)
-		if err != nil {
-			t.Fatalf("%s waiting for a map change: %v", p.name, err)
-		}
-		if mc, ok := m.(protocol.MapChange); ok {
-			return mc
-		}
-	}
+	return awaitMessage(t, p, "a map change", 5*time.Second, every[protocol.MapChange])
 }
 
 func TestHelpListsOnlyTheCommandsOfTheRole(t *testing.T) {

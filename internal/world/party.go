@@ -134,14 +134,9 @@ func (ps *parties) leave(se *session) string {
 func (ps *parties) kick(se *session, name string) string {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	p := ps.byName[key(se.name)]
-	switch {
-	case p == nil:
-		return "You are not in a party."
-	case p.leader != se.name:
-		return "Only the party's leader may kick."
-	case ps.byName[key(name)] != p || strings.EqualFold(name, se.name):
-		return fmt.Sprintf("%s is not another member of your party.", name)
+	p, refusal := ps.ledLocked(se, name, "kick")
+	if refusal != "" {
+		return refusal
 	}
 	member := ps.memberName(p, name)
 	if m, ok := ps.srv.players.byCharacter(member); ok {
@@ -151,26 +146,36 @@ func (ps *parties) kick(se *session, name string) string {
 	return ""
 }
 
+// ledLocked returns se's party if se leads it and name is another member
+// of it, or else why se may not do what to name.
+func (ps *parties) ledLocked(se *session, name, what string) (*party, string) {
+	p := ps.byName[key(se.name)]
+	switch {
+	case p == nil:
+		return nil, "You are not in a party."
+	case p.leader != se.name:
+		return nil, fmt.Sprintf("Only the party's leader may %s.", what)
+	case ps.byName[key(name)] != p || strings.EqualFold(name, se.name):
+		return nil, fmt.Sprintf("%s is not another member of your party.", name)
+	}
+	return p, ""
+}
+
 // leads reports whether se leads a party that name, someone else, is in.
 func (ps *parties) leads(se *session, name string) bool {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	p := ps.byName[key(se.name)]
-	return p != nil && p.leader == se.name && ps.byName[key(name)] == p && !strings.EqualFold(name, se.name)
+	_, refusal := ps.ledLocked(se, name, "")
+	return refusal == ""
 }
 
 // promote has the leader se hand the lead to name.
 func (ps *parties) promote(se *session, name string) string {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	p := ps.byName[key(se.name)]
-	switch {
-	case p == nil:
-		return "You are not in a party."
-	case p.leader != se.name:
-		return "Only the party's leader may hand the lead over."
-	case ps.byName[key(name)] != p:
-		return fmt.Sprintf("%s is not in your party.", name)
+	p, refusal := ps.ledLocked(se, name, "hand the lead over")
+	if refusal != "" {
+		return refusal
 	}
 	p.leader = ps.memberName(p, name)
 	ps.changed(p)
