@@ -308,6 +308,10 @@ type bot struct {
 func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	cfg := f.cfg
 	b := &bot{cfg: cfg, fleet: f, index: i, gw: client.NewGateway(cfg.Gateway, nil)}
+	// An overloaded master sheds requests it cannot answer in time (a
+	// burst of logins queues for the password hasher): a bot backs off and
+	// tries again, as a real client would.
+	b.gw.RetryUnavailable(botRetriesUnavailable)
 	fail := func(kind string, err error) result {
 		r.err, r.errKind = err, kind
 		if code := api.CodeOf(err); code != api.CodeInternal {
@@ -501,39 +505,27 @@ func (b *bot) idle(ctx context.Context, conn *client.Conn, stats *playStats) err
 	}
 }
 
-// retry calls fn until it returns anything but a rate-limit error (waiting
-// as long as the gateway's Retry-After asks) or an unavailable error (a few
-// times, backing off).
+// retry calls fn until it returns anything but a rate-limit error, waiting
+// as long as the gateway's Retry-After asks. (The gateway client itself
+// retries unavailable answers: see botRetriesUnavailable.)
 func retry[T any](ctx context.Context, fn func() (T, error)) (T, error) {
-	const maxUnavailable = 5
-	unavailable := 0
 	for {
 		v, err := fn()
 		var ae *api.Error
-		if !errors.As(err, &ae) {
-			return v, err
-		}
-		wait := ae.RetryAfter
-		switch ae.Code {
-		case api.CodeRateLimited:
-		case api.CodeUnavailable:
-			// An overloaded master sheds requests it cannot answer in time
-			// (a burst of logins queues for the password hasher): back off
-			// and try again, as a real client would, a few times.
-			if unavailable++; unavailable > maxUnavailable {
-				return v, err
-			}
-			wait = time.Duration(unavailable) * time.Second
-		default:
+		if !errors.As(err, &ae) || ae.Code != api.CodeRateLimited {
 			return v, err
 		}
 		select {
 		case <-ctx.Done():
 			return v, err
-		case <-time.After(max(wait, 100*time.Millisecond)):
+		case <-time.After(max(ae.RetryAfter, 100*time.Millisecond)):
 		}
 	}
 }
+
+// botRetriesUnavailable is how many times a bot retries a request the
+// gateway answered as unavailable.
+const botRetriesUnavailable = 5
 
 // botName returns a random valid character name.
 func botName() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,6 +24,7 @@ type Gateway struct {
 	version string
 	hc      *http.Client
 	session api.Session
+	retries int // see RetryUnavailable
 }
 
 // NewGateway returns a client of the gateway at baseURL (e.g.
@@ -42,6 +44,18 @@ func (g *Gateway) WithVersion(v string) *Gateway {
 	c.version = v
 	return &c
 }
+
+// RetryUnavailable makes every later call try again, up to n more times, a
+// request the gateway answered with api.CodeUnavailable: the master or world
+// did not answer in time, as when a burst of logins queues for the password
+// hasher or a master restarts. Before the k-th retry the call waits k times
+// the response's Retry-After, or less when ctx ends first. The default, 0,
+// returns the first error, as tests of the error itself want.
+//
+// A retried request may have taken effect the first time (the master can
+// finish a request the gateway gave up on), so a retried account creation
+// can fail with api.CodeNameTaken for an account it made itself.
+func (g *Gateway) RetryUnavailable(n int) { g.retries = n }
 
 // Session returns the current session; its Token is empty before login.
 func (g *Gateway) Session() api.Session { return g.session }
@@ -118,22 +132,44 @@ func (g *Gateway) Enter(ctx context.Context, worldID string, characterID int64) 
 // maxResponse caps what the client reads of a gateway response.
 const maxResponse = 1 << 20
 
-// call performs one API call. An error response comes back as *api.Error.
+// call performs an API call, retrying as RetryUnavailable asks. An error
+// response comes back as *api.Error.
 func (g *Gateway) call(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
+	var payload []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return fmt.Errorf("client: encode %s: %w", path, err)
 		}
-		rd = bytes.NewReader(b)
+		payload = b
+	}
+	for try := 1; ; try++ {
+		err := g.callOnce(ctx, method, path, payload, out)
+		var ae *api.Error
+		if try > g.retries || !errors.As(err, &ae) || ae.Code != api.CodeUnavailable {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try) * max(ae.RetryAfter, time.Second)):
+		}
+	}
+}
+
+// callOnce performs one API call with payload as its JSON body (nil for
+// none).
+func (g *Gateway) callOnce(ctx context.Context, method, path string, payload []byte, out any) error {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, g.base+api.Prefix+path, rd)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
 	req.Header.Set(api.VersionHeader, g.version)
-	if body != nil {
+	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if g.session.Token != "" {

@@ -34,6 +34,11 @@ import (
 // random class and enters, through the same widgets a player uses.
 const AutoplayGuest = "guest"
 
+// uiRetriesUnavailable is how many times the game retries a request the
+// gateway answered as unavailable before it shows the error: with the
+// gateway's 2 s Retry-After, about 12 s of waiting in all.
+const uiRetriesUnavailable = 3
+
 // Scene is a scripted world the App can show instead of the login screen,
 // such as a fightscene.World: it answers the calls the game screen makes of
 // a world connection, from the Welcome it starts with.
@@ -157,6 +162,9 @@ func New(opts Options) (*App, error) {
 		tilemaps: map[string]*tilemap{},
 		gw:       client.NewGateway(opts.Gateway, opts.HTTPClient),
 	}
+	// A burst of logins can keep the master from answering in time; the
+	// player waits a little longer rather than meeting an error screen.
+	a.gw.RetryUnavailable(uiRetriesUnavailable)
 	if opts.Autoplay == AutoplayGuest {
 		a.pilot = newAutopilot()
 	}
