@@ -25,6 +25,12 @@ import (
 // The keyboard wins over the mouse, the mouse over the stick.
 type controls struct {
 	theme *theme
+	// keyDown reports whether a key is down: ebiten.IsKeyPressed, or a
+	// test's keyboard.
+	keyDown func(ebiten.Key) bool
+	// typing is set while the chat takes the keys: they then neither walk
+	// nor attack.
+	typing bool
 	// mouseWalk and mouseAttack are set while the right and the left
 	// button, pressed outside every widget, are held.
 	mouseWalk, mouseAttack bool
@@ -121,7 +127,7 @@ func (c *controls) read(w, h int, player image.Point, onWidget func(image.Point)
 	}
 
 	for i, ks := range abilityKeys {
-		if anyHeld(ks...) {
+		if c.anyHeld(ks...) {
 			held |= client.SlotButton(i)
 			aim = aimNearest
 			if c.mouseSeen && cursor.In(image.Rect(0, 0, w, h)) {
@@ -137,16 +143,16 @@ func (c *controls) read(w, h int, player image.Point, onWidget func(image.Point)
 	c.latched |= held
 
 	var dx, dy float64
-	if anyHeld(ebiten.KeyArrowLeft, ebiten.KeyA) {
+	if c.anyHeld(ebiten.KeyArrowLeft, ebiten.KeyA) {
 		dx--
 	}
-	if anyHeld(ebiten.KeyArrowRight, ebiten.KeyD) {
+	if c.anyHeld(ebiten.KeyArrowRight, ebiten.KeyD) {
 		dx++
 	}
-	if anyHeld(ebiten.KeyArrowUp, ebiten.KeyW) {
+	if c.anyHeld(ebiten.KeyArrowUp, ebiten.KeyW) {
 		dy--
 	}
-	if anyHeld(ebiten.KeyArrowDown, ebiten.KeyS) {
+	if c.anyHeld(ebiten.KeyArrowDown, ebiten.KeyS) {
 		dy++
 	}
 	if dx != 0 || dy != 0 {
@@ -176,10 +182,13 @@ func (c *controls) buttons() protocol.Buttons {
 	return b
 }
 
-// anyHeld reports whether any of keys is down.
-func anyHeld(keys ...ebiten.Key) bool {
+// anyHeld reports whether any of keys is down and playing: not typing.
+func (c *controls) anyHeld(keys ...ebiten.Key) bool {
+	if c.typing {
+		return false
+	}
 	for _, k := range keys {
-		if ebiten.IsKeyPressed(k) {
+		if c.keyDown(k) {
 			return true
 		}
 	}

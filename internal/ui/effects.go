@@ -274,11 +274,33 @@ func (s *gameScreen) drawBubble(dst *ebiten.Image, cam camera) {
 		return
 	}
 	s.says = near.kind.Line
+	s.drawSpeech(dst, cam, near, near.kind.Line)
+}
+
+// bubbleRunes is the most characters of a said line a bubble shows.
+const bubbleRunes = 80
+
+// drawSays draws what the players in the window said lately in bubbles
+// over their heads, cut short when long.
+func (s *gameScreen) drawSays(dst *ebiten.Image, cam camera) {
+	for _, e := range s.shown {
+		if line := truncateRunes(e.says, bubbleRunes); line != "" {
+			if line != e.says {
+				line += "…"
+			}
+			s.drawSpeech(dst, cam, e, line)
+		}
+	}
+}
+
+// drawSpeech draws line in a bubble over entity e's head, wrapped to a
+// few words a line.
+func (s *gameScreen) drawSpeech(dst *ebiten.Image, cam camera, e *sceneEntity, line string) {
 	t := s.app.theme
-	img := s.bubbles.getWrapped(t, near.kind.Line, colText, float64(t.px(180)))
+	img := s.bubbles.getWrapped(t, line, colText, float64(t.px(180)))
 	b := img.Bounds()
 	pad := t.px(8)
-	x, y := cam.toScreen(near.x, near.y)
+	x, y := cam.toScreen(e.x, e.y)
 	top := y - 30*cam.zoom - float64(b.Dy()+2*pad)
 	left := math.Round(x - float64(b.Dx())/2 - float64(pad))
 	box := imageRect(left, top, float64(b.Dx()+2*pad), float64(b.Dy()+2*pad))

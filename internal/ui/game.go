@@ -49,6 +49,7 @@ type gameScreen struct {
 	conn    worldLink
 	session *worldSession
 	inputs  chan protocol.Input // to the sender
+	chats   chan protocol.Chat  // to the sender
 
 	stop     context.CancelFunc // ends the reader and the sender
 	received atomic.Int64       // messages from the world; written by the reader
@@ -58,6 +59,12 @@ type gameScreen struct {
 	nextInput time.Time
 	ctrl      controls
 	debug     bool // the F3 overlay shows
+
+	// The chat, the invitation prompt, and what the session last told of
+	// the chat, the party, the invitation and the instance's owner.
+	chat   chatBox
+	invite invitePrompt
+	social social
 
 	// The map on screen, and when the player arrived on it.
 	tm        *tilemap
@@ -117,9 +124,10 @@ func newGameScreen(a *App, conn worldLink, welcome protocol.Welcome, back func()
 	s := &gameScreen{
 		app: a, conn: conn, session: session,
 		inputs:    make(chan protocol.Input, 8),
+		chats:     make(chan protocol.Chat, 8),
 		period:    time.Second / time.Duration(max(session.tickRate(), 1)),
 		nextInput: now,
-		ctrl:      controls{theme: a.theme},
+		ctrl:      controls{theme: a.theme, keyDown: ebiten.IsKeyPressed},
 		hud:       hud{theme: a.theme, icons: a.sprites.icons},
 		countedAt: now,
 		counted:   conn.Stats(),
@@ -127,8 +135,11 @@ func newGameScreen(a *App, conn worldLink, welcome protocol.Welcome, back func()
 		byHandle:  map[uint32]*sceneEntity{},
 	}
 	s.logout = &widget{id: "game.logout", label: "Log out", onClick: func() { a.show(back()) }}
-	s.f = newForm(a, s.logout)
+	s.chat = newChatBox(s)
+	s.invite = newInvitePrompt(s)
+	s.f = newForm(a, s.logout, s.chat.open, s.chat.input, s.invite.accept, s.invite.decline)
 	s.f.playKeys = true
+	s.f.onSubmit, s.f.onCancel = s.enter, s.escape
 	ctx, stop := context.WithCancel(a.ctx)
 	s.stop = stop
 	a.wg.Go(func() { s.read(ctx) })
@@ -144,6 +155,7 @@ func (s *gameScreen) describe(snap *Snapshot) {
 	snap.Connected = !s.left
 	snap.Received = s.received.Load()
 	snap.Debug = s.debug
+	snap.ChatFocused = s.chat.typing
 	snap.Numbers, snap.Shots, snap.Refusal, snap.Says = s.numbers, s.shots, s.refusal, s.says
 	k := s.app.theme.scale
 	for i := range snap.Others {
@@ -193,6 +205,8 @@ func (s *gameScreen) send(ctx context.Context) {
 			return
 		case in := <-s.inputs:
 			msg = in
+		case line := <-s.chats:
+			msg = line
 		case <-t.C:
 			msg = protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())}
 		}
@@ -233,9 +247,14 @@ func (s *gameScreen) layout() {
 	s.logout.rect = image.Rect(s.app.w-t.px(112), t.px(6), s.app.w-t.px(10), t.px(38))
 	s.hud.layout(s.app.w, s.app.h, s.top)
 	s.debugRect = image.Rect(s.app.w-t.px(10+250), s.top.Max.Y+t.px(10), s.app.w-t.px(10), s.top.Max.Y+t.px(10+176))
+	s.layoutChat()
+	s.layoutInvite()
 }
 
 func (s *gameScreen) Update() error {
+	now := time.Now()
+	s.session.expireInvite(now)
+	s.session.socialInto(&s.social)
 	s.layout()
 	if err := s.f.update(s.app.ptr); err != nil {
 		return err
@@ -243,7 +262,9 @@ func (s *gameScreen) Update() error {
 	if s.app.screen != s { // Log out was pressed
 		return nil
 	}
-	now := time.Now()
+	if s.chat.typing && s.f.focus != s.chat.input { // a click elsewhere took the focus
+		s.closeChat(false)
+	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyF3) {
 		s.debug = !s.debug
 	}
@@ -255,7 +276,10 @@ func (s *gameScreen) Update() error {
 	// One client tick per world tick; inputs go out only when they change.
 	// After a stall (a hidden tab, a slow frame) the game does not run a
 	// burst of ticks: the client's clock catches up or jumps.
-	onUI := func(p image.Point) bool { return s.f.at(p) != nil || (!s.ctrl.touched && s.hud.onHUD(p)) }
+	onUI := func(p image.Point) bool {
+		return s.f.at(p) != nil || p.In(s.partyFrame()) || (!s.ctrl.touched && s.hud.onHUD(p))
+	}
+	s.ctrl.typing = s.chat.typing
 	dir, aim := s.ctrl.read(s.app.w, s.app.h, s.playerAt, onUI)
 	for n := 0; n < 2 && !now.Before(s.nextInput); n++ {
 		s.nextInput = s.nextInput.Add(s.period)
@@ -410,6 +434,7 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 	}
 	s.numbers = s.drawNumbers(dst, cam)
 	s.drawBubble(dst, cam)
+	s.drawSays(dst, cam)
 	px, py := cam.toScreen(sc.own.x, sc.own.y-float64(s.app.sprites.chars.FrameHeight)/2)
 	s.playerAt = image.Pt(int(px), int(py))
 
@@ -418,7 +443,9 @@ func (s *gameScreen) Draw(dst *ebiten.Image) {
 		s.drawDebug(dst)
 	}
 	s.ctrl.draw(dst, &s.hud, &sc.slots)
+	s.drawChat(dst, now)
 	s.drawTransition(dst, now)
+	s.drawInvite(dst)
 	s.f.draw(dst)
 }
 
@@ -492,16 +519,18 @@ func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity, bo
 		fillRect(dst, x-barW/2, barY, barW, barH, colField)
 		fillRect(dst, x-barW/2, barY, barW*frac, barH, fill)
 	}
-	col := colText
+	col, name := colText, e.name
 	switch {
 	case e.self:
 		col = colGold
+	case e.party:
+		col, name = colParty, partyMark+e.name
 	case e.kind != nil && e.kind.Hostile:
 		col = colHostile
 	case e.kind != nil:
 		col = colGood
 	}
-	img := s.labels.get(s.app.theme, e.name, col)
+	img := s.labels.get(s.app.theme, name, col)
 	b := img.Bounds()
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(math.Round(x-float64(b.Dx())/2), barY-cam.zoom-float64(b.Dy()))
@@ -575,10 +604,10 @@ func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 	// The longest title that fits beside the Log out button.
 	parts := []string{"TinyMMO", a.world.Name}
 	if m, err := a.maps.Map(sc.mapName); err == nil && m.Title != "" {
-		parts = append(parts, m.Title)
+		parts = append(parts, placeTitle(m.Title, s.social.owner, s.social.party.Leader))
 	}
 	face := t.face(sizeBody, true)
-	room := float64(s.logout.rect.Min.X - t.px(28))
+	room := float64(s.chat.open.rect.Min.X - t.px(28))
 	title := strings.Join(parts, " · ")
 	for len(parts) > 1 && textWidth(title, face) > room {
 		parts = parts[1:]
@@ -587,6 +616,7 @@ func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 	drawText(dst, title, face, float64(t.px(14)), float64(s.top.Dy())/2-lineHeight(face)/2, colGold, alignLeft)
 
 	s.hud.drawPanel(dst, c.Name, c.Class, sc.vitals)
+	s.drawParty(dst)
 	if !s.ctrl.touched {
 		s.hud.drawBar(dst, &sc.slots)
 	}

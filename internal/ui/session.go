@@ -54,6 +54,9 @@ type worldSession struct {
 	// (client.Correction).
 	corrections, resyncs, desyncs int
 	rtt                           float64 // the last Ping's round trip in ms; -1 before the first
+	// social is the chat, the party, the invitation and the instance's
+	// owner.
+	social social
 
 	recent map[uint32]recentFx // scratch for scene
 }
@@ -103,6 +106,7 @@ func (s *worldSession) apply(m protocol.Message, at time.Time) error {
 	if err := s.view.Apply(m); err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}
+	s.social.apply(m, at)
 	switch m := m.(type) {
 	case protocol.Snapshot:
 		s.tick.Observe(m.Tick, at)
@@ -272,6 +276,10 @@ type sceneEntity struct {
 	// hitMs is how long ago it was last hit, in milliseconds; negative
 	// for not recently.
 	hitMs float64
+	// party is set for the player's party members, and says is what the
+	// entity said in the last sayTime, "" for nothing.
+	party bool
+	says  string
 }
 
 // sceneSlot is one of the player's abilities on the ability bar.
@@ -379,6 +387,8 @@ func (s *worldSession) scene(sc *scene, self sceneEntity, now time.Time, dt time
 	// The player's own hits are drawn when the world's clock says, like
 	// everything else the world tells.
 	self.hitMs = hitMs(recent(0), sc.at)
+	says := s.social.recentSays(now)
+	self.says = lastSaid(says, self.name)
 	sc.own = self
 
 	sc.entities = append(sc.entities[:0], self)
@@ -398,6 +408,9 @@ func (s *worldSession) scene(sc *scene, self sceneEntity, now time.Time, dt time
 		se.kind, _ = client.NPCKind(e.Sprite)
 		if se.name == "" && se.kind != nil {
 			se.name = se.kind.Title
+		}
+		if client.IsPlayer(e.Sprite) {
+			se.party, se.says = s.social.inParty(se.name), lastSaid(says, se.name)
 		}
 		switch {
 		case e.Dead():
@@ -476,6 +489,32 @@ func (s *worldSession) describe(snap *Snapshot) {
 		return cmp.Or(cmp.Compare(dist(a), dist(b)), strings.Compare(a.Name, b.Name), cmp.Compare(a.Handle, b.Handle))
 	})
 	snap.Others = snap.Others[:min(len(snap.Others), MaxOthers)]
+	s.social.describe(snap)
+}
+
+// socialInto copies the chat, the party, the invitation and the
+// instance's owner into dst, for the game goroutine to draw.
+func (s *worldSession) socialInto(dst *social) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dst.copyFrom(&s.social)
+}
+
+// answerInvite forgets the pending invitation, which the player answered.
+func (s *worldSession) answerInvite() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.social.invite = ""
+}
+
+// expireInvite forgets the pending invitation once it is inviteTime old
+// at now.
+func (s *worldSession) expireInvite(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Sub(s.social.inviteAt) >= inviteTime {
+		s.social.invite = ""
+	}
 }
 
 // classSprites are the classes in the order of their protocol.Sprite

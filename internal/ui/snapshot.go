@@ -62,6 +62,19 @@ type Snapshot struct {
 	// Says is what the friendly NPC the player stands by says, as its
 	// bubble shows it; "" for none.
 	Says string `json:"says"`
+	// Chat lists the last chat lines (at most 20), oldest first; nil off
+	// the game screen. ChatFocused is set while the chat's input line
+	// takes the keys (the character then stands still).
+	Chat        []ChatEntry `json:"chat"`
+	ChatFocused bool        `json:"chatFocused"`
+	// Party is the player's party, nil for none.
+	Party *PartyState `json:"party"`
+	// Invite names who invited the player to a party while the
+	// invitation waits for an answer; "" for none.
+	Invite string `json:"invite"`
+	// Owner names whose private instance the player is in (a player, or a
+	// party's leader); "" on a shared map.
+	Owner string `json:"owner"`
 	// Target is the entity under the mouse cursor, nil for none: what a
 	// click aims at, and the ally the Mending Bolt heals.
 	Target *Other `json:"target"`
@@ -119,10 +132,39 @@ type Other struct {
 	HP      int64   `json:"hp"`
 	MaxHP   int64   `json:"maxHP"`
 	Dead    bool    `json:"dead"`
+	// Party is set for the player's party members.
+	Party bool `json:"party"`
 	// OnScreen is set when the last frame drew it; Screen is then the
 	// middle of its body in CSS pixels, where a click hits it.
 	OnScreen bool  `json:"onScreen"`
 	Screen   Point `json:"screen"`
+}
+
+// ChatEntry is one chat line. Channel is "say", "whisper", "party",
+// "whisper-sent" (the player's own whisper, From naming its recipient),
+// "system" (From empty) or "invite" (From invites the player to a party).
+type ChatEntry struct {
+	Channel string `json:"channel"`
+	From    string `json:"from"`
+	Text    string `json:"text"`
+}
+
+// PartyState is the player's party: its leader's name and its members, the
+// leader among them, in the world's order.
+type PartyState struct {
+	Leader  string        `json:"leader"`
+	Members []PartyMember `json:"members"`
+}
+
+// PartyMember is a party member with its vitals as the world last sent
+// them (zero before any); Online is cleared while it is logged out.
+type PartyMember struct {
+	Name   string `json:"name"`
+	HP     int64  `json:"hp"`
+	MaxHP  int64  `json:"maxHP"`
+	MP     int64  `json:"mp"`
+	MaxMP  int64  `json:"maxMP"`
+	Online bool   `json:"online"`
 }
 
 // Cooldown is one of the player's abilities as the ability bar shows it.
