@@ -272,10 +272,23 @@ func (s *gameScreen) Update() error {
 		s.lost(err) // the client cannot show the map the world put the player on
 		return nil
 	}
+	s.play(now)
 
-	// One client tick per world tick; inputs go out only when they change.
-	// After a stall (a hidden tab, a slow frame) the game does not run a
-	// burst of ticks: the client's clock catches up or jumps.
+	if d := now.Sub(s.countedAt); d >= time.Second {
+		st := s.conn.Stats()
+		s.downBps = float64(st.BytesIn-s.counted.BytesIn) / d.Seconds()
+		s.upBps = float64(st.BytesOut-s.counted.BytesOut) / d.Seconds()
+		s.counted, s.countedAt = st, now
+	}
+	return nil
+}
+
+// play reads the controls at local time now (not the keys while the
+// player types in the chat) and runs the client's ticks due, handing the
+// sender the inputs that change what the world was last told: one client
+// tick per world tick. After a stall (a hidden tab, a slow frame) the game
+// does not run a burst of ticks: the client's clock catches up or jumps.
+func (s *gameScreen) play(now time.Time) {
 	onUI := func(p image.Point) bool {
 		return s.f.at(p) != nil || p.In(s.partyFrame()) || (!s.ctrl.touched && s.hud.onHUD(p))
 	}
@@ -293,14 +306,6 @@ func (s *gameScreen) Update() error {
 	if now.Sub(s.nextInput) > s.period {
 		s.nextInput = now.Add(s.period)
 	}
-
-	if d := now.Sub(s.countedAt); d >= time.Second {
-		st := s.conn.Stats()
-		s.downBps = float64(st.BytesIn-s.counted.BytesIn) / d.Seconds()
-		s.upBps = float64(st.BytesOut-s.counted.BytesOut) / d.Seconds()
-		s.counted, s.countedAt = st, now
-	}
-	return nil
 }
 
 // autoAimReach is how far, in pixels, the touch buttons and the keys

@@ -82,7 +82,7 @@ func (so *social) copyFrom(src *social) {
 }
 
 // describe adds the chat, the party, the invitation and the instance's
-// owner to a test snapshot; self names the player, who is not in others.
+// owner to a test snapshot, and marks the party members among its others.
 func (so *social) describe(snap *Snapshot) {
 	shown := so.lines[max(0, len(so.lines)-maxChatShown):]
 	snap.Chat = make([]ChatEntry, len(shown))
