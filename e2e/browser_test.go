@@ -19,8 +19,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/password"
+	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/ui"
 	"github.com/tinymmo/tinymmo/internal/webclient"
 	"github.com/tinymmo/tinymmo/internal/world"
@@ -123,6 +125,56 @@ func newBrowser(t *testing.T) context.Context {
 		t.Fatalf("starting %s: %v", chromium, err)
 	}
 	return ctx
+}
+
+// player is a player of a test: its account, its character and, once it
+// plays, its browser.
+type player struct {
+	user, name string
+	ctx        context.Context
+}
+
+// playerPassword is every test player's password.
+const playerPassword = "a test password"
+
+// newPlayer creates the account user in c with a character called name of
+// class, which edit (if not nil) changes as if it had logged out so.
+func newPlayer(t *testing.T, c *cluster, user, name string, class api.Class, edit func(*store.Character)) *player {
+	t.Helper()
+	gw := client.NewGateway(c.URL(), nil)
+	if _, err := gw.CreateAccount(t.Context(), user, playerPassword); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := gw.CreateCharacter(t.Context(), c.World.ID(), name, class)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		if err := c.EditCharacter(t.Context(), ch.ID, edit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &player{user: user, name: ch.Name}
+}
+
+// playAs starts a browser for p, logs in through the pages and plays its
+// character.
+func (p *player) playAs(t *testing.T, c *cluster) {
+	t.Helper()
+	p.ctx = newBrowser(t)
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(c.URL()+"/")); err != nil {
+		t.Fatalf("opening %s: %v", c.URL(), err)
+	}
+	onScreen(t, p.ctx, "login")
+	typeInto(t, p.ctx, "login.username", p.user)
+	typeInto(t, p.ctx, "login.password", playerPassword)
+	click(t, p.ctx, "login.login")
+	waitFor(t, p.ctx, p.name+"'s world list", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "servers" && widget(s, "servers.world.0") != nil
+	})
+	click(t, p.ctx, "servers.world.0")
+	click(t, p.ctx, "characters.play")
+	waitFor(t, p.ctx, p.name+" in the game", 30*time.Second, func(s *ui.Snapshot) bool { return s.Screen == "game" && s.Received > 0 })
 }
 
 // state returns window.tinymmo, or nil before the game publishes it.

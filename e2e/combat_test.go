@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,40 +8,15 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tinymmo/tinymmo/internal/api"
-	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/ui"
 )
 
-// fighter is a player of the combat test: its account and its browser tab.
-type fighter struct {
-	user, name string
-	ctx        context.Context
-}
-
-// playAs logs the account in through the pages and plays its character.
-func (f *fighter) playAs(t *testing.T, c *cluster) {
-	t.Helper()
-	if err := chromedp.Do(f.ctx, chromedp.EmulateViewport(800, 600), chromedp.Navigate(c.URL()+"/")); err != nil {
-		t.Fatalf("opening %s: %v", c.URL(), err)
-	}
-	onScreen(t, f.ctx, "login")
-	typeInto(t, f.ctx, "login.username", f.user)
-	typeInto(t, f.ctx, "login.password", "fight password")
-	click(t, f.ctx, "login.login")
-	waitFor(t, f.ctx, f.name+"'s world list", 30*time.Second, func(s *ui.Snapshot) bool {
-		return s.Screen == "servers" && widget(s, "servers.world.0") != nil
-	})
-	click(t, f.ctx, "servers.world.0")
-	click(t, f.ctx, "characters.play")
-	waitFor(t, f.ctx, f.name+" in the game", 30*time.Second, func(s *ui.Snapshot) bool { return s.Screen == "game" && s.Received > 0 })
-}
-
 // attack holds Space, the basic attack, down (or lets it go): it aims at
 // the nearest enemy while the mouse has not moved in the page.
-func (f *fighter) attack(t *testing.T, down bool) {
+func (f *player) attack(t *testing.T, down bool) {
 	t.Helper()
 	typ := input.DispatchKeyEventTypeKeyUp
 	if down {
@@ -53,7 +27,7 @@ func (f *fighter) attack(t *testing.T, down bool) {
 
 // gained waits until f has gained experience: only a kill it helped with
 // gives any.
-func (f *fighter) gained(t *testing.T) *ui.Snapshot {
+func (f *player) gained(t *testing.T) *ui.Snapshot {
 	t.Helper()
 	return waitFor(t, f.ctx, f.name+"'s first kill", 90*time.Second, func(s *ui.Snapshot) bool { return s.XP > 0 || s.Level > 1 })
 }
@@ -78,41 +52,27 @@ func TestAKnightAndAWizardFightInTheWorld(t *testing.T) {
 		}
 	}
 	centre := rules.Vec{X: (meadow.Min.X + meadow.Max.X) / 2, Y: (meadow.Min.Y + meadow.Max.Y) / 2}
-	knight := &fighter{user: "sir_knight"}
-	wizard := &fighter{user: "the_wizard"}
-	for i, f := range []*fighter{knight, wizard} {
-		gw := client.NewGateway(c.URL(), nil)
-		if _, err := gw.CreateAccount(t.Context(), f.user, "fight password"); err != nil {
-			t.Fatal(err)
-		}
-		class := []api.Class{api.ClassKnight, api.ClassWizard}[i]
-		ch, err := gw.CreateCharacter(t.Context(), c.World.ID(), []string{"Rowan", "Mira"}[i], class)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.name = ch.Name
-		err = c.EditCharacter(t.Context(), ch.ID, func(s *store.Character) {
+	// Side by side in the meadow, seasoned enough to kill a rat in two
+	// blows and not fall to the pack before it: the test is about the
+	// fight, not the odds.
+	inMeadow := func(i int32) func(*store.Character) {
+		return func(s *store.Character) {
 			s.Map = "overworld"
-			s.X, s.Y = centre.X+int32(i)*24*rules.SubpixelsPerPixel, centre.Y
-			// Seasoned enough to kill a rat in two blows and not fall to
-			// the pack before it: the test is about the fight, not the odds.
+			s.X, s.Y = centre.X+i*24*rules.SubpixelsPerPixel, centre.Y
 			s.Level = 6
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	}
+	knight := newPlayer(t, c, "sir_knight", "Rowan", api.ClassKnight, inMeadow(0))
+	wizard := newPlayer(t, c, "the_wizard", "Mira", api.ClassWizard, inMeadow(1))
 	// The Knight fights on, and lives, while the Wizard comes. A browser
 	// each (a tab in the background would have its frames throttled), the
 	// second started once the first has its kill, so that two games do not
 	// share the machine's two cores from the start.
-	knight.ctx = newBrowser(t)
 	knight.playAs(t, c)
 	knight.attack(t, true)
 	if s := knight.gained(t); s.Desyncs != 0 {
 		t.Errorf("the Knight after its kill: %d desyncs", s.Desyncs)
 	}
-	wizard.ctx = newBrowser(t)
 	wizard.playAs(t, c)
 	wizard.attack(t, true)
 	if s := wizard.gained(t); s.Desyncs != 0 {
@@ -140,13 +100,13 @@ func TestAKnightAndAWizardFightInTheWorld(t *testing.T) {
 
 	// Neither fights on: the rats bite one of them to death, and it comes
 	// back at the spawn.
-	var dead *fighter
+	var dead *player
 	deadline := time.Now().Add(3 * time.Minute)
 	for dead == nil {
 		if time.Now().After(deadline) {
 			t.Fatal("nobody died in 3 minutes among the rats")
 		}
-		for _, f := range []*fighter{knight, wizard} {
+		for _, f := range []*player{knight, wizard} {
 			if s, err := state(f.ctx); err == nil && s != nil && s.Dead {
 				dead = f
 			}

@@ -16,9 +16,9 @@ import (
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/bots"
-	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/rules"
+	"github.com/tinymmo/tinymmo/internal/store"
 	"github.com/tinymmo/tinymmo/internal/ui"
 )
 
@@ -325,43 +325,22 @@ func TestPortalTripInTheBrowser(t *testing.T) {
 
 	// An account whose character logged out standing in the Overworld's
 	// portal: it travels once the arrival guard lets it.
-	const user, pass = "traveller", "travel password"
-	gw := client.NewGateway(c.URL(), nil)
-	if _, err := gw.CreateAccount(t.Context(), user, pass); err != nil {
-		t.Fatal(err)
-	}
-	char, err := gw.CreateCharacter(t.Context(), c.World.ID(), "Traveller", api.ClassRogue)
-	if err != nil {
-		t.Fatal(err)
-	}
 	overworld, err := maps.Load("overworld")
 	if err != nil {
 		t.Fatal(err)
 	}
 	portal := overworld.Portals[0]
 	in := rules.Vec{X: (portal.Rect.Min.X + portal.Rect.Max.X) / 2, Y: (portal.Rect.Min.Y + portal.Rect.Max.Y) / 2}
-	if err := c.PlaceCharacter(t.Context(), char.ID, "overworld", in); err != nil {
-		t.Fatal(err)
-	}
-
-	ctx := newBrowser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(c.URL()+"/")); err != nil {
-		t.Fatalf("opening %s: %v", c.URL(), err)
-	}
-	onScreen(t, ctx, "login")
-	typeInto(t, ctx, "login.username", user)
-	typeInto(t, ctx, "login.password", pass)
-	click(t, ctx, "login.login")
-	waitFor(t, ctx, "the world list", 30*time.Second, func(s *ui.Snapshot) bool {
-		return s.Screen == "servers" && widget(s, "servers.world.0") != nil
+	traveller := newPlayer(t, c, "traveller", "Traveller", api.ClassRogue, func(s *store.Character) {
+		s.Map, s.X, s.Y = "overworld", in.X, in.Y
 	})
-	click(t, ctx, "servers.world.0")
-	click(t, ctx, "characters.play")
+	traveller.playAs(t, c)
+	ctx := traveller.ctx
 	s := waitFor(t, ctx, "the trip through the portal", 30*time.Second, func(s *ui.Snapshot) bool {
 		return s.Screen == "game" && s.Map == portal.TargetMap
 	})
-	if s.Character != char.Name {
-		t.Fatalf("travelled as %q, want %q", s.Character, char.Name)
+	if s.Character != traveller.name {
+		t.Fatalf("travelled as %q, want %q", s.Character, traveller.name)
 	}
 	docShot(t, ctx, "map-change")
 	arrived := waitFor(t, ctx, "the prediction to settle on the new map", 30*time.Second, settled)

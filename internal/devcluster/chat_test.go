@@ -12,6 +12,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
@@ -249,6 +250,13 @@ func TestPartiesChatAndShareTheirDungeon(t *testing.T) {
 			t.Errorf("%s's party: %+v, want ann leading ann and bob", p.name, party)
 		}
 	}
+	// The party frame: both members online, at full health and mana.
+	class, _ := rules.ClassNamed("wizard")
+	wizard := class.StatsAt(1)
+	full := protocol.MemberVitals{HP: uint32(wizard.MaxHP), MaxHP: uint32(wizard.MaxHP), MP: uint32(wizard.MaxMP), MaxMP: uint32(wizard.MaxMP)}
+	awaitMessage(t, bob, "both members' vitals", 5*time.Second, func(v protocol.PartyVitals) bool {
+		return len(v.Members) == 2 && v.Members[0] == full && v.Members[1] == full
+	})
 	// Only the leader invites; a stranger gets no party chat.
 	bob.command(t, "/invite "+cat.name)
 	bob.told(t, "Only the party's leader may invite.")

@@ -61,8 +61,8 @@ func TestHelpListsOnlyTheCommandsOfTheRole(t *testing.T) {
 		role       store.Role
 		has, lacks []string
 	}{
-		{store.RolePlayer, []string{"/w NAME", "/kick NAME: remove a member"}, []string{"/mute", "/ban", "/broadcast", "/where"}},
-		{store.RoleModerator, []string{"/w NAME", "/mute NAME", "/ban NAME", "/where", "/goto", "/summon", "/kick NAME [REASON]"}, []string{"/broadcast"}},
+		{store.RolePlayer, []string{"/w NAME", "/kick NAME: remove a member"}, []string{"/mute", "/ban", "/broadcast", "/where", "/heal"}},
+		{store.RoleModerator, []string{"/w NAME", "/mute NAME", "/ban NAME", "/where", "/goto", "/summon", "/heal", "/kick NAME [REASON]"}, []string{"/broadcast"}},
 		{store.RoleAdmin, []string{"/w NAME", "/mute NAME", "/broadcast"}, nil},
 	} {
 		p := joinWithRole(t, c, "", tt.role)
@@ -96,6 +96,8 @@ func TestModeratorsMuteKickAndBanOverRealSockets(t *testing.T) {
 	pat.told(t, "/mute is for moderators.")
 	pat.command(t, "/broadcast hi")
 	pat.told(t, "/broadcast is for admins.")
+	pat.command(t, "/heal "+pat.name)
+	pat.told(t, "/heal is for moderators.")
 	mod2.command(t, "/mute "+admin.name+" 1m no reason")
 	mod2.told(t, "Refused: ")
 	mod2.command(t, "/mute "+vic.name+" 31d spam")
@@ -138,6 +140,13 @@ func TestModeratorsMuteKickAndBanOverRealSockets(t *testing.T) {
 	if mc := pat.mapChange(t); mc.Map != "overworld" {
 		t.Errorf("/summon took pat to %+v, want the admin's map", mc)
 	}
+
+	// Heal, of a player or of oneself.
+	mod.command(t, "/heal "+cat.name)
+	mod.told(t, cat.name+" is healed.")
+	cat.told(t, "A moderator healed you.")
+	admin.command(t, "/heal "+admin.name)
+	admin.told(t, admin.name+" is healed.")
 
 	// /kick of a party member one leads is a party kick, even for a
 	// moderator; of anyone else it removes them from the world, with the
@@ -196,6 +205,8 @@ func TestModeratorsMuteKickAndBanOverRealSockets(t *testing.T) {
 		"where " + mod.name + " " + cat.name,
 		"goto " + mod2.name + " " + cat.name,
 		"summon " + admin.name + " " + pat.name,
+		"heal " + mod.name + " " + cat.name,
+		"heal " + admin.name + " " + admin.name,
 		"kick " + admin.name + " " + pat.name,
 		"broadcast " + admin.name + " ",
 		"ban " + admin.name + " " + vic.name,

@@ -63,8 +63,10 @@ func (m *Master) moderate(ctx context.Context, req cluster.ModerateRequest) (clu
 		if err != nil {
 			return cluster.Empty{}, err
 		}
-		lookOnly := action == store.ActionWhere || action == store.ActionGoto
-		if target.ID != actor.ID && !lookOnly && api.Role(target.Role).AtLeast(api.Role(actor.Role)) {
+		// Looking for a player, going to one or healing one harms no one,
+		// so a moderator may do it to a fellow moderator or an admin.
+		harmless := action == store.ActionWhere || action == store.ActionGoto || action == store.ActionHeal
+		if target.ID != actor.ID && !harmless && api.Role(target.Role).AtLeast(api.Role(actor.Role)) {
 			return cluster.Empty{}, api.Errorf(api.CodeForbidden, "%s is a %s: you may not %s them", req.TargetName, target.Role, action)
 		}
 	}

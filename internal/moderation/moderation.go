@@ -36,7 +36,7 @@ const MaxReason = 200
 func Required(action store.Action) (api.Role, bool) {
 	switch action {
 	case store.ActionBan, store.ActionUnban, store.ActionMute, store.ActionUnmute,
-		store.ActionKick, store.ActionWhere, store.ActionGoto, store.ActionSummon:
+		store.ActionKick, store.ActionWhere, store.ActionGoto, store.ActionSummon, store.ActionHeal:
 		return api.RoleModerator, true
 	case store.ActionBroadcast:
 		return api.RoleAdmin, true

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/tinymmo/tinymmo/internal/wire"
 )
@@ -176,6 +177,66 @@ func decodeParty(payload []byte) (Message, error) {
 	}
 	if (m.Leader == "") != (n == 0) {
 		return nil, fmt.Errorf("leader %q with %d members: a party, and only a party, has a leader", m.Leader, n)
+	}
+	return m, nil
+}
+
+// PartyVitals tells the client its party members' health and mana (world →
+// client), about twice a second while it is in a party. Members follow the
+// order of the last [Party]'s Members.
+type PartyVitals struct {
+	Members []MemberVitals // at most MaxPartyMembers
+}
+
+// MemberVitals is one party member's health and mana. MaxHP 0 means the
+// member is offline, and then every field is 0.
+type MemberVitals struct {
+	HP, MaxHP, MP, MaxMP uint32
+}
+
+// Online reports whether the member is in the world.
+func (v MemberVitals) Online() bool { return v.MaxHP > 0 }
+
+// Type returns TypePartyVitals.
+func (PartyVitals) Type() Type { return TypePartyVitals }
+
+// Append appends the encoded PartyVitals to b.
+func (m PartyVitals) Append(b []byte) []byte {
+	b = append(b, uint8(TypePartyVitals), uint8(len(m.Members)))
+	for _, v := range m.Members {
+		b = wire.AppendUvarint(b, uint64(v.HP))
+		b = wire.AppendUvarint(b, uint64(v.MaxHP))
+		b = wire.AppendUvarint(b, uint64(v.MP))
+		b = wire.AppendUvarint(b, uint64(v.MaxMP))
+	}
+	return b
+}
+
+func decodePartyVitals(payload []byte) (Message, error) {
+	r := wire.NewReader(payload)
+	n := int(r.U8())
+	if r.Err() == nil && n > MaxPartyMembers {
+		return nil, fmt.Errorf("%d members, at most %d", n, MaxPartyMembers)
+	}
+	var m PartyVitals
+	if n > 0 {
+		m.Members = make([]MemberVitals, n)
+	}
+	for i := range m.Members {
+		hp, maxHP, mp, maxMP := r.Uvarint(), r.Uvarint(), r.Uvarint(), r.Uvarint()
+		if r.Err() != nil {
+			break
+		}
+		switch {
+		case maxHP > math.MaxUint32 || maxMP > math.MaxUint32:
+			return nil, fmt.Errorf("member %d: a maximum overflows uint32", i)
+		case hp > maxHP || mp > maxMP || (maxHP == 0 && maxMP != 0):
+			return nil, fmt.Errorf("member %d: %d/%d HP, %d/%d MP out of range", i, hp, maxHP, mp, maxMP)
+		}
+		m.Members[i] = MemberVitals{HP: uint32(hp), MaxHP: uint32(maxHP), MP: uint32(mp), MaxMP: uint32(maxMP)}
+	}
+	if err := r.Done(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -33,7 +33,7 @@ import (
 // refuses any other value (see [ErrVersion]) and closes the connection with
 // [CloseBadVersion]. Bump it on any change a peer of the previous version
 // would misread or refuse (docs/protocol.md, "Versioning").
-const Version = 3
+const Version = 4
 
 // MaxClientMessage is the largest message, in bytes including the type
 // byte, that a client may send. The world sets it as the WebSocket read
@@ -60,12 +60,13 @@ const (
 	TypePing  Type = 0x03 // client→world: clock and latency probe
 	TypeChat  Type = 0x04 // client→world: a chat line said
 
-	TypeWelcome   Type = 0x80 // world→client: the answer to Hello
-	TypePong      Type = 0x81 // world→client: the answer to Ping
-	TypeMapChange Type = 0x82 // world→client: the player moved to another map instance
-	TypeSnapshot  Type = 0x83 // world→client: one tick of the player's view
-	TypeChatLine  Type = 0x84 // world→client: a chat line heard
-	TypeParty     Type = 0x85 // world→client: the player's party
+	TypeWelcome     Type = 0x80 // world→client: the answer to Hello
+	TypePong        Type = 0x81 // world→client: the answer to Ping
+	TypeMapChange   Type = 0x82 // world→client: the player moved to another map instance
+	TypeSnapshot    Type = 0x83 // world→client: one tick of the player's view
+	TypeChatLine    Type = 0x84 // world→client: a chat line heard
+	TypeParty       Type = 0x85 // world→client: the player's party
+	TypePartyVitals Type = 0x86 // world→client: the party members' health and mana
 )
 
 // typeInfo describes a registered message type.
@@ -102,6 +103,8 @@ func (t Type) info() (typeInfo, bool) {
 		return typeInfo{"ChatLine", decodeChatLine}, true
 	case TypeParty:
 		return typeInfo{"Party", decodeParty}, true
+	case TypePartyVitals:
+		return typeInfo{"PartyVitals", decodePartyVitals}, true
 	}
 	return typeInfo{}, false
 }

@@ -319,6 +319,19 @@ func (in *Instance) heal(t *entity, amount int32) {
 	in.announce(t, protocol.Event{Kind: protocol.EventHeal, Amount: uint32(amount)})
 }
 
+// Restore gives the player back its full health and mana, as a
+// moderator's /heal does. It reports false, doing nothing, when the player
+// is dead (it comes back whole at its respawn) or not in the instance.
+func (in *Instance) Restore(p *Player) bool {
+	e := p.entity
+	if e == nil || e.dead {
+		return false
+	}
+	in.heal(e, e.stats.MaxHP)
+	e.mp, e.mpTenths = e.stats.MaxMP, 0
+	return true
+}
+
 // die kills t: it lies down, stops from the next tick on (it has taken
 // this tick's step), and comes back later (see revive).
 func (in *Instance) die(t *entity) {

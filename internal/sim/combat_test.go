@@ -498,3 +498,26 @@ func TestPartyMembersNearAKillShareItsExperience(t *testing.T) {
 		t.Errorf("XP: killer %d, member near %d, member far %d, stranger %d; want 6, 6, 0, 0", k, n, f, s)
 	}
 }
+
+func TestRestoreHealsTheLivingOnly(t *testing.T) {
+	h := newHarness(t, openField{w: 60, h: 60}, fieldConfig())
+	p := h.join(1, rules.TileCenter(30, 30))
+	h.step()
+	e := p.entity
+	e.hp, e.mp = 5, 1
+	if !h.in.Restore(p) {
+		t.Fatal("Restore refused a living player")
+	}
+	if e.hp != e.stats.MaxHP || e.mp != e.stats.MaxMP {
+		t.Errorf("after Restore: %d/%d HP, %d/%d MP; want both full", e.hp, e.stats.MaxHP, e.mp, e.stats.MaxMP)
+	}
+	h.step()
+	if healed, _ := h.events(p, protocol.EventHeal, 0); len(healed) != 1 || healed[0].Amount != uint32(e.stats.MaxHP-5) {
+		t.Errorf("the player was told of heals %v; want one of %d", healed, e.stats.MaxHP-5)
+	}
+	e.hp = 0
+	h.in.die(e)
+	if h.in.Restore(p) || e.hp != 0 {
+		t.Errorf("Restore brought back a dead player to %d HP", e.hp)
+	}
+}

@@ -133,6 +133,15 @@ func (p *Player) State() character.Character {
 	return c
 }
 
+// Vitals returns the player's health and mana and their maxima; all 0
+// while it is outside an instance. Only its owner may call it.
+func (p *Player) Vitals() (hp, maxHP, mp, maxMP int32) {
+	if e := p.entity; e != nil {
+		return e.hp, e.stats.MaxHP, e.mp, e.stats.MaxMP
+	}
+	return 0, 0, 0, 0
+}
+
 // Tick returns the player tick: how many steps the player has taken.
 func (p *Player) Tick() uint32 { return p.tick }
 

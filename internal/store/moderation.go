@@ -25,6 +25,7 @@ const (
 	ActionGoto       Action = "goto"
 	ActionSummon     Action = "summon"
 	ActionBroadcast  Action = "broadcast"
+	ActionHeal       Action = "heal"
 )
 
 // AuditEntry is a row of the audit table: who did what to whom, why and

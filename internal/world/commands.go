@@ -32,7 +32,7 @@ var (
 	commands  map[string]command
 	helpOrder = []string{
 		"w", "r", "p", "invite", "accept", "decline", "leave", "kick", "leader", "who", "help",
-		"mute", "unmute", "ban", "where", "goto", "summon", "broadcast",
+		"mute", "unmute", "ban", "where", "goto", "summon", "heal", "broadcast",
 	}
 )
 

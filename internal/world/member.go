@@ -52,8 +52,12 @@ type member struct {
 	// the registry and the runner; replyTo is who whispered to it last.
 	party   atomic.Uint32
 	replyTo atomic.Pointer[string]
-	gone    atomic.Bool          // set by the session when the connection has ended
-	final   chan store.Character // the last state, handed back once by the owner that sees gone
+	// vitals is the player's health and mana for its party's frames,
+	// packed by packVitals; the owning runner refreshes it while the
+	// player is in a party, and the runners of the other members read it.
+	vitals atomic.Uint64
+	gone   atomic.Bool          // set by the session when the connection has ended
+	final  chan store.Character // the last state, handed back once by the owner that sees gone
 }
 
 func newMember(out sink, c store.Character) *member {

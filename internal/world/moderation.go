@@ -35,6 +35,8 @@ var moderatorCommands = map[string]command{
 		run: (*session).gotoCommand},
 	"summon": {usage: "/summon NAME: bring a player to you, from any map", role: api.RoleModerator, args: 1,
 		run: (*session).summonCommand},
+	"heal": {usage: "/heal NAME: give a player (or yourself) back full health and mana", role: api.RoleModerator, args: 1,
+		run: (*session).healCommand},
 	"broadcast": {usage: "/broadcast MESSAGE: tell everyone online in this world", role: api.RoleAdmin, rest: true,
 		run: (*session).broadcastCommand},
 }
@@ -210,6 +212,26 @@ func (se *session) summonCommand(a []string, now time.Time) string {
 		}
 	}) {
 		return busy(se.name)
+	}
+	return ""
+}
+
+func (se *session) healCommand(a []string, now time.Time) string {
+	target, answer := se.audited(store.ActionHeal, a[0])
+	if answer != "" {
+		return answer
+	}
+	if !target.s.member.give(func(r *runner, m *member) {
+		if !r.core.Restore(m.player) {
+			se.tell(fmt.Sprintf("%s is dead and will come back whole.", target.name))
+			return
+		}
+		se.tell(fmt.Sprintf("%s is healed.", target.name))
+		if target.s != se {
+			target.s.tell("A moderator healed you.")
+		}
+	}) {
+		return busy(target.name)
 	}
 	return ""
 }

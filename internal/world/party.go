@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
 // Party rules.
@@ -198,6 +200,25 @@ func (ps *parties) say(se *session, text string) bool {
 		}
 	}
 	return true
+}
+
+// vitals returns the health and mana of the party of the player name, in
+// the order of its members, as their runners last published them; false
+// when name is in no party.
+func (ps *parties) vitals(name string) (protocol.PartyVitals, bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	p := ps.byName[key(name)]
+	if p == nil {
+		return protocol.PartyVitals{}, false
+	}
+	var v [MaxPartySize]protocol.MemberVitals
+	for i, name := range p.members {
+		if m, ok := ps.srv.players.byCharacter(name); ok {
+			v[i] = unpackVitals(m.s.member.vitals.Load())
+		}
+	}
+	return protocol.PartyVitals{Members: v[:len(p.members)]}, true
 }
 
 // loggedOut takes a player who left the world out of its party and its

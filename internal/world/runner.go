@@ -36,6 +36,7 @@ type runner struct {
 	inputs  []sim.Input
 	leaving []*member
 	said    [][]byte     // this tick's say lines, encoded
+	scratch []byte       // reused to encode a message queued at once
 	counted sim.Counters // the core's counters as last added to the metrics
 }
 
@@ -117,6 +118,9 @@ func (r *runner) step(now time.Time) {
 		memberOf(msg.To).out.queue(msg.Bytes)
 	}
 	r.deliverChat()
+	if r.ticks%partyVitalsEvery == 0 {
+		r.sendPartyVitals()
+	}
 	r.ticks++
 	sent := r.replicate()
 	for _, t := range res.Travels {
@@ -173,6 +177,47 @@ func (r *runner) deliverChat() {
 			memberOf(p).out.queue(line)
 		}
 	}
+}
+
+// partyVitalsEvery is how many ticks apart the party frames' vitals go
+// out: twice a second at 20 Hz.
+const partyVitalsEvery = 10
+
+// sendPartyVitals publishes the health and mana of the instance's players
+// who are in a party, then sends each of them its party's, as the members'
+// runners last published them.
+func (r *runner) sendPartyVitals() {
+	partied := false
+	for p := range r.core.Players() {
+		if p.Party != 0 {
+			memberOf(p).vitals.Store(packVitals(p.Vitals()))
+			partied = true
+		}
+	}
+	if !partied {
+		return
+	}
+	for p := range r.core.Players() {
+		if p.Party == 0 {
+			continue
+		}
+		if v, ok := r.reg.srv.parties.vitals(p.Char.Name); ok {
+			r.scratch = v.Append(r.scratch[:0])
+			memberOf(p).out.queue(r.scratch)
+		}
+	}
+}
+
+// packVitals packs health and mana into a member's vitals word, 16 bits
+// each (far above any class's maximum at the top level), clamped.
+func packVitals(hp, maxHP, mp, maxMP int32) uint64 {
+	c := func(v int32) uint64 { return uint64(min(max(v, 0), 0xffff)) }
+	return c(hp)<<48 | c(maxHP)<<32 | c(mp)<<16 | c(maxMP)
+}
+
+// unpackVitals undoes packVitals.
+func unpackVitals(w uint64) protocol.MemberVitals {
+	return protocol.MemberVitals{HP: uint32(w >> 48), MaxHP: uint32(w >> 32 & 0xffff), MP: uint32(w >> 16 & 0xffff), MaxMP: uint32(w & 0xffff)}
 }
 
 // admit hands the core the players the registry placed here.
