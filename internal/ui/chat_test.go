@@ -92,8 +92,8 @@ func TestTheSessionShowsThePartySaysAndOwner(t *testing.T) {
 		}
 	}
 	snap := f.describe()
-	if p := snap.Party; p == nil || p.Leader != "Ann" || len(p.Members) != 3 || p.Members[2].Name != "Bob" || !p.Members[2].Online {
-		t.Fatalf("party = %+v, want Ann leading Ann, Me and Bob", p)
+	if p := snap.Party; p == nil || p.Leader != "Ann" || len(p.Members) != 3 || p.Members[2].Name != "Bob" || !p.Members[2].Online || p.Members[2].MaxHP != 0 {
+		t.Fatalf("party = %+v, want Ann leading Ann, Me and Bob, online until told otherwise, vitals unknown", p)
 	}
 	party := map[string]bool{}
 	for _, o := range snap.Others {
@@ -118,6 +118,26 @@ func TestTheSessionShowsThePartySaysAndOwner(t *testing.T) {
 		if e.says != "" {
 			t.Errorf("%s still says %q after %v", e.name, e.says, sayTime)
 		}
+	}
+
+	vitals := []protocol.MemberVitals{{HP: 0, MaxHP: 0}, {HP: 40, MaxHP: 100, MP: 5, MaxMP: 50}, {HP: 90, MaxHP: 90, MP: 30, MaxMP: 30}}
+	for _, m := range []protocol.Message{
+		protocol.PartyVitals{Members: vitals},
+		protocol.PartyVitals{Members: vitals[:2]}, // of a party that changed since: ignored
+	} {
+		if err := f.s.apply(m, f.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []PartyMember{{Name: "Ann"}, {Name: "Me", HP: 40, MaxHP: 100, MP: 5, MaxMP: 50, Online: true}, {Name: "Bob", HP: 90, MaxHP: 90, MP: 30, MaxMP: 30, Online: true}}
+	if got := f.describe().Party.Members; !slices.Equal(got, want) {
+		t.Errorf("members with their vitals = %+v, want %+v", got, want)
+	}
+	if err := f.s.apply(protocol.Party{Leader: "Ann", Members: []string{"Ann", "Me"}}, f.now); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.describe().Party.Members; got[1].MaxHP != 0 || !got[1].Online {
+		t.Errorf("after Bob left, the player shows %+v; want the old vitals forgotten", got[1])
 	}
 
 	if err := f.s.apply(protocol.MapChange{Map: "overworld", X: spawn.X, Y: spawn.Y, Tick: f.tick, Owner: "Ann"}, f.now); err != nil {
@@ -400,11 +420,13 @@ func TestTheGameShowsThePartyAndTheOwner(t *testing.T) {
 		t.Fatalf("a party frame shows without a party")
 	}
 	w.in <- protocol.Party{Leader: "Ann", Members: []string{"Ann", "Me"}}
+	w.in <- protocol.PartyVitals{Members: []protocol.MemberVitals{{}, {HP: 7, MaxHP: 10, MP: 3, MaxMP: 4}}}
 	wel := w.Welcome()
 	w.in <- protocol.MapChange{Map: "overworld", X: wel.X, Y: wel.Y, Tick: wel.Tick, Owner: "Ann"}
-	snap := run(t, a, 5*time.Second, func(s Snapshot) bool { return s.Owner == "Ann" && s.Party != nil })
-	if snap.Party.Leader != "Ann" || len(snap.Party.Members) != 2 {
-		t.Errorf("party = %+v, want Ann leading Ann and Me", snap.Party)
+	snap := run(t, a, 5*time.Second, func(s Snapshot) bool { return s.Owner == "Ann" && s.Party != nil && s.Party.Members[1].MaxHP > 0 })
+	want := []PartyMember{{Name: "Ann"}, {Name: "Me", HP: 7, MaxHP: 10, MP: 3, MaxMP: 4, Online: true}}
+	if snap.Party.Leader != "Ann" || !slices.Equal(snap.Party.Members, want) {
+		t.Errorf("party = %+v, want Ann (offline) leading Ann and Me with Me's vitals", snap.Party)
 	}
 	if r := s.partyFrame(); r.Dy() < 2*s.app.theme.px(partyRow) || r.Min.Y < s.hud.panel.Max.Y {
 		t.Errorf("the party frame of two is %v, under the panel %v; want two rows under it", r, s.hud.panel)

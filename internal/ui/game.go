@@ -516,13 +516,11 @@ func (s *gameScreen) drawLabel(dst *ebiten.Image, cam camera, e *sceneEntity, bo
 	barW, barH := 16*cam.zoom, max(2, math.Round(cam.zoom*1.5))
 	barY := top - barH - cam.zoom
 	if e.maxHP > 0 && e.pose != poseDead && (e.kind != nil || e.hp < e.maxHP) {
-		frac := min(max(float64(e.hp)/float64(e.maxHP), 0), 1)
 		fill := colGood
 		if e.kind != nil && e.kind.Hostile {
 			fill = colDanger
 		}
-		fillRect(dst, x-barW/2, barY, barW, barH, colField)
-		fillRect(dst, x-barW/2, barY, barW*frac, barH, fill)
+		fillBar(dst, x-barW/2, barY, barW, barH, e.hp, e.maxHP, fill)
 	}
 	col, name := colText, e.name
 	switch {

@@ -7,7 +7,7 @@ import (
 )
 
 // partyRow is the height of a member's row in the party frame, in points.
-const partyRow = 24
+const partyRow = 36
 
 // leaderMark precedes the party leader's name in the party frame, and
 // partyMark a party member's name over its head.
@@ -83,7 +83,8 @@ func (s *gameScreen) partyFrame() image.Rectangle {
 }
 
 // drawParty draws the party frame: each member by name, the leader marked
-// and in gold.
+// and in gold, with bars of health and mana once the world has sent them;
+// an offline member is greyed.
 func (s *gameScreen) drawParty(dst *ebiten.Image) {
 	r := s.partyFrame()
 	if r.Empty() {
@@ -93,13 +94,24 @@ func (s *gameScreen) drawParty(dst *ebiten.Image) {
 	fillRound(dst, r, float32(t.px(8)), withAlpha(colPanel, 0xd8))
 	face := t.face(sizeSmall, true)
 	pad := t.px(10)
+	x, w := float64(r.Min.X+pad), float64(r.Dx()-2*pad)
 	y := r.Min.Y + t.px(6)
-	for _, name := range s.social.party.Members {
+	for i, name := range s.social.party.Members {
 		col := colParty
 		if name == s.social.party.Leader {
 			name, col = leaderMark+name, colGold
 		}
-		drawText(dst, name, face, float64(r.Min.X+pad), float64(y), col, alignLeft)
+		v, known := s.social.memberVitals(i)
+		if known && !v.Online() {
+			col = colDim
+			drawText(dst, "offline", t.face(sizeSmall, false), x+w, float64(y), colDim, alignRight)
+		}
+		drawText(dst, name, face, x, float64(y), col, alignLeft)
+		if known && v.Online() {
+			bars := float64(y) + lineHeight(face) + float64(t.px(2))
+			fillBar(dst, x, bars, w, float64(t.px(5)), int64(v.HP), int64(v.MaxHP), colDanger)
+			fillBar(dst, x, bars+float64(t.px(7)), w, float64(t.px(3)), int64(v.MP), int64(v.MaxMP), colAccent)
+		}
 		y += t.px(partyRow)
 	}
 }

@@ -33,8 +33,11 @@ type chatLine struct {
 type social struct {
 	// lines are the last maxChatLines chat lines, oldest first.
 	lines []chatLine
-	// party is the player's party; no members for none.
-	party protocol.Party
+	// party is the player's party; no members for none. vitals are its
+	// members' health and mana, in the order of party.Members, once the
+	// world has sent them.
+	party  protocol.Party
+	vitals []protocol.MemberVitals
 	// invite names who invited the player to a party, "" for no one, at
 	// inviteAt (local time).
 	invite   string
@@ -55,6 +58,11 @@ func (so *social) apply(m protocol.Message, at time.Time) {
 		}
 	case protocol.Party:
 		so.party = m
+		so.vitals = nil // they followed the old list of members
+	case protocol.PartyVitals:
+		if len(m.Members) == len(so.party.Members) {
+			so.vitals = m.Members
+		}
 	case protocol.MapChange:
 		so.owner = m.Owner
 	}
@@ -68,6 +76,15 @@ func (so *social) add(l chatLine) {
 	so.lines = append(so.lines, l)
 }
 
+// memberVitals returns the vitals of the party's member i, if the world
+// has sent them.
+func (so *social) memberVitals(i int) (protocol.MemberVitals, bool) {
+	if i < len(so.vitals) {
+		return so.vitals[i], true
+	}
+	return protocol.MemberVitals{}, false
+}
+
 // inParty reports whether name is one of the party's members.
 func (so *social) inParty(name string) bool {
 	return name != "" && slices.Contains(so.party.Members, name)
@@ -75,10 +92,11 @@ func (so *social) inParty(name string) bool {
 
 // copyFrom makes so a copy of src, reusing so's slices.
 func (so *social) copyFrom(src *social) {
-	lines, members := so.lines[:0], so.party.Members[:0]
+	lines, members, vitals := so.lines[:0], so.party.Members[:0], so.vitals[:0]
 	*so = *src
 	so.lines = append(lines, src.lines...)
 	so.party.Members = append(members, src.party.Members...)
+	so.vitals = append(vitals, src.vitals...)
 }
 
 // describe adds the chat, the party, the invitation and the instance's
@@ -94,7 +112,11 @@ func (so *social) describe(snap *Snapshot) {
 	if len(so.party.Members) > 0 {
 		snap.Party = &PartyState{Leader: so.party.Leader, Members: make([]PartyMember, len(so.party.Members))}
 		for i, name := range so.party.Members {
-			snap.Party.Members[i] = PartyMember{Name: name, Online: true}
+			m := PartyMember{Name: name, Online: true}
+			if v, ok := so.memberVitals(i); ok {
+				m.HP, m.MaxHP, m.MP, m.MaxMP, m.Online = int64(v.HP), int64(v.MaxHP), int64(v.MP), int64(v.MaxMP), v.Online()
+			}
+			snap.Party.Members[i] = m
 		}
 	}
 	for i := range snap.Others {

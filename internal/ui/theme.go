@@ -410,6 +410,14 @@ func (t *theme) drawPanel(dst *ebiten.Image, r image.Rectangle) {
 	strokeRound(dst, r, float32(t.px(10)), float32(t.px(1)), colPanelEdge)
 }
 
+// fillBar draws a w×h bar at (x, y), filled to v of most in fill.
+func fillBar(dst *ebiten.Image, x, y, w, h float64, v, most int64, fill color.Color) {
+	fillRect(dst, x, y, w, h, colField)
+	if most > 0 {
+		fillRect(dst, x, y, w*min(max(float64(v)/float64(most), 0), 1), h, fill)
+	}
+}
+
 // withAlpha returns c (opaque) made translucent with alpha a, premultiplied
 // as color.RGBA requires.
 func withAlpha(c color.RGBA, a uint8) color.RGBA {
