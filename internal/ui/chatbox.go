@@ -36,6 +36,7 @@ type chatBox struct {
 	// lines is where the newest lines show, above the input line.
 	lines  image.Rectangle
 	labels labelCache
+	shown  []shownLine // this frame's, newest first
 }
 
 // newChatBox makes the chat's widgets for game screen s.
@@ -121,16 +122,15 @@ func (s *gameScreen) layoutChat() {
 	}
 }
 
-// drawChat draws the newest lines, bottom up, on a panel while the player
-// types; otherwise each fades out chatShowTime after it came.
+// drawChat draws the newest lines, bottom up, on a panel: the whole box's
+// while the player types; otherwise behind the lines alone, each of which
+// fades out chatShowTime after it came.
 func (s *gameScreen) drawChat(dst *ebiten.Image, now time.Time) {
 	t := s.app.theme
 	c := &s.chat
-	if c.typing {
-		fillRound(dst, c.lines, float32(t.px(8)), withAlpha(colPanel, 0xb0))
-	}
 	pad := t.px(8)
-	y := float64(c.lines.Max.Y - pad)
+	c.shown = c.shown[:0]
+	top := c.lines.Max.Y - pad
 	lines := s.social.lines
 	for i := len(lines) - 1; i >= max(0, len(lines)-chatVisible); i-- {
 		l := &lines[i]
@@ -142,15 +142,33 @@ func (s *gameScreen) drawChat(dst *ebiten.Image, now time.Time) {
 			break // older lines have faded too
 		}
 		img := c.labels.getWrapped(t, chatText(l), chatColour(l.channel), float64(c.lines.Dx()-2*pad))
-		y -= float64(img.Bounds().Dy())
-		if y < float64(c.lines.Min.Y+pad) {
+		if top-img.Bounds().Dy() < c.lines.Min.Y+pad {
 			break
 		}
-		op := &ebiten.DrawImageOptions{}
-		op.GeoM.Translate(float64(c.lines.Min.X+pad), y)
-		op.ColorScale.ScaleAlpha(float32(alpha))
-		dst.DrawImage(img, op)
+		top -= img.Bounds().Dy()
+		c.shown = append(c.shown, shownLine{img, alpha})
 	}
+	switch {
+	case c.typing:
+		fillRound(dst, c.lines, float32(t.px(8)), withAlpha(colPanel, 0xb0))
+	case len(c.shown) > 0:
+		back := image.Rect(c.lines.Min.X, top-pad, c.lines.Max.X, c.lines.Max.Y)
+		fillRound(dst, back, float32(t.px(8)), withAlpha(colPanel, uint8(0x70*c.shown[0].alpha)))
+	}
+	y := c.lines.Max.Y - pad
+	for _, l := range c.shown {
+		y -= l.img.Bounds().Dy()
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(float64(c.lines.Min.X+pad), float64(y))
+		op.ColorScale.ScaleAlpha(float32(l.alpha))
+		dst.DrawImage(l.img, op)
+	}
+}
+
+// shownLine is a chat line as the box draws it this frame.
+type shownLine struct {
+	img   *ebiten.Image
+	alpha float64
 }
 
 // chatText returns line l as the chat box shows it: "From: text", "To
