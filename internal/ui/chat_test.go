@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/chat"
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -328,6 +331,10 @@ func TestEnterOpensTheChatAndSendsTheLine(t *testing.T) {
 	snap := a.snapshot()
 	if !snap.ChatFocused || snap.Focus != "chat.input" || !widgetShown(snap, "chat.input") {
 		t.Fatalf("after Enter: chatFocused %v, focus %q; want the input line focused", snap.ChatFocused, snap.Focus)
+	}
+	s.chat.input.field.setText(strings.Repeat("é", 300))
+	if n := utf8.RuneCountInString(s.chat.input.field.Text()); n != chat.MaxRunes {
+		t.Errorf("the input line keeps %d characters of 300, want %d", n, chat.MaxRunes)
 	}
 	s.chat.input.field.setText("hello there")
 	enter()

@@ -478,6 +478,7 @@ func (s *worldSession) describe(snap *Snapshot) {
 	for h, e := range s.view.All() {
 		p := pixels(e.Pos)
 		o := Other{Handle: h, Name: e.Name, X: p.X, Y: p.Y, HP: e.HP, MaxHP: e.MaxHP, Dead: e.Dead(), Sprite: spriteName(e.Sprite)}
+		o.Party = client.IsPlayer(e.Sprite) && s.social.inParty(e.Name)
 		if k, ok := client.NPCKind(e.Sprite); ok {
 			o.Hostile = k.Hostile
 		}

@@ -100,7 +100,7 @@ func (so *social) copyFrom(src *social) {
 }
 
 // describe adds the chat, the party, the invitation and the instance's
-// owner to a test snapshot, and marks the party members among its others.
+// owner to a test snapshot.
 func (so *social) describe(snap *Snapshot) {
 	shown := so.lines[max(0, len(so.lines)-maxChatShown):]
 	snap.Chat = make([]ChatEntry, len(shown))
@@ -118,9 +118,6 @@ func (so *social) describe(snap *Snapshot) {
 			}
 			snap.Party.Members[i] = m
 		}
-	}
-	for i := range snap.Others {
-		snap.Others[i].Party = so.inParty(snap.Others[i].Name)
 	}
 }
 
