@@ -120,7 +120,8 @@ type Summary struct {
 	// ChatReceived the lines of other bots they heard, Whispers the
 	// whispers among the lines sent, and ChatRefused the lines and
 	// commands the world refused with a system line (slow down, not
-	// online, …). ChatExpected counts the deliveries of whispers and
+	// online, …), and ChatRefusedSample is the text of one of those
+	// refusals. ChatExpected counts the deliveries of whispers and
 	// party lines the senders expected, each to one recipient, and
 	// ChatLost those the recipient never saw: 0 when chat works.
 	// PartiesFormed counts the parties that at least one invited bot
@@ -129,16 +130,17 @@ type Summary struct {
 	// in their party's private instance, and PartySplits the arrivals of
 	// party members in another private instance than their party's (0
 	// when parties share their instance).
-	ChatSent         int `json:"chat_sent"`
-	ChatReceived     int `json:"chat_received"`
-	Whispers         int `json:"whispers"`
-	ChatRefused      int `json:"chat_refused"`
-	ChatExpected     int `json:"chat_expected"`
-	ChatLost         int `json:"chat_lost"`
-	PartiesFormed    int `json:"parties_formed"`
-	PrivateInstances int `json:"private_instances"`
-	PartyDungeons    int `json:"party_dungeons"`
-	PartySplits      int `json:"party_splits"`
+	ChatSent          int    `json:"chat_sent"`
+	ChatReceived      int    `json:"chat_received"`
+	Whispers          int    `json:"whispers"`
+	ChatRefused       int    `json:"chat_refused"`
+	ChatRefusedSample string `json:"chat_refused_sample,omitempty"`
+	ChatExpected      int    `json:"chat_expected"`
+	ChatLost          int    `json:"chat_lost"`
+	PartiesFormed     int    `json:"parties_formed"`
+	PrivateInstances  int    `json:"private_instances"`
+	PartyDungeons     int    `json:"party_dungeons"`
+	PartySplits       int    `json:"party_splits"`
 	// DownBytesPerS and UpBytesPerS are each bot's WebSocket payload bytes
 	// per second received and sent while in the world, over the bots.
 	DownBytesPerS Percentiles `json:"down_bytes_per_s"`
@@ -275,6 +277,7 @@ func summarize(results []result) Summary {
 		so := r.play.social
 		s.ChatSent, s.ChatReceived, s.Whispers = s.ChatSent+so.sent, s.ChatReceived+so.received, s.Whispers+so.whispers
 		s.ChatRefused, s.PartiesFormed = s.ChatRefused+so.refused, s.PartiesFormed+so.formed
+		s.ChatRefusedSample = cmp.Or(s.ChatRefusedSample, so.refusal)
 		if secs := r.play.duration.Seconds(); secs > 0 {
 			down = append(down, float64(r.play.conn.BytesIn)/secs)
 			up = append(up, float64(r.play.conn.BytesOut)/secs)

@@ -62,6 +62,7 @@ var refusals = []string{
 // socialStats are what a social bot said, heard and did.
 type socialStats struct {
 	sent, received, whispers, refused, formed int
+	refusal                                   string // the first refusal's text
 }
 
 // group returns the first index and the size of bot i's party group among n
@@ -137,22 +138,23 @@ func (s *society) listensLocked(i int, now time.Time) bool {
 	return s.names[i] != "" && s.leaves[i].Sub(now) >= chatGrace
 }
 
-// pick returns another bot than self that listens at now, drawn at random,
-// and false if a few draws find none.
-func (s *society) pick(rng *rand.Rand, self int, now time.Time) (int, string, bool) {
+// pick returns the name of another bot than self that listens at now,
+// drawn at random, and false if a few draws find none.
+func (s *society) pick(rng *rand.Rand, self int, now time.Time) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range 8 {
 		if i := rng.IntN(len(s.names)); i != self && s.listensLocked(i, now) {
-			return i, s.names[i], true
+			return s.names[i], true
 		}
 	}
-	return 0, "", false
+	return "", false
 }
 
-// expect records that the line tagged tag, sent at now, must reach the bots
-// named in to that listen; it returns how many.
-func (s *society) expect(tag string, to []string, now time.Time) int {
+// expect records that the line tagged tag, sent at now, must reach those
+// of the bots named in to that listen. It reports whether any does; if
+// none, it records nothing.
+func (s *society) expect(tag string, to []string, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var owed []int
@@ -161,16 +163,21 @@ func (s *society) expect(tag string, to []string, now time.Time) int {
 			owed = append(owed, i)
 		}
 	}
+	if len(owed) == 0 {
+		return false
+	}
 	s.owed[tag] = owed
 	s.expected += len(owed)
-	return len(owed)
+	return true
 }
 
 // heard strikes bot i off the recipients the line tagged tag still owes.
 func (s *society) heard(tag string, i int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.owed[tag] = slices.DeleteFunc(s.owed[tag], func(r int) bool { return r == i })
+	if owed, ok := s.owed[tag]; ok {
+		s.owed[tag] = slices.DeleteFunc(owed, func(r int) bool { return r == i })
+	}
 }
 
 // arrived records that bot i, of the party led by bot leader (-1: none),
@@ -240,21 +247,29 @@ func newSocialite(soc *society, rng *rand.Rand, i, n int, name string, now time.
 func (s *socialite) leads() bool { return s.first == s.index && s.size > 1 }
 
 // line returns the line the bot says at now, if one is due: an answer
-// first, then an invitation (the leader's), then small talk.
+// first, then an invitation (the leader's), then small talk, and a say
+// when no bot would hear the whisper or party line it meant to send.
 func (s *socialite) line(now time.Time) (protocol.Chat, bool) {
 	if now.Before(s.next) {
 		return protocol.Chat{}, false
 	}
 	s.next = now.Add(chatEvery + time.Duration(s.rng.Int64N(int64(chatJitter))))
-	if len(s.queue) > 0 {
+	for len(s.queue) > 0 {
 		c := s.queue[0]
 		s.queue = s.queue[1:]
-		return s.sent(c, now), true
+		if s.send(c, now) {
+			return c, true
+		}
 	}
 	if c, ok := s.invite(); ok {
 		return c, true
 	}
-	return s.sent(s.talk(now), now), true
+	if c := s.talk(now); s.send(c, now) {
+		return c, true
+	}
+	c := protocol.Chat{Channel: protocol.ChannelSay, Text: s.tagged("hello all")}
+	s.send(c, now)
+	return c, true
 }
 
 // invite returns the leader's invitation to the next member of its group
@@ -279,7 +294,7 @@ func (s *socialite) talk(now time.Time) protocol.Chat {
 	case r == 0 && len(s.party) > 1:
 		return protocol.Chat{Channel: protocol.ChannelParty, Text: s.tagged("hello party")}
 	case r == 1:
-		if _, name, ok := s.soc.pick(s.rng, s.index, now); ok {
+		if name, ok := s.soc.pick(s.rng, s.index, now); ok {
 			return protocol.Chat{Channel: protocol.ChannelWhisper, To: name, Text: s.tagged("psst")}
 		}
 	}
@@ -292,22 +307,30 @@ func (s *socialite) tagged(text string) string {
 	return fmt.Sprintf("%s [%d.%d]", text, s.index, s.seq)
 }
 
-// sent counts c, about to be sent at now, and records whom it must reach.
-func (s *socialite) sent(c protocol.Chat, now time.Time) protocol.Chat {
+// send decides whether to send c at now, and if so counts it and records
+// whom it must reach. It refuses a whisper or party line that no bot would
+// be there to hear: a whisper to a bot that left (the world would answer
+// that it is not online), or a party line when the other members left
+// (the party is disbanded).
+func (s *socialite) send(c protocol.Chat, now time.Time) bool {
 	tag, _, ok := tagOf(c.Text)
 	if !ok {
-		return c // a command
+		return true // a command
 	}
-	s.stats.sent++
 	switch c.Channel {
 	case protocol.ChannelWhisper:
+		if !s.soc.expect(tag, []string{c.To}, now) {
+			return false
+		}
 		s.stats.whispers++
-		s.soc.expect(tag, []string{c.To}, now)
 	case protocol.ChannelParty:
 		others := slices.DeleteFunc(slices.Clone(s.party), func(m string) bool { return m == s.name })
-		s.soc.expect(tag, others, now)
+		if !s.soc.expect(tag, others, now) {
+			return false
+		}
 	}
-	return c
+	s.stats.sent++
+	return true
 }
 
 // tagOf returns the tag of a bot's line and the index of the bot that
@@ -351,6 +374,7 @@ func (s *socialite) chatLine(m protocol.ChatLine) {
 		for _, r := range refusals {
 			if strings.Contains(m.Text, r) {
 				s.stats.refused++
+				s.stats.refusal = cmp.Or(s.stats.refusal, m.Text)
 				return
 			}
 		}

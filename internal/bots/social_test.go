@@ -1,11 +1,13 @@
 package bots
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/maps"
+	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
 // TestSocialBots places social bots in the dungeon entrance, one map from
@@ -84,5 +86,27 @@ func TestRouteToTheDungeon(t *testing.T) {
 		if hop, err := nextHop(mc, from, dungeonMap); err != nil || hop != want {
 			t.Errorf("nextHop(%s, dungeon) = %q, %v; want %q", from, hop, err, want)
 		}
+	}
+}
+
+// TestNoWhisperToABotLeaving has a bot answer a whisper from one that is
+// about to leave: the answer becomes a say, which nobody is owed, and the
+// bot says no more than one line in chatEvery.
+func TestNoWhisperToABotLeaving(t *testing.T) {
+	now := time.Now()
+	soc := newSociety(3)
+	soc.enter(1, "Ann", now.Add(time.Minute)) // a party member, who invites nobody
+	soc.enter(2, "Bob", now.Add(chatGrace/2))
+	ann := newSocialite(soc, rand.New(rand.NewPCG(1, 2)), 1, 3, "Ann", now)
+	ann.queue = append(ann.queue, protocol.Chat{Channel: protocol.ChannelWhisper, To: "Bob", Text: ann.tagged("hi back")})
+	c, ok := ann.line(now.Add(chatEvery))
+	if _, _, tagged := tagOf(c.Text); !ok || c.Channel != protocol.ChannelSay || !tagged {
+		t.Fatalf("line = %+v, %v; want a say instead of a whisper to a bot leaving", c, ok)
+	}
+	if soc.expected != 0 || ann.stats.whispers != 0 || ann.stats.sent != 1 {
+		t.Errorf("expected %d, whispers %d, sent %d; want the say alone counted", soc.expected, ann.stats.whispers, ann.stats.sent)
+	}
+	if c, ok := ann.line(now.Add(chatEvery + chatEvery - time.Millisecond)); ok {
+		t.Errorf("a second line %+v within %v of the first, want none", c, chatEvery)
 	}
 }
