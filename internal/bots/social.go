@@ -103,6 +103,7 @@ type instanceID struct {
 	instance uint32
 }
 
+// newSociety returns the society of a run of n bots, none online yet.
 func newSociety(n int) *society {
 	return &society{
 		names: make([]string, n), leaves: make([]time.Time, n), byName: map[string]int{},
@@ -231,8 +232,8 @@ type socialite struct {
 	stats       socialStats
 }
 
-// newSocialite starts the social life of bot i, among n bots, whose
-// character name is, at now.
+// newSocialite starts, at now, the social life of bot i of n, whose
+// character is called name. It uses the game's rng.
 func newSocialite(soc *society, rng *rand.Rand, i, n int, name string, now time.Time) *socialite {
 	s := &socialite{soc: soc, rng: rng, index: i, name: name}
 	s.first, s.size = group(i, n)

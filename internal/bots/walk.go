@@ -29,8 +29,9 @@ const (
 // it decides a direction every client tick (client.TickClock), predicts it
 // with a client.Predictor, which says when to send an input (only on
 // change), and reconciles against a client.View of the world, counting into
-// stats. A cancelled ctx ends the
-// visit early, without an error. Like idle, it ends the visit on a timer,
+// stats. Fighters fight as they go (fight.go), and social bots say a line
+// when one is due (social.go). A cancelled ctx ends the visit early,
+// without an error. Like idle, it ends the visit on a timer,
 // never by a deadline on a write.
 func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, stats *playStats) error {
 	g, err := b.newGame(conn.Welcome, char)
@@ -41,6 +42,7 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 	defer func() { *stats = g.stats }()
 	var chatTick <-chan time.Time // nil, which never fires, but for social bots
 	if g.social != nil {
+		g.social.soc.enter(b.index, char.Name, time.Now().Add(b.cfg.Duration))
 		defer g.leaveSociety()
 		t := time.NewTicker(chatPoll)
 		defer t.Stop()
@@ -157,9 +159,7 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 		g.fight = newHunter(char.Class)
 	case ScenarioSocial:
 		// Social bots seek only the dungeon, with their party (social.go).
-		now := time.Now()
-		g.social = newSocialite(b.fleet.social, g.walk.rng, b.index, b.cfg.Count, char.Name, now)
-		b.fleet.social.enter(b.index, char.Name, now.Add(b.cfg.Duration))
+		g.social = newSocialite(b.fleet.social, g.walk.rng, b.index, b.cfg.Count, char.Name, time.Now())
 	}
 	if err := g.arrive(); err != nil {
 		return nil, err
