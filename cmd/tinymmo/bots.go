@@ -22,7 +22,7 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.AccountPrefix, "accounts", "", "use accounts PREFIX_0..PREFIX_N-1 (created on first use) instead of guests")
 	fs.StringVar(&cfg.Password, "password", "", "password of the --accounts accounts")
 	fs.StringVar(&cfg.World, "world", "", "world id to enter (default: the first listed)")
-	fs.StringVar(&cfg.Scenario, "scenario", bots.ScenarioIdle, "how bots play: idle (stand and ping), walk (walk with prediction, inputs on change) or fight (hunt the NPCs in view with the class's abilities)")
+	fs.StringVar(&cfg.Scenario, "scenario", bots.ScenarioIdle, "how bots play: idle (stand and ping), walk (walk with prediction, inputs on change), fight (hunt the NPCs in view with the class's abilities) or social (walk, chat, form parties and take them into the Dungeon)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object on the last line")
 	if err := parseConfig(fs, args, &cfg); err != nil {
 		return err
@@ -46,6 +46,12 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 			sum.DownBytesPerS.P50, sum.DownBytesPerS.P99, sum.UpBytesPerS.P50, sum.UpBytesPerS.P99, sum.SnapshotsPerS)
 		fmt.Fprintf(stdout, "desyncs %d, resyncs %d; portal trips %d; world tick p50 %.3f ms p99 %.3f ms\n",
 			sum.Desyncs, sum.Resyncs, sum.PortalTrips, sum.TickMS.P50, sum.TickMS.P99)
+		if cfg.Scenario == bots.ScenarioSocial {
+			fmt.Fprintf(stdout, "chat: sent %d (%d whispers), received %d, refused %d; %d deliveries expected, %d lost\n",
+				sum.ChatSent, sum.Whispers, sum.ChatReceived, sum.ChatRefused, sum.ChatExpected, sum.ChatLost)
+			fmt.Fprintf(stdout, "parties formed %d; private instances %d, %d with a party met inside, %d split arrivals\n",
+				sum.PartiesFormed, sum.PrivateInstances, sum.PartyDungeons, sum.PartySplits)
+		}
 		for _, code := range slices.Sorted(maps.Keys(sum.Disconnected)) {
 			fmt.Fprintf(stdout, "disconnected by the world with close code %s: %d\n", code, sum.Disconnected[code])
 		}

@@ -3,14 +3,17 @@
 // gateway and a world (version check, login, world list, character, enter,
 // play, log out) and reporting what they measured.
 //
-// Three scenarios say how a bot plays once in the world: "idle" stands
+// Four scenarios say how a bot plays once in the world: "idle" stands
 // still and pings once a second; "walk" walks like a player, sending an
 // input whenever its direction changes (tagged with the tick it starts at),
 // keeping a client.View of the world and predicting its own position with
 // a client.Predictor, and counts every correction the world forces on the
 // prediction, desyncs apart from resyncs. Some walkers head for portals, so
 // map changes happen too. "fight" plays like "walk" but hunts the hostile
-// NPCs in view with its class's abilities (fight.go).
+// NPCs in view with its class's abilities (fight.go). "social" walks like
+// "walk" and chats, forms parties and takes them into private Dungeon
+// instances, checking that every whisper and party line arrives
+// (social.go).
 //
 // Run owns one goroutine per bot (two while it plays: one reads the
 // connection) and returns when all have finished.
@@ -42,6 +45,9 @@ const (
 	// ScenarioFight walks like ScenarioWalk and fights the NPCs it sees;
 	// see fight.go.
 	ScenarioFight = "fight"
+	// ScenarioSocial walks like ScenarioWalk, chats and goes into the
+	// Dungeon in parties; see social.go.
+	ScenarioSocial = "social"
 )
 
 // Config configures a run. Gateway is required.
@@ -60,7 +66,7 @@ type Config struct {
 	// World is the id of the world to enter. Default: the first listed.
 	World string
 	// Scenario is how bots play: ScenarioIdle (the default),
-	// ScenarioWalk or ScenarioFight.
+	// ScenarioWalk, ScenarioFight or ScenarioSocial.
 	Scenario string
 }
 
@@ -109,6 +115,32 @@ type Summary struct {
 	AbilitiesUsed  int `json:"abilities_used"`
 	ActionsRefused int `json:"actions_refused"`
 	LevelsGained   int `json:"levels_gained"`
+	// What the social bots did (ScenarioSocial; see social.go). ChatSent
+	// counts their lines (says, whispers, party lines; not commands),
+	// ChatReceived the lines of other bots they heard, Whispers the
+	// whispers among the lines sent, and ChatRefused the lines and
+	// commands the world refused with a system line (slow down, not
+	// online, …), and ChatRefusedSample is the text of one of those
+	// refusals. ChatExpected counts the deliveries of whispers and
+	// party lines the senders expected, each to one recipient, and
+	// ChatLost those the recipient never saw: 0 when chat works.
+	// PartiesFormed counts the parties that at least one invited bot
+	// joined, PrivateInstances the distinct private instances bots
+	// entered, PartyDungeons the parties two or more members of which met
+	// in their party's private instance, and PartySplits the arrivals of
+	// party members in another private instance than their party's (0
+	// when parties share their instance).
+	ChatSent          int    `json:"chat_sent"`
+	ChatReceived      int    `json:"chat_received"`
+	Whispers          int    `json:"whispers"`
+	ChatRefused       int    `json:"chat_refused"`
+	ChatRefusedSample string `json:"chat_refused_sample,omitempty"`
+	ChatExpected      int    `json:"chat_expected"`
+	ChatLost          int    `json:"chat_lost"`
+	PartiesFormed     int    `json:"parties_formed"`
+	PrivateInstances  int    `json:"private_instances"`
+	PartyDungeons     int    `json:"party_dungeons"`
+	PartySplits       int    `json:"party_splits"`
 	// DownBytesPerS and UpBytesPerS are each bot's WebSocket payload bytes
 	// per second received and sent while in the world, over the bots.
 	DownBytesPerS Percentiles `json:"down_bytes_per_s"`
@@ -148,6 +180,7 @@ type playStats struct {
 	resyncs   int
 	trips     int
 	fight     fightStats
+	social    socialStats
 }
 
 // Run runs cfg.Count bots and waits for them. A cancelled ctx ends the bots
@@ -178,9 +211,9 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 	switch cfg.Scenario {
 	case "":
 		cfg.Scenario = ScenarioIdle
-	case ScenarioIdle, ScenarioWalk, ScenarioFight:
+	case ScenarioIdle, ScenarioWalk, ScenarioFight, ScenarioSocial:
 	default:
-		return Summary{}, fmt.Errorf("bots: unknown scenario %q (want %s, %s or %s)", cfg.Scenario, ScenarioIdle, ScenarioWalk, ScenarioFight)
+		return Summary{}, fmt.Errorf("bots: unknown scenario %q (want %s, %s, %s or %s)", cfg.Scenario, ScenarioIdle, ScenarioWalk, ScenarioFight, ScenarioSocial)
 	}
 	if cfg.AccountPrefix != "" {
 		if _, err := api.NormalizeUsername(fmt.Sprintf("%s_%d", cfg.AccountPrefix, cfg.Count-1)); err != nil {
@@ -194,6 +227,9 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 		cfg: cfg, maps: client.NewMapCache(nil), seed: uint64(time.Now().UnixNano()),
 		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check, entered: h.entered,
 	}
+	if cfg.Scenario == ScenarioSocial {
+		f.social = newSociety(cfg.Count)
+	}
 	results := make([]result, cfg.Count)
 	var wg sync.WaitGroup
 	for i := range cfg.Count {
@@ -201,6 +237,9 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 	}
 	wg.Wait()
 	s := summarize(results)
+	if f.social != nil {
+		f.social.report(&s)
+	}
 	tick, err := f.ticks.finish(context.WithoutCancel(ctx))
 	if err != nil {
 		s.Errors["tick_metrics"]++
@@ -219,6 +258,7 @@ type fleet struct {
 	seekerEvery int
 	check       *viewCheck // nil except in tests
 	entered     func()     // nil except in tests
+	social      *society   // nil but in the social scenario
 	ticks       tickProbe
 }
 
@@ -234,6 +274,10 @@ func summarize(results []result) Summary {
 		f := r.play.fight
 		s.Kills, s.Deaths, s.LevelsGained = s.Kills+f.kills, s.Deaths+f.deaths, s.LevelsGained+f.levels
 		s.AbilitiesUsed, s.ActionsRefused = s.AbilitiesUsed+f.used, s.ActionsRefused+f.refused
+		so := r.play.social
+		s.ChatSent, s.ChatReceived, s.Whispers = s.ChatSent+so.sent, s.ChatReceived+so.received, s.Whispers+so.whispers
+		s.ChatRefused, s.PartiesFormed = s.ChatRefused+so.refused, s.PartiesFormed+so.formed
+		s.ChatRefusedSample = cmp.Or(s.ChatRefusedSample, so.refusal)
 		if secs := r.play.duration.Seconds(); secs > 0 {
 			down = append(down, float64(r.play.conn.BytesIn)/secs)
 			up = append(up, float64(r.play.conn.BytesOut)/secs)
@@ -354,7 +398,7 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 		f.entered()
 	}
 	before, began := conn.Stats(), time.Now()
-	if cfg.Scenario == ScenarioWalk || cfg.Scenario == ScenarioFight {
+	if cfg.Scenario != ScenarioIdle {
 		err = b.walk(ctx, conn, char, &r.play)
 	} else {
 		err = b.idle(ctx, conn, &r.play)

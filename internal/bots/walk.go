@@ -29,8 +29,9 @@ const (
 // it decides a direction every client tick (client.TickClock), predicts it
 // with a client.Predictor, which says when to send an input (only on
 // change), and reconciles against a client.View of the world, counting into
-// stats. A cancelled ctx ends the
-// visit early, without an error. Like idle, it ends the visit on a timer,
+// stats. Fighters fight as they go (fight.go), and social bots say a line
+// when one is due (social.go). A cancelled ctx ends the visit early,
+// without an error. Like idle, it ends the visit on a timer,
 // never by a deadline on a write.
 func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, stats *playStats) error {
 	g, err := b.newGame(conn.Welcome, char)
@@ -39,6 +40,14 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 		return err
 	}
 	defer func() { *stats = g.stats }()
+	var chatTick <-chan time.Time // nil, which never fires, but for social bots
+	if g.social != nil {
+		g.social.soc.enter(b.index, char.Name, time.Now().Add(b.cfg.Duration))
+		defer g.leaveSociety()
+		t := time.NewTicker(chatPoll)
+		defer t.Stop()
+		chatTick = t.C
+	}
 
 	msgs := make(chan protocol.Message, 64)
 	stop := make(chan struct{}) // closed when the loop below stops taking msgs
@@ -99,6 +108,10 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 			}
 		case <-ping.C:
 			err = conn.Send(ctx, protocol.Ping{ClientTime: uint64(time.Now().UnixMilli())})
+		case now := <-chatTick:
+			if line, ok := g.social.line(now); ok {
+				err = conn.Send(ctx, line)
+			}
 		}
 	}
 	// A send failed: the run was cancelled during the write, or the
@@ -115,16 +128,17 @@ func (b *bot) walk(ctx context.Context, conn *client.Conn, char api.Character, s
 // is, the predicted own position, and the walking policy. One goroutine
 // owns it.
 type game struct {
-	name  string // the character's
-	maps  *client.MapCache
-	view  *client.View
-	pred  *client.Predictor
-	clock *client.TickClock
-	walk  walker
-	fight *hunter          // nil but in the fight scenario
-	out   []protocol.Input // scratch for inputs
-	stats playStats
-	check *viewCheck // nil except in tests
+	name   string // the character's
+	maps   *client.MapCache
+	view   *client.View
+	pred   *client.Predictor
+	clock  *client.TickClock
+	walk   walker
+	fight  *hunter          // nil but in the fight scenario
+	social *socialite       // nil but in the social scenario
+	out    []protocol.Input // scratch for inputs
+	stats  playStats
+	check  *viewCheck // nil except in tests
 }
 
 // newGame starts a game from the world's Welcome for char.
@@ -138,10 +152,14 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 	g.walk = walker{
 		rng:    rand.New(rand.NewPCG(b.fleet.seed, uint64(b.index))),
 		rate:   g.view.TickRate(),
-		seeker: b.index%b.fleet.seekerEvery == b.fleet.seekerEvery-1,
+		seeker: b.cfg.Scenario != ScenarioSocial && b.index%b.fleet.seekerEvery == b.fleet.seekerEvery-1,
 	}
-	if b.cfg.Scenario == ScenarioFight {
+	switch b.cfg.Scenario {
+	case ScenarioFight:
 		g.fight = newHunter(char.Class)
+	case ScenarioSocial:
+		// Social bots seek only the dungeon, with their party (social.go).
+		g.social = newSocialite(b.fleet.social, g.walk.rng, b.index, b.cfg.Count, char.Name, time.Now())
 	}
 	if err := g.arrive(); err != nil {
 		return nil, err
@@ -149,14 +167,27 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 	return g, nil
 }
 
-// arrive tells the walker about the map the view is on.
+// arrive tells the walker about the map the view is on: its portals, or
+// for a social bot those on its way to the dungeon.
 func (g *game) arrive() error {
 	m, err := g.maps.Map(g.view.MapName()) // cached: the view loaded it
 	if err != nil {
 		return fmt.Errorf("bots: %w", err)
 	}
-	g.walk.arrive(m.Portals)
+	portals := m.Portals
+	if g.social != nil {
+		if portals, err = g.social.route(g.maps, m); err != nil {
+			return err
+		}
+	}
+	g.walk.arrive(portals)
 	return nil
+}
+
+// leaveSociety takes a social bot's counts and tells the others it left.
+func (g *game) leaveSociety() {
+	g.stats.social = g.social.stats
+	g.social.soc.leave(g.social.index)
 }
 
 // observe applies a message from the world, received at now, and
@@ -185,7 +216,16 @@ func (g *game) observe(m protocol.Message, now time.Time) error {
 		g.stats.trips++
 		g.clock.Observe(m.Tick, now)
 		g.pred.ChangeMap(m.Tick, g.view.Own(), m.Ack, g.view.Terrain())
+		if g.social != nil {
+			g.social.arrive(m)
+		}
 		return g.arrive()
+	case protocol.ChatLine, protocol.Party:
+		if g.social != nil && g.social.hear(m) {
+			// The party is whole: it heads for the dungeon.
+			g.walk.seeker = true
+			return g.arrive()
+		}
 	case protocol.Pong:
 		g.clock.SetRTT(time.Duration(max(now.UnixMilli()-int64(m.ClientTime), 0)) * time.Millisecond)
 	}

@@ -73,8 +73,9 @@ type Config struct {
 	// window opens. Default 5s; negative means none.
 	Warmup time.Duration
 	// Scenario is how the bots play, as the bots command's --scenario
-	// says: "walk" (the default), "idle" (stand still and ping) or "fight"
-	// (hunt the NPCs).
+	// says: "walk" (the default), "idle" (stand still and ping), "fight"
+	// (hunt the NPCs) or "social" (chat, and go into the Dungeon in
+	// parties).
 	Scenario string
 	// BotProcs is how many bots processes share the players. Default:
 	// enough that each runs at most MaxBotsPerProc.
@@ -135,8 +136,8 @@ func (c *Config) setDefaults() error {
 		return fmt.Errorf("loadbench: bot processes %d: need 1 to players (%d)", c.BotProcs, c.Players)
 	case c.TickRate < 1:
 		return fmt.Errorf("loadbench: tick rate %d: need at least 1", c.TickRate)
-	case c.Scenario != "walk" && c.Scenario != "idle" && c.Scenario != "fight":
-		return fmt.Errorf("loadbench: scenario %q: want walk, idle or fight", c.Scenario)
+	case c.Scenario != "walk" && c.Scenario != "idle" && c.Scenario != "fight" && c.Scenario != "social":
+		return fmt.Errorf("loadbench: scenario %q: want walk, idle, fight or social", c.Scenario)
 	}
 	if c.Pprof != "" {
 		// The server would refuse it too, but only once started.
