@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -373,4 +374,46 @@ func (p *testPlayer) hunt() intent {
 		return intent{dir: direction(float64(prey.X-own.X), float64(prey.Y-own.Y))}
 	}
 	return intent{buttons: protocol.ButtonPrimary, aim: rules.AimAt(rules.Centre(own), rules.Centre(prey)), aimed: true}
+}
+
+func TestSessionHearsTheChatAndFollowsTheParty(t *testing.T) {
+	c, _ := startCluster(t)
+	maps := client.NewMapCache(nil)
+	ann := enterWorld(t, c, maps, "Annick")
+	bob := enterWorld(t, c, maps, "Bobbin")
+	say := func(p *testPlayer, line string) {
+		t.Helper()
+		if err := p.conn.Send(t.Context(), protocol.Chat{Channel: protocol.ChannelSay, Text: line}); err != nil {
+			t.Fatalf("%s says %q: %v", p.name, line, err)
+		}
+	}
+	heard := func(from, text string) func(Snapshot) bool {
+		return func(s Snapshot) bool {
+			return slices.ContainsFunc(s.Chat, func(l ChatEntry) bool { return l.Channel == "say" && l.From == from && l.Text == text })
+		}
+	}
+	say(ann, "hello all")
+	bob.settle(t, "Annick's line", heard("Annick", "hello all"))
+	ann.settle(t, "Annick's own line", heard("Annick", "hello all"))
+
+	say(ann, "/invite Bobbin")
+	bob.settle(t, "the invitation", func(s Snapshot) bool { return s.Invite == "Annick" })
+	say(bob, "/accept")
+	for _, p := range []*testPlayer{ann, bob} {
+		s := p.settle(t, "the party with vitals", func(s Snapshot) bool {
+			return s.Party != nil && len(s.Party.Members) == 2 && s.Party.Members[0].MaxHP > 0 && s.Party.Members[1].MaxHP > 0
+		})
+		if s.Party.Leader != "Annick" || s.Party.Members[0].Name != "Annick" || s.Party.Members[1].Name != "Bobbin" {
+			t.Errorf("%s's party = %+v, want Annick leading Annick and Bobbin", p.name, s.Party)
+		}
+		if s.Party.Members[0].HP != s.Party.Members[0].MaxHP || !s.Party.Members[1].Online {
+			t.Errorf("%s's party members = %+v, want both online, unhurt", p.name, s.Party.Members)
+		}
+	}
+	other := ann.settle(t, "Bobbin marked in the party", func(s Snapshot) bool {
+		return slices.ContainsFunc(s.Others, func(o Other) bool { return o.Name == "Bobbin" && o.Party })
+	})
+	if slices.ContainsFunc(other.Others, func(o Other) bool { return o.Name != "Bobbin" && o.Party }) {
+		t.Errorf("others marked in the party: %+v; want Bobbin alone", other.Others)
+	}
 }
