@@ -43,7 +43,7 @@ type chatBox struct {
 func newChatBox(s *gameScreen) chatBox {
 	return chatBox{
 		open:  &widget{id: "chat.open", label: "Chat", onClick: s.openChat},
-		input: &widget{id: "chat.input", field: newTextField(false, chat.MaxRunes), placeholder: "Say something, or /help"},
+		input: &widget{id: "chat.input", field: newTextField(false, chat.MaxRunes)},
 	}
 }
 

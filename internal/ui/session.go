@@ -444,8 +444,9 @@ func (s *worldSession) arrival() (mapName string, arrivals int) {
 }
 
 // describe adds the session to a test snapshot: the map, the player's
-// predicted and authoritative positions, vitals, cooldowns and tally, and
-// the nearest entities as the last snapshot placed them.
+// predicted and authoritative positions, vitals, cooldowns and tally, the
+// nearest entities as the last snapshot placed them, the chat, the party,
+// the invitation and the instance's owner.
 func (s *worldSession) describe(snap *Snapshot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
