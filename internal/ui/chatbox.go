@@ -55,10 +55,10 @@ func (s *gameScreen) openChat() {
 }
 
 // closeChat hides the input line and gives the keys back to the game;
-// what it holds stays for the next time unless clear is set.
-func (s *gameScreen) closeChat(clear bool) {
+// what it holds stays for the next time unless forget is set.
+func (s *gameScreen) closeChat(forget bool) {
 	s.chat.typing = false
-	if clear {
+	if forget {
 		s.chat.input.field.setText("")
 	}
 	if s.f.focus == s.chat.input {
