@@ -14,6 +14,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/world"
 )
 
 // chatter is a player in the world, connected over a real socket, with
@@ -306,4 +307,45 @@ func TestPartiesChatAndShareTheirDungeon(t *testing.T) {
 	}
 	dan.command(t, "/accept")
 	dan.told(t, "You have no invitation.")
+}
+
+func TestPartiesHoldFiveAndHandTheLeadOver(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.MOTD = "" })
+	var players []chatter
+	for range 6 {
+		players = append(players, joinAs(t, c, ""))
+	}
+	ann, bob, last := players[0], players[1], players[5]
+
+	// Ann fills her party: herself and four more.
+	for _, p := range players[1:5] {
+		ann.command(t, "/invite "+p.name)
+		p.hear(t, protocol.ChannelInvite)
+		p.command(t, "/accept")
+	}
+	full := awaitMessage(t, ann, "a party of five", 5*time.Second, func(p protocol.Party) bool { return len(p.Members) == 5 })
+	if full.Leader != ann.name {
+		t.Errorf("the full party: %+v, want ann leading", full)
+	}
+
+	// She hands the lead to Bob, who finds no room for a sixth.
+	ann.command(t, "/leader "+bob.name)
+	if p := awaitMessage(t, ann, "bob leading", 5*time.Second, func(p protocol.Party) bool { return p.Leader == bob.name }); len(p.Members) != 5 {
+		t.Errorf("after the hand-over: %+v, want the five, bob leading", p)
+	}
+	bob.told(t, bob.name+" leads the party now.")
+	bob.command(t, "/invite "+last.name)
+	bob.told(t, fmt.Sprintf("The party is full (%d).", world.MaxPartySize))
+	bob.command(t, "/leader "+ann.name+"x")
+	bob.told(t, ann.name+"x is not another member of your party.")
+
+	// A leader who leaves hands the lead to the first member left.
+	bob.command(t, "/leave")
+	if p := awaitMessage(t, ann, "the party without bob", 5*time.Second, func(p protocol.Party) bool { return len(p.Members) == 4 }); p.Leader != ann.name {
+		t.Errorf("after the leader left: %+v, want ann leading the four left", p)
+	}
+	ann.told(t, bob.name+" left the party. "+ann.name+" leads the party now.")
+	// The old leader's invitation rights went with the lead.
+	bob.command(t, "/invite "+last.name)
+	bob.told(t, "You invited "+last.name+".")
 }

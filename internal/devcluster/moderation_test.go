@@ -218,3 +218,21 @@ func TestModeratorsMuteKickAndBanOverRealSockets(t *testing.T) {
 		t.Errorf("the ban's row = %+v", ban)
 	}
 }
+
+func TestAMuteEnds(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.MOTD = "" })
+	mod := joinWithRole(t, c, "", store.RoleModerator)
+	vic := joinAs(t, c, "")
+
+	mod.command(t, "/mute "+vic.name+" 2s calm down")
+	vic.told(t, "A moderator muted you for 2s: Calm down.")
+	start := time.Now()
+	vic.say(t, protocol.Chat{Channel: protocol.ChannelSay, Text: "but"})
+	vic.told(t, "You are muted for ")
+	// Once the two seconds are over, with no unmute, the player speaks.
+	time.Sleep(2*time.Second - time.Since(start) + 100*time.Millisecond)
+	vic.say(t, protocol.Chat{Channel: protocol.ChannelSay, Text: "free at last"})
+	if l := vic.hear(t, protocol.ChannelSay); l.Text != "free at last" {
+		t.Errorf("after the mute ended vic's say came back as %+v", l)
+	}
+}
