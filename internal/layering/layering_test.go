@@ -21,6 +21,7 @@ var rules = []struct {
 	{"internal/wire", nil},
 	{"internal/rules", nil},
 	{"internal/character", nil},
+	{"internal/chat", nil},
 	{"internal/protocol", []string{module + "internal/wire"}},
 	// The simulation core is pure: no server plumbing, no I/O packages.
 	{"internal/sim", []string{module + "internal/protocol", module + "internal/rules", module + "internal/maps", module + "internal/wire", module + "internal/character"}},
@@ -31,7 +32,7 @@ var rules = []struct {
 	}},
 	{"internal/ui", []string{
 		"github.com/hajimehoshi/ebiten/v2/", "golang.org/x/image/font/gofont/",
-		module + "assets", module + "internal/api", module + "internal/client", module + "internal/maps",
+		module + "assets", module + "internal/api", module + "internal/chat", module + "internal/client", module + "internal/maps",
 		module + "internal/protocol", module + "internal/rules", module + "internal/version",
 	}},
 }

@@ -213,8 +213,10 @@ func TestTheKeysDoNotWalkWhileTyping(t *testing.T) {
 func TestAnInvitationPromptsAndAnswers(t *testing.T) {
 	a, _, w := newChatGame(t)
 	w.in <- protocol.ChatLine{Channel: protocol.ChannelInvite, From: "Ann", Text: "Ann invites you to a party."}
-	snap := run(t, a, 5*time.Second, func(s Snapshot) bool { return s.Invite == "Ann" })
-	if !widgetShown(snap, "invite.accept") || !widgetShown(snap, "invite.decline") {
+	// The snapshot hears of the invitation as it arrives, and the screen
+	// shows it at its next update.
+	snap := run(t, a, 5*time.Second, func(s Snapshot) bool { return s.Invite == "Ann" && widgetShown(s, "invite.accept") })
+	if !widgetShown(snap, "invite.decline") {
 		t.Fatalf("the invitation shows the widgets %+v; want invite.accept and invite.decline", snap.Widgets)
 	}
 	press(t, a, "invite.accept")
@@ -250,6 +252,8 @@ func TestTheGameShowsThePartyAndTheOwner(t *testing.T) {
 	if snap.Party.Leader != "Ann" || !slices.Equal(snap.Party.Members, want) {
 		t.Errorf("party = %+v, want Ann (offline) leading Ann and Me with Me's vitals", snap.Party)
 	}
+	// The screen takes the party at its next update.
+	run(t, a, 5*time.Second, func(Snapshot) bool { return !s.partyFrame().Empty() })
 	if r := s.partyFrame(); r.Dy() < 2*s.app.theme.px(partyRow) || r.Min.Y < s.hud.panel.Max.Y {
 		t.Errorf("the party frame of two is %v, under the panel %v; want two rows under it", r, s.hud.panel)
 	}
