@@ -89,3 +89,7 @@ func ClassNamed(name string) (*Class, bool) {
 // XPToNext is the experience a character of level needs to reach the
 // next: 70 × level. Experience beyond it carries over.
 func XPToNext(level int) int { return 70 * max(level, 1) }
+
+// RespawnMillis is how long a dead player waits before it comes back at
+// its map's respawn point, whole.
+const RespawnMillis = 3000

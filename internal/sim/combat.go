@@ -54,8 +54,7 @@ type blast struct {
 
 // Timings of death and protection.
 const (
-	respawnMillis    = 3000 // a dead player comes back after this
-	protectionMillis = 5000 // and nothing can hurt it for this long, unless it attacks
+	protectionMillis = 5000 // a player back from death cannot be hurt for this long, unless it attacks
 	corpseMillis     = 2000 // a dead NPC that never respawns lies this long
 	// contributionPercent is the share of the damage dealt to an NPC a
 	// player must have dealt to share its experience.
@@ -340,7 +339,7 @@ func (in *Instance) die(t *entity) {
 	in.announce(t, protocol.Event{Kind: protocol.EventDeath})
 	in.deaths++
 	if t.npc == nil {
-		t.respawnAt = in.tick + in.ticks(respawnMillis)
+		t.respawnAt = in.tick + in.ticks(rules.RespawnMillis)
 		return
 	}
 	in.rewardKill(t)

@@ -351,7 +351,7 @@ func TestDeathRespawnAndSpawnProtection(t *testing.T) {
 	// The dead do not walk.
 	at := e.pos
 	h.walk(p, protocol.DirE)
-	for h.in.tick < diedAt+h.in.ticks(respawnMillis)-1 {
+	for h.in.tick < diedAt+h.in.ticks(rules.RespawnMillis)-1 {
 		h.step()
 		if e.pos != at {
 			t.Fatalf("a dead player moved from %v to %v", at, e.pos)

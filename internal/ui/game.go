@@ -633,7 +633,7 @@ func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 		s.hud.drawNotice(dst, capitalize(s.refusal), noticeY, colText)
 	}
 	if sc.vitals.Dead {
-		left := respawnTime
+		left := rules.RespawnMillis * time.Millisecond
 		if _, age, ok := s.lastOwn(protocol.EventDeath); ok {
 			left -= max(age, 0)
 		}
@@ -649,9 +649,6 @@ func (s *gameScreen) drawHUD(dst *ebiten.Image) {
 const (
 	// refusalTime is how long the message about a refused ability shows.
 	refusalTime = 1500 * time.Millisecond
-	// respawnTime is how long a dead player waits to come back, as the
-	// world has it (it does not say so on the wire).
-	respawnTime = 3 * time.Second
 )
 
 // lastOwn returns the newest effect of kind about the player itself, and
