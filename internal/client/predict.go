@@ -107,7 +107,8 @@ func NewPredictor(pos rules.Vec, tick uint32, speed int32, terrain Terrain) *Pre
 // Step advances the client tick to tick, predicting the world's steps up to
 // it, with dir, aim and buttons wanted from tick on. It returns the Input
 // to send, and send = true, when they differ from the last input sent (or,
-// before the first, from the zero Input the world starts with); the
+// before the first, from the zero Input the world starts with), a change
+// of aim alone counting only while a button is held or just released; the
 // Input's Tick is tick, and its Target the one SetTarget last named.
 //
 // tick is normally the previous client tick plus one. A larger one is a
@@ -125,6 +126,11 @@ func (p *Predictor) Step(tick uint32, dir protocol.Direction, aim uint8, buttons
 	want := protocol.Input{Move: dir, Aim: aim, Buttons: buttons}
 	prev := p.last
 	prev.Seq, prev.Tick, prev.Target = 0, 0, 0
+	if want.Buttons == 0 && prev.Buttons == 0 {
+		// The world reads the aim only at a press, while a button is held
+		// and at its release: a mouse moved between fights sends nothing.
+		want.Aim = prev.Aim
+	}
 	if want != prev {
 		want.Target = p.target
 		p.seq++

@@ -388,6 +388,30 @@ func TestInputsAreSentOnlyOnChange(t *testing.T) {
 	}
 }
 
+func TestTheAimIsSentOnlyWhileItMatters(t *testing.T) {
+	p := NewPredictor(rules.TileCenter(4, 4), 100, testSpeed, mapA())
+	steps := []struct {
+		tick    uint32
+		aim     uint8
+		buttons protocol.Buttons
+		want    protocol.Input // Seq 0: nothing sent
+	}{
+		{101, 10, 0, protocol.Input{}}, // the mouse moves, no button: nothing
+		{102, 20, 0, protocol.Input{}},
+		{103, 30, protocol.ButtonPrimary, protocol.Input{Seq: 1, Tick: 103, Aim: 30, Buttons: protocol.ButtonPrimary}}, // a press carries the aim
+		{104, 40, protocol.ButtonPrimary, protocol.Input{Seq: 2, Tick: 104, Aim: 40, Buttons: protocol.ButtonPrimary}}, // held: it follows
+		{105, 50, 0, protocol.Input{Seq: 3, Tick: 105, Aim: 50}},                                                       // the release aims a charged shot
+		{106, 60, 0, protocol.Input{}},
+		{107, 60, protocol.ButtonSpecial1, protocol.Input{Seq: 4, Tick: 107, Aim: 60, Buttons: protocol.ButtonSpecial1}},
+	}
+	for _, st := range steps {
+		in, send := p.Step(st.tick, protocol.DirNone, st.aim, st.buttons)
+		if send != (st.want.Seq != 0) || in != st.want {
+			t.Errorf("Step(%d, aim %d, %v) = %+v, %v; want %+v, %v", st.tick, st.aim, st.buttons, in, send, st.want, st.want.Seq != 0)
+		}
+	}
+}
+
 func TestStaleSnapshotChangesNothing(t *testing.T) {
 	a := mapA()
 	start := rules.TileCenter(2, 4)
