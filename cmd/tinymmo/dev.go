@@ -26,6 +26,7 @@ func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 	fs.StringVar(&cfg.DataDir, "data", "data", "directory for the databases and the cluster secret")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
 	web := fs.String("web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
+	fs.StringVar(&cfg.Gateway.MetricsListen, "gateway-metrics-listen", "127.0.0.1:0", "address of the gateway's /metrics and /healthz (port 0: a free one)")
 	fs.StringVar(&cfg.World.Listen, "world-listen", "127.0.0.1:0", "address of the world's /play, /healthz and /metrics (port 0: a free one)")
 	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
 	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")

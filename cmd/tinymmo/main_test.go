@@ -155,7 +155,7 @@ func startClusterWith(t *testing.T, worldCommand func(args []string, secret stri
 	c := &localCluster{data: t.TempDir(), gatewayAddr: freePort(t), worldAddr: freePort(t), worldCommand: worldCommand}
 	c.masterArgs = []string{"master", "--data", c.data, "--nats-listen", natsAddr, "--http-listen", masterHTTP}
 	c.worldArgs = append([]string{"world", "--data", c.data, "--nats", natsURL, "--listen", c.worldAddr, "--heartbeat", "500ms"}, worldFlags...)
-	c.gwArgs = []string{"gateway", "--data", c.data, "--nats", natsURL, "--listen", c.gatewayAddr, "--ip-burst", "1000"}
+	c.gwArgs = []string{"gateway", "--data", c.data, "--nats", natsURL, "--listen", c.gatewayAddr, "--metrics-listen", "127.0.0.1:0", "--ip-burst", "1000"}
 	c.master = startRole(t, c.masterArgs...)
 	// The master writes the cluster secret; the other roles read it from
 	// the same data directory (or TINYMMO_SECRET in production).

@@ -29,6 +29,7 @@ func masterFlags(fs *flag.FlagSet, c *master.Config) {
 
 func gatewayFlags(fs *flag.FlagSet, c *gateway.Config) {
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "HTTP address of the API and web client")
+	fs.StringVar(&c.MetricsListen, "metrics-listen", "127.0.0.1:8081", "address of /metrics and /healthz, kept off the public address")
 	fs.StringVar(&c.NATSURL, "nats", "nats://127.0.0.1:4222", "control-plane NATS URL")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads DATA/cluster.secret")
 	fs.StringVar(&c.DataDir, "data", "data", "directory holding the cluster secret")

@@ -37,8 +37,9 @@ type Config struct {
 	// World configures the world; its DataDir, NATS and secret are set
 	// here, and its Listen defaults to "127.0.0.1:0".
 	World world.Config
-	// Gateway configures the gateway's rate limits; its addresses, secret
-	// and version are set here.
+	// Gateway configures the gateway's rate limits and its MetricsListen
+	// (default "127.0.0.1:0"); its other addresses, secret and version are
+	// set here.
 	Gateway gateway.Config
 	// HashParams are the argon2id parameters; zero means OWASP's. Tests
 	// lower them.
@@ -77,6 +78,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Cluster, error) 
 	gc.Listen, gc.NATSURL, gc.Secret, gc.Version, gc.Web = cfg.Listen, c.Master.NATSURL(), c.Master.Secret(), version.Version, cfg.Web
 	if gc.Listen == "" {
 		gc.Listen = "127.0.0.1:0"
+	}
+	if gc.MetricsListen == "" {
+		gc.MetricsListen = "127.0.0.1:0"
 	}
 	if c.Gateway, err = gateway.Start(ctx, gc, log.With("role", "gateway")); err != nil {
 		c.Shutdown(context.Background())

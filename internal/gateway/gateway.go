@@ -5,7 +5,8 @@
 // over the control plane. It also serves the web client's files.
 //
 // A Gateway keeps no player state, so any number can run behind a load
-// balancer. It runs one HTTP server; Shutdown stops it.
+// balancer. It runs two HTTP servers, the public one and one for
+// /metrics and /healthz; Shutdown stops them.
 package gateway
 
 import (
@@ -31,6 +32,10 @@ import (
 type Config struct {
 	// Listen is the HTTP address. Default "127.0.0.1:8080".
 	Listen string `toml:"listen"`
+	// MetricsListen serves /metrics and /healthz for monitoring, apart from
+	// the public Listen so that players cannot read the numbers. Default
+	// "127.0.0.1:8081"; port 0 picks a free port.
+	MetricsListen string `toml:"metrics_listen"`
 	// NATSURL is the control plane. Default "nats://127.0.0.1:4222".
 	NATSURL string `toml:"nats"`
 	// Secret is the cluster secret. Default: read from DataDir/cluster.secret.
@@ -73,6 +78,9 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
+	}
+	if c.MetricsListen == "" {
+		c.MetricsListen = "127.0.0.1:8081"
 	}
 	if c.NATSURL == "" {
 		c.NATSURL = "nats://127.0.0.1:4222"
@@ -120,8 +128,11 @@ type Gateway struct {
 	entersByIP     *ratelimit.Keyed[string]    // enter calls per client IP
 	byIPName       *ratelimit.Keyed[ipAndName] // credential calls per client IP and username
 	failuresByName *ratelimit.Keyed[string]    // failed logins per username
+	metrics        *metrics
 	http           *http.Server
 	addr           net.Addr
+	metricsHTTP    *http.Server // serves /metrics and /healthz on MetricsListen
+	metricsAddr    net.Addr
 	stopped        sync.Once
 }
 
@@ -150,6 +161,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 		entersByIP:     ratelimit.New[string](cfg.IPEvery, cfg.IPBurst, ratelimit.DefaultMaxKeys),
 		byIPName:       ratelimit.New[ipAndName](cfg.NameEvery, cfg.NameBurst, ratelimit.DefaultMaxKeys),
 		failuresByName: ratelimit.New[string](cfg.FailureEvery, cfg.FailureBurst, ratelimit.DefaultMaxKeys),
+		metrics:        newMetrics(),
 	}
 	nc, err := cluster.Connect(cfg.NATSURL, cfg.Secret, "gateway", log)
 	if err != nil {
@@ -162,8 +174,13 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 		return nil, fmt.Errorf("gateway: listen %s: %w", cfg.Listen, err)
 	}
 	g.addr = ln.Addr()
+	if err := g.serveMetrics(); err != nil {
+		ln.Close()
+		nc.Close()
+		return nil, fmt.Errorf("gateway: listen %s: %w", cfg.MetricsListen, err)
+	}
 	g.http = &http.Server{
-		Handler:           g.routes(),
+		Handler:           g.metrics.instrument(g.routes()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -175,12 +192,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 			log.Error("gateway http server failed", "err", err)
 		}
 	}()
-	log.Info("gateway started", "addr", g.addr.String())
+	log.Info("gateway started", "addr", g.addr.String(), "metrics", g.metricsAddr.String())
 	return g, nil
 }
 
 // Addr returns the bound HTTP address.
 func (g *Gateway) Addr() net.Addr { return g.addr }
+
+// MetricsAddr returns the bound address of /metrics and /healthz.
+func (g *Gateway) MetricsAddr() net.Addr { return g.metricsAddr }
 
 // URL returns the gateway's base URL, e.g. "http://127.0.0.1:8080".
 func (g *Gateway) URL() string { return "http://" + g.addr.String() }
@@ -190,7 +210,7 @@ func (g *Gateway) URL() string { return "http://" + g.addr.String() }
 func (g *Gateway) Shutdown(ctx context.Context) error {
 	var err error
 	g.stopped.Do(func() {
-		err = g.http.Shutdown(ctx)
+		err = errors.Join(g.http.Shutdown(ctx), g.metricsHTTP.Shutdown(ctx))
 		g.nc.Close()
 	})
 	return err

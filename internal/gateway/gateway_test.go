@@ -33,7 +33,7 @@ func TestFailedLoginsSlowTheUsernameDown(t *testing.T) {
 	}
 
 	g, err := Start(t.Context(), Config{
-		Listen: "127.0.0.1:0", NATSURL: master.URL, Secret: master.Secret, Version: "test",
+		Listen: "127.0.0.1:0", MetricsListen: "127.0.0.1:0", NATSURL: master.URL, Secret: master.Secret, Version: "test",
 		FailureBurst: 2, FailureEvery: time.Hour,
 	}, log)
 	if err != nil {

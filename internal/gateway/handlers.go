@@ -101,31 +101,41 @@ func (g *Gateway) credentialCall(w http.ResponseWriter, r *http.Request, subject
 		return
 	}
 	ip, now := g.clientIP(r), time.Now()
-	if err := limit(g.byIP, ip, now); err != nil {
+	if err := limit(g.metrics, g.byIP, limitedIP, ip, now); err != nil {
 		writeError(w, err)
 		return
 	}
 	// Valid usernames are short; a longer one is cut so that junk cannot
 	// make the limiters' keys large.
 	name := strings.ToLower(c.Username[:min(len(c.Username), 2*api.UsernameMaxLen)])
-	if err := limit(g.byIPName, ipAndName{ip, name}, now); err != nil {
+	if err := limit(g.metrics, g.byIPName, limitedIPName, ipAndName{ip, name}, now); err != nil {
 		writeError(w, err)
 		return
 	}
 	// The wait comes before the password is tried, so a guesser cannot
 	// learn anything sooner by giving up on slow answers.
-	if !sleep(r.Context(), g.failuresByName.Delay(name, now)) {
-		return // the client has gone
+	if delay := g.failuresByName.Delay(name, now); delay > 0 {
+		g.metrics.rateLimited.WithLabelValues(limitedFailure).Inc()
+		if !sleep(r.Context(), delay) {
+			return // the client has gone
+		}
 	}
 	s, err := cluster.Request[api.Session](r.Context(), g.nc, subject, cluster.LoginRequest{Username: c.Username, Password: c.Password})
 	if api.CodeOf(err) == api.CodeBadCredentials {
 		g.failuresByName.Allow(name, time.Now())
 	}
+	if subject == cluster.SubjectLogin {
+		result := "ok"
+		if err != nil {
+			result = "failed"
+		}
+		g.metrics.loginSeconds.WithLabelValues(result).Observe(time.Since(now).Seconds())
+	}
 	g.reply(w, status, s, err)
 }
 
 func (g *Gateway) guestLogin(w http.ResponseWriter, r *http.Request) {
-	if err := limit(g.byIP, g.clientIP(r), time.Now()); err != nil {
+	if err := limit(g.metrics, g.byIP, limitedIP, g.clientIP(r), time.Now()); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -165,7 +175,7 @@ func (g *Gateway) createCharacter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) enter(w http.ResponseWriter, r *http.Request) {
-	if err := limit(g.entersByIP, g.clientIP(r), time.Now()); err != nil {
+	if err := limit(g.metrics, g.entersByIP, limitedEnterIP, g.clientIP(r), time.Now()); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -179,9 +189,11 @@ func (g *Gateway) enter(w http.ResponseWriter, r *http.Request) {
 	g.reply(w, http.StatusOK, resp, err)
 }
 
-// limit takes a token for key from l, or returns a rate-limited error.
-func limit[K comparable](l *ratelimit.Keyed[K], key K, now time.Time) error {
+// limit takes a token for key from l, or counts a hit on the limit named
+// what and returns a rate-limited error.
+func limit[K comparable](m *metrics, l *ratelimit.Keyed[K], what string, key K, now time.Time) error {
 	if ok, wait := l.Allow(key, now); !ok {
+		m.rateLimited.WithLabelValues(what).Inc()
 		return api.RateLimited("attempts", wait)
 	}
 	return nil

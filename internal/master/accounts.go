@@ -125,6 +125,7 @@ func (m *Master) openSession(ctx context.Context, acct store.Account) (api.Sessi
 	if err := m.db.CreateSession(ctx, tokenHash(token), acct.ID, expires); err != nil {
 		return api.Session{}, err
 	}
+	m.metrics.sessions.WithLabelValues("opened").Inc()
 	if err := m.db.TouchLogin(ctx, acct.ID, now); err != nil {
 		m.log.Warn("master: record login time", "account", acct.ID, "err", err)
 	}
@@ -178,7 +179,11 @@ func (m *Master) logout(ctx context.Context, req cluster.SessionRequest) (cluste
 	if _, err := m.session(ctx, req.Session, now); err != nil {
 		return cluster.Empty{}, err
 	}
-	return cluster.Empty{}, m.db.RevokeSession(ctx, tokenHash(req.Session), now)
+	if err := m.db.RevokeSession(ctx, tokenHash(req.Session), now); err != nil {
+		return cluster.Empty{}, err
+	}
+	m.metrics.sessions.WithLabelValues("revoked").Inc()
+	return cluster.Empty{}, nil
 }
 
 func tokenHash(token string) []byte {

@@ -183,15 +183,15 @@ func (m *Master) serveControlPlane() error {
 		return fmt.Errorf("master: subscribe heartbeats: %w", err)
 	}
 	err := errors.Join(
-		cluster.Handle(m.svc, cluster.SubjectCreateAccount, m.createAccount),
-		cluster.Handle(m.svc, cluster.SubjectLogin, m.login),
-		cluster.Handle(m.svc, cluster.SubjectGuestLogin, m.guestLogin),
-		cluster.Handle(m.svc, cluster.SubjectLogout, m.logout),
-		cluster.Handle(m.svc, cluster.SubjectWorlds, m.listWorlds),
-		cluster.Handle(m.svc, cluster.SubjectCharacters, m.characters),
-		cluster.Handle(m.svc, cluster.SubjectCreateCharacter, m.createCharacter),
-		cluster.Handle(m.svc, cluster.SubjectEnter, m.enter),
-		cluster.Handle(m.svc, cluster.SubjectModerate, m.moderate),
+		handle(m, cluster.SubjectCreateAccount, m.createAccount),
+		handle(m, cluster.SubjectLogin, m.login),
+		handle(m, cluster.SubjectGuestLogin, m.guestLogin),
+		handle(m, cluster.SubjectLogout, m.logout),
+		handle(m, cluster.SubjectWorlds, m.listWorlds),
+		handle(m, cluster.SubjectCharacters, m.characters),
+		handle(m, cluster.SubjectCreateCharacter, m.createCharacter),
+		handle(m, cluster.SubjectEnter, m.enter),
+		handle(m, cluster.SubjectModerate, m.moderate),
 	)
 	if err != nil {
 		return err
