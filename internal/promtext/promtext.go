@@ -85,7 +85,7 @@ func Parse(r io.Reader) (Scrape, error) {
 		} else if line[i] == '{' {
 			var ok bool
 			smp.Name = line[:i]
-			smp.Labels, rest, ok = strings.Cut(line[i+1:], "}")
+			smp.Labels, rest, ok = cutLabels(line[i+1:])
 			if !ok {
 				return Scrape{}, fmt.Errorf("promtext: unclosed labels: %q", line)
 			}
@@ -106,6 +106,24 @@ func Parse(r io.Reader) (Scrape, error) {
 	return s, nil
 }
 
+// cutLabels splits s, the text after a sample's "{", at the "}" that
+// closes its label list: the first one outside a quoted value, as values
+// may hold braces (the gateway's route patterns do).
+func cutLabels(s string) (labels, rest string, ok bool) {
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case quoted && s[i] == '\\':
+			i++ // the escaped character
+		case s[i] == '"':
+			quoted = !quoted
+		case !quoted && s[i] == '}':
+			return s[:i], s[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
 // Value returns the sum of the samples named name over their label sets:
 // a counter's or gauge's total. It returns ErrNotFound when there is none.
 func (s Scrape) Value(name string) (float64, error) {
@@ -121,6 +139,34 @@ func (s Scrape) Value(name string) (float64, error) {
 		return 0, fmt.Errorf("%w: %s", ErrNotFound, name)
 	}
 	return sum, nil
+}
+
+// ValueWhere returns the sum of the samples named name whose labels
+// include every key and value of labels: one series of a vector, or the
+// total of several. It returns ErrNotFound when there is none.
+func (s Scrape) ValueWhere(name string, labels map[string]string) (float64, error) {
+	var sum float64
+	found := false
+	for _, smp := range s.Samples {
+		if smp.Name == name && hasLabels(smp.Labels, labels) {
+			sum += smp.Value
+			found = true
+		}
+	}
+	if !found {
+		return 0, fmt.Errorf("%w: %s%v", ErrNotFound, name, labels)
+	}
+	return sum, nil
+}
+
+// hasLabels reports whether the label list has every key and value of want.
+func hasLabels(list string, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := Label(list, k); !ok || got != v {
+			return false
+		}
+	}
+	return true
 }
 
 // Histogram returns the buckets of histogram name, adding up buckets of

@@ -23,6 +23,8 @@ tinymmo_world_players 42
 tinymmo_world_refused_total{reason="full"} 2
 tinymmo_world_refused_total{reason="version"} 3 1700000000000
 tinymmo_world_bytes_out_total 1.5e+06
+tinymmo_gateway_requests_total{code="200",route="GET /api/v1/worlds/{world}/characters"} 4
+tinymmo_gateway_requests_total{code="404",route="say \"}\""} 1
 `
 
 func TestParseHistogram(t *testing.T) {
@@ -173,5 +175,41 @@ func TestHistogramSub(t *testing.T) {
 	}
 	if _, err := after.Sub(Histogram{Bounds: []float64{2, math.Inf(1)}, Counts: []float64{0, 0}}); err == nil {
 		t.Error("Sub with other buckets = nil error, want one")
+	}
+}
+
+func TestValueWhereSumsTheMatchingSeries(t *testing.T) {
+	s, err := Parse(strings.NewReader(scrape))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		labels map[string]string
+		want   float64
+	}{
+		{map[string]string{"reason": "full"}, 2},
+		{map[string]string{"reason": "version"}, 3},
+		{nil, 5},
+	} {
+		if got, err := s.ValueWhere("tinymmo_world_refused_total", c.labels); err != nil || got != c.want {
+			t.Errorf("ValueWhere(refused %v) = %v, %v; want %v", c.labels, got, err, c.want)
+		}
+	}
+	if _, err := s.ValueWhere("tinymmo_world_refused_total", map[string]string{"reason": "banned"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ValueWhere(refused, reason banned) error = %v, want ErrNotFound", err)
+	}
+}
+
+func TestLabelValuesMayHoldBraces(t *testing.T) {
+	s, err := Parse(strings.NewReader(scrape))
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := map[string]string{"route": "GET /api/v1/worlds/{world}/characters"}
+	if got, err := s.ValueWhere("tinymmo_gateway_requests_total", route); err != nil || got != 4 {
+		t.Errorf("requests of %v = %v, %v; want 4", route, got, err)
+	}
+	if got, err := s.Value("tinymmo_gateway_requests_total"); err != nil || got != 5 {
+		t.Errorf("requests = %v, %v; want 5 (a quoted brace and an escaped quote do not end the labels)", got, err)
 	}
 }

@@ -66,6 +66,10 @@ type Options struct {
 	RetryBackoff time.Duration
 	// MaxBackoff caps the wait between retries. Zero means 5s.
 	MaxBackoff time.Duration
+	// ObserveWrite, when not nil, is called after each SaveCharacters
+	// call with the time it took and its error, from the Saver's
+	// goroutine: for a latency histogram. It must not block.
+	ObserveWrite func(elapsed time.Duration, err error)
 }
 
 func (o *Options) setDefaults() {
@@ -387,6 +391,9 @@ func (s *Saver) write(batch []*entry) error {
 	res, err := s.db.SaveCharacters(ctx, cs...)
 	elapsed := time.Since(start)
 	cancel()
+	if s.opts.ObserveWrite != nil {
+		s.opts.ObserveWrite(elapsed, err)
+	}
 
 	s.mu.Lock()
 	s.stats.Batches++

@@ -2,6 +2,7 @@ package world
 
 import (
 	runtimemetrics "runtime/metrics"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -29,6 +30,9 @@ type metrics struct {
 	// chat counts chat lines by what became of them: say and whisper
 	// lines passed on, and lines refused for the rate limit.
 	chat *prometheus.CounterVec
+	// saveSeconds is the time one batch of character saves takes to
+	// write, by result (ok, error).
+	saveSeconds *prometheus.HistogramVec
 }
 
 func newMetrics() *metrics {
@@ -77,12 +81,26 @@ func newMetrics() *metrics {
 		chat: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tinymmo_world_chat_total", Help: "Chat lines: said to an instance, whispered, or refused for the rate limit.",
 		}, []string{"what"}),
+		saveSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "tinymmo_world_save_seconds",
+			Help:    "Time to write one batch of character saves to the database, by result (ok, error).",
+			Buckets: prometheus.ExponentialBuckets(.0005, 2, 15), // 0.5 ms to 8 s
+		}, []string{"result"}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.connections, m.players, m.refused, m.bytesIn, m.bytesOut, m.inputsDropped, m.malformed, m.slowClients,
-		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs, m.chat}
+		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs, m.chat, m.saveSeconds}
+}
+
+// observeSave records one batch write of the saver (saver.Options.ObserveWrite).
+func (m *metrics) observeSave(elapsed time.Duration, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.saveSeconds.WithLabelValues(result).Observe(elapsed.Seconds())
 }
 
 // saverCollectors reads the saver's counters at each scrape.

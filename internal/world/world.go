@@ -329,7 +329,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if err != nil {
 		return nil, err
 	}
-	s.saver = saver.New(s.db, log, saver.Options{})
+	s.saver = saver.New(s.db, log, saver.Options{ObserveWrite: s.metrics.observeSave})
 	s.registry = newRegistry(s)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
