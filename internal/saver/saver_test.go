@@ -677,3 +677,39 @@ func TestFailuresAreLoggedOncePerBurst(t *testing.T) {
 		t.Errorf("log does not say why the writes failed:\n%s", log)
 	}
 }
+
+// TestObserveWriteSeesEveryWrite: ObserveWrite is told of each
+// SaveCharacters call, failed or not, as Stats counts them.
+func TestObserveWriteSeesEveryWrite(t *testing.T) {
+	db := openDB(t)
+	cs := createCharacters(t, db, 1)
+	disk := &savertest.DiskFull{Store: db}
+	var mu sync.Mutex
+	var ok, failed int
+	s := newSaver(t, disk, nil, saver.Options{RetryBackoff: time.Millisecond, MaxBackoff: time.Millisecond,
+		ObserveWrite: func(elapsed time.Duration, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if elapsed < 0 {
+				t.Errorf("ObserveWrite(%v): a negative duration", elapsed)
+			}
+			if errors.Is(err, savertest.ErrDiskFull) {
+				failed++
+			} else if err == nil {
+				ok++
+			}
+		}})
+	disk.Fill()
+	s.Save(at(cs[0], 1))
+	waitFor(t, "3 failed writes", func() bool { return disk.Refused() >= 3 })
+	disk.Free()
+	if err := s.SaveNow(t.Context(), at(cs[0], 2)); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Stats()
+	mu.Lock()
+	defer mu.Unlock()
+	if ok < 1 || failed < 3 || uint64(ok+failed) != st.Batches || uint64(failed) != st.Errors {
+		t.Errorf("ObserveWrite saw %d ok and %d failed writes; Stats = %+v, want at least 1 and 3, adding up to its batches and errors", ok, failed, st)
+	}
+}
