@@ -17,25 +17,8 @@ import (
 // runDev runs a whole cluster in one process. It prints the URL to open,
 // then "ready" once players can enter.
 func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
-	var opts struct {
-		devcluster.Config
-		Pprof string `toml:"pprof"`
-	}
-	cfg := &opts.Config
-	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	fs.StringVar(&cfg.DataDir, "data", "data", "directory for the databases and the cluster secret")
-	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
-	web := fs.String("web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
-	fs.StringVar(&cfg.Gateway.MetricsListen, "gateway-metrics-listen", "127.0.0.1:0", "address of the gateway's /metrics and /healthz (port 0: a free one)")
-	fs.StringVar(&cfg.World.Listen, "world-listen", "127.0.0.1:0", "address of the world's /play, /healthz and /metrics (port 0: a free one)")
-	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
-	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")
-	fs.IntVar(&cfg.World.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")
-	motdFlag(fs, &cfg.World.MOTD)
-	fs.IntVar(&cfg.Gateway.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once, and as many world entries (raise it for load tests from one machine)")
-	fs.DurationVar(&cfg.Gateway.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
-	pprofFlag(fs, &opts.Pprof)
-	if err := parseConfig(fs, args, &opts); err != nil {
+	var opts devOptions
+	if err := parseConfig(opts.flags(), args, &opts); err != nil {
 		return err
 	}
 	stopPprof, err := startPprof(opts.Pprof, log)
@@ -43,7 +26,8 @@ func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 		return err
 	}
 	defer stopPprof()
-	if cfg.Web, err = webFiles(ctx, *web, true, log); err != nil {
+	cfg := &opts.Config
+	if cfg.Web, err = webFiles(ctx, opts.webDir, true, log); err != nil {
 		return err
 	}
 	c, err := devcluster.Start(ctx, *cfg, log)
@@ -59,6 +43,34 @@ func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	return c.Shutdown(sctx)
+}
+
+// devOptions are the options of "tinymmo dev".
+type devOptions struct {
+	devcluster.Config
+	// Pprof serves net/http/pprof on this loopback address. Default off.
+	Pprof string `toml:"pprof"`
+	// webDir is the directory of the web client (flag --web only).
+	webDir string
+}
+
+// flags returns the flags bound to o's fields.
+func (o *devOptions) flags() *flag.FlagSet {
+	cfg := &o.Config
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	fs.StringVar(&cfg.DataDir, "data", "data", "directory for the databases and the cluster secret")
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
+	fs.StringVar(&o.webDir, "web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
+	fs.StringVar(&cfg.Gateway.MetricsListen, "gateway-metrics-listen", "127.0.0.1:0", "address of the gateway's /metrics and /healthz (port 0: a free one)")
+	fs.StringVar(&cfg.World.Listen, "world-listen", "127.0.0.1:0", "address of the world's /play, /healthz and /metrics (port 0: a free one)")
+	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
+	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")
+	fs.IntVar(&cfg.World.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")
+	motdFlag(fs, &cfg.World.MOTD)
+	fs.IntVar(&cfg.Gateway.IPBurst, "ip-burst", 60, "logins, sign-ups and guest logins one IP may make at once, and as many world entries (raise it for load tests from one machine)")
+	fs.DurationVar(&cfg.Gateway.IPEvery, "ip-every", 200*time.Millisecond, "then one more per this interval")
+	pprofFlag(fs, &o.Pprof)
+	return fs
 }
 
 // webFiles returns the web client to serve: dir when given; otherwise

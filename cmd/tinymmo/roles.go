@@ -84,15 +84,57 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.DurationVar(&c.Autosave, "autosave", 30*time.Second, "how often every online character is saved")
 }
 
-func runMaster(ctx context.Context, args []string, log *slog.Logger) error {
-	var opts struct {
-		master.Config
-		Pprof string `toml:"pprof"`
-	}
+// masterOptions are the options of "tinymmo master".
+type masterOptions struct {
+	master.Config
+	// Pprof serves net/http/pprof on this loopback address. Default off.
+	Pprof string `toml:"pprof"`
+}
+
+// flags returns the flags bound to o's fields.
+func (o *masterOptions) flags() *flag.FlagSet {
 	fs := flag.NewFlagSet("master", flag.ContinueOnError)
-	masterFlags(fs, &opts.Config)
-	pprofFlag(fs, &opts.Pprof)
-	if err := parseConfig(fs, args, &opts); err != nil {
+	masterFlags(fs, &o.Config)
+	pprofFlag(fs, &o.Pprof)
+	return fs
+}
+
+// gatewayOptions are the options of "tinymmo gateway".
+type gatewayOptions struct {
+	gateway.Config
+	// Pprof serves net/http/pprof on this loopback address. Default off.
+	Pprof string `toml:"pprof"`
+	// webDir is the directory of the web client (flag --web only).
+	webDir string
+}
+
+// flags returns the flags bound to o's fields.
+func (o *gatewayOptions) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	gatewayFlags(fs, &o.Config)
+	pprofFlag(fs, &o.Pprof)
+	fs.StringVar(&o.webDir, "web", "", "directory of the web client to serve at / (default web/dist when it exists)")
+	return fs
+}
+
+// worldOptions are the options of "tinymmo world".
+type worldOptions struct {
+	world.Config
+	// Pprof serves net/http/pprof on this loopback address. Default off.
+	Pprof string `toml:"pprof"`
+}
+
+// flags returns the flags bound to o's fields.
+func (o *worldOptions) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet("world", flag.ContinueOnError)
+	worldFlags(fs, &o.Config)
+	pprofFlag(fs, &o.Pprof)
+	return fs
+}
+
+func runMaster(ctx context.Context, args []string, log *slog.Logger) error {
+	var opts masterOptions
+	if err := parseConfig(opts.flags(), args, &opts); err != nil {
 		return err
 	}
 	stopPprof, err := startPprof(opts.Pprof, log)
@@ -108,20 +150,13 @@ func runMaster(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 func runGateway(ctx context.Context, args []string, log *slog.Logger) error {
-	var opts struct {
-		gateway.Config
-		Pprof string `toml:"pprof"`
-	}
+	var opts gatewayOptions
 	opts.Version = version.Version
-	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
-	gatewayFlags(fs, &opts.Config)
-	pprofFlag(fs, &opts.Pprof)
-	web := fs.String("web", "", "directory of the web client to serve at / (default web/dist when it exists)")
-	if err := parseConfig(fs, args, &opts); err != nil {
+	if err := parseConfig(opts.flags(), args, &opts); err != nil {
 		return err
 	}
 	var err error
-	if opts.Web, err = webFiles(ctx, *web, false, log); err != nil {
+	if opts.Web, err = webFiles(ctx, opts.webDir, false, log); err != nil {
 		return err
 	}
 	stopPprof, err := startPprof(opts.Pprof, log)
@@ -137,14 +172,8 @@ func runGateway(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 func runWorld(ctx context.Context, args []string, log *slog.Logger) error {
-	var opts struct {
-		world.Config
-		Pprof string `toml:"pprof"`
-	}
-	fs := flag.NewFlagSet("world", flag.ContinueOnError)
-	worldFlags(fs, &opts.Config)
-	pprofFlag(fs, &opts.Pprof)
-	if err := parseConfig(fs, args, &opts); err != nil {
+	var opts worldOptions
+	if err := parseConfig(opts.flags(), args, &opts); err != nil {
 		return err
 	}
 	stopPprof, err := startPprof(opts.Pprof, log)
