@@ -406,6 +406,41 @@ func TestSystemdUnit(t *testing.T) {
 	for _, role := range roles {
 		c.checkCommand(t, "tinymmo@"+role, append([]string{role}, args[2:]...))
 	}
+	verifyUnit(t, "systemd/tinymmo@.service", "master")
+}
+
+// verifyUnit runs systemd-analyze verify, where it is installed, on an
+// instance of the template unit at path: it knows every key and value of
+// the systemd it comes with. Its complaint that the binary is not installed
+// here is expected.
+func verifyUnit(t *testing.T, path, instance string) {
+	t.Helper()
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Log("no systemd-analyze here: the unit's keys are not verified by systemd")
+		return
+	}
+	dir := t.TempDir()
+	template := filepath.Base(path)
+	unit, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, template), unit, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	instanceUnit := strings.Replace(template, "@", "@"+instance, 1)
+	if err := os.Symlink(template, filepath.Join(dir, instanceUnit)); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(analyze, "verify", "./"+instanceUnit)
+	cmd.Dir = dir
+	out, _ := cmd.CombinedOutput()
+	for line := range strings.Lines(string(out)) {
+		if strings.TrimSpace(line) != "" && !strings.Contains(line, "/usr/local/bin/tinymmo is not executable") {
+			t.Errorf("systemd-analyze verify: %s", line)
+		}
+	}
 }
 
 // decodeAll opens a YAML file and calls decode until the file's documents
