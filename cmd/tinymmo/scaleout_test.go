@@ -21,7 +21,6 @@ import (
 // it instead of its embedded server, two gateways and two worlds, each its
 // own process with its own data directory, sharing the cluster secret.
 type scaledCluster struct {
-	secret string
 	// natsURLs lists every NATS node, as an operator configures roles.
 	natsURLs string
 	nats     []*process
@@ -45,24 +44,25 @@ func (w *scaledWorld) metrics() string { return "http://" + w.addr + "/metrics" 
 // both worlds.
 func startScaledCluster(t *testing.T) *scaledCluster {
 	t.Helper()
-	c := &scaledCluster{secret: cluster.NewSecret(), worlds: map[string]*scaledWorld{}}
+	c := &scaledCluster{worlds: map[string]*scaledWorld{}}
+	secret := cluster.NewSecret()
 	data := t.TempDir()
 	clientAddrs := []string{freePort(t), freePort(t), freePort(t)}
 	routeAddrs := []string{freePort(t), freePort(t), freePort(t)}
 	for i := range clientAddrs {
 		others := slices.Delete(slices.Clone(routeAddrs), i, i+1)
-		c.nats = append(c.nats, startRole(t, "nats", "--secret", c.secret, "--name", "n"+strconv.Itoa(i),
+		c.nats = append(c.nats, startRole(t, "nats", "--secret", secret, "--name", "n"+strconv.Itoa(i),
 			"--listen", clientAddrs[i], "--cluster-listen", routeAddrs[i], "--routes", strings.Join(others, ",")))
 	}
 	c.natsURLs = "nats://" + strings.Join(clientAddrs, ",nats://")
 	// The first roles are given node 0 alone and learn the others from it,
 	// as NATS clients do, so that killing node 0 moves every one of them.
 	firstNode := "nats://" + clientAddrs[0]
-	c.firstRoles = append(c.firstRoles, startRole(t, "master", "--data", filepath.Join(data, "master"), "--secret", c.secret,
+	c.firstRoles = append(c.firstRoles, startRole(t, "master", "--data", filepath.Join(data, "master"), "--secret", secret,
 		"--nats", firstNode, "--http-listen", freePort(t)))
 	for _, id := range []string{"w1", "w2"} {
 		w := &scaledWorld{addr: freePort(t)}
-		w.args = []string{"world", "--data", filepath.Join(data, id), "--secret", c.secret,
+		w.args = []string{"world", "--data", filepath.Join(data, id), "--secret", secret,
 			"--id", id, "--name", "Realm " + id, "--listen", w.addr, "--heartbeat", "500ms"}
 		w.proc = startRole(t, append(w.args, "--nats", firstNode)...)
 		c.worlds[id] = w
@@ -71,7 +71,7 @@ func startScaledCluster(t *testing.T) *scaledCluster {
 	for i := range 2 {
 		addr := freePort(t)
 		c.firstRoles = append(c.firstRoles, startRole(t, "gateway", "--data", filepath.Join(data, "g"+strconv.Itoa(i)),
-			"--secret", c.secret, "--nats", firstNode, "--listen", addr, "--ip-burst", "1000"))
+			"--secret", secret, "--nats", firstNode, "--listen", addr, "--ip-burst", "1000"))
 		c.gateways = append(c.gateways, "http://"+addr)
 	}
 	for _, gw := range c.gateways {
