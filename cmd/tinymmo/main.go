@@ -4,6 +4,8 @@
 //	tinymmo master    the orchestrator, with the embedded control plane
 //	tinymmo gateway   the public HTTP API and web client
 //	tinymmo world     a realm
+//	tinymmo nats      one node of a NATS cluster for the control plane
+//	tinymmo healthcheck URL  exit 0 if URL (a /healthz) answers 200
 //	tinymmo bots      headless players for load tests
 //	tinymmo bench     benchmarks: the hot path (tick), the whole server under bots (load)
 //	tinymmo admin     accounts on the master's database: create-user, set-role, ban, unban
@@ -33,6 +35,9 @@ commands:
   master    run the master (accounts, world registry, control plane)
   gateway   run a gateway (public API and web client)
   world     run a world
+  nats      run one node of a NATS cluster for the control plane
+  healthcheck URL
+            exit 0 if URL (a role's /healthz) answers 200 (for containers)
   bots      run headless players against a gateway
   bench     measure the server: "bench tick" (hot path), "bench load" (whole server, real bots)
   admin     manage accounts on the master's database: create-user, set-role, ban, unban
@@ -69,6 +74,10 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		return runGateway(ctx, args, log)
 	case "world":
 		return runWorld(ctx, args, log)
+	case "nats":
+		return runNATS(ctx, args, log)
+	case "healthcheck":
+		return runHealthcheck(ctx, args)
 	case "bots":
 		return runBots(ctx, args, stdout)
 	case "bench":

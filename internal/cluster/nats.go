@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -55,37 +56,86 @@ type Embedded struct {
 // picks a free one) that admits only clients presenting secret. It returns
 // once the server accepts connections.
 func StartEmbedded(addr, secret string) (*Embedded, error) {
+	return StartNode(NodeConfig{Listen: addr}, secret)
+}
+
+// NodeConfig is one NATS server of the control plane, alone or one node of a
+// NATS cluster.
+type NodeConfig struct {
+	// Listen is the clients' address, "host:port"; port 0 picks a free one.
+	Listen string
+	// ClusterListen is the address other nodes' routes connect to; empty
+	// runs the node alone.
+	ClusterListen string
+	// Routes are the other nodes' ClusterListen addresses ("host:port").
+	Routes []string
+	// Name names the node in NATS's own messages; empty lets NATS pick one.
+	Name string
+}
+
+// routeUser is the user name nodes present to each other on their routes;
+// the password is the cluster secret.
+const routeUser = "tinymmo"
+
+// StartNode starts a NATS server as cfg says, admitting only clients, and
+// routes from other nodes, that present secret. It returns once the server
+// accepts connections (its routes connect in the background).
+func StartNode(cfg NodeConfig, secret string) (*Embedded, error) {
 	if secret == "" {
 		return nil, errors.New("cluster: embedded NATS needs a cluster secret")
 	}
-	host, portText, err := net.SplitHostPort(addr)
+	host, port, err := splitHostPort(cfg.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("cluster: NATS listen address %q: %w", addr, err)
+		return nil, err
 	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: NATS listen port %q: %w", portText, err)
-	}
-	if port == 0 {
-		port = server.RANDOM_PORT
-	}
-	srv, err := server.NewServer(&server.Options{
+	opts := &server.Options{
+		ServerName:    cfg.Name,
 		Host:          host,
 		Port:          port,
 		Authorization: secret,
 		NoSigs:        true,
 		NoLog:         true,
 		MaxPayload:    1 << 20,
-	})
+	}
+	if cfg.ClusterListen != "" {
+		if opts.Cluster.Host, opts.Cluster.Port, err = splitHostPort(cfg.ClusterListen); err != nil {
+			return nil, err
+		}
+		opts.Cluster.Name = "tinymmo"
+		opts.Cluster.Username, opts.Cluster.Password = routeUser, secret
+		for _, r := range cfg.Routes {
+			opts.Routes = append(opts.Routes, &url.URL{Scheme: "nats-route", User: url.UserPassword(routeUser, secret), Host: r})
+		}
+	} else if len(cfg.Routes) > 0 {
+		return nil, errors.New("cluster: NATS routes need a cluster listen address")
+	}
+	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: embedded NATS: %w", err)
 	}
 	srv.Start()
 	if !srv.ReadyForConnections(10 * time.Second) {
 		srv.Shutdown()
-		return nil, fmt.Errorf("cluster: embedded NATS on %s did not become ready", addr)
+		return nil, fmt.Errorf("cluster: embedded NATS on %s did not become ready", cfg.Listen)
 	}
 	return &Embedded{srv: srv}, nil
+}
+
+// splitHostPort splits a listen address; port 0 becomes NATS's "any free
+// port".
+func splitHostPort(addr string) (string, int, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("cluster: NATS listen address %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return "", 0, fmt.Errorf("cluster: NATS listen port %q: %w", portText, err)
+	}
+	if port == 0 {
+		port = server.RANDOM_PORT
+	}
+	return host, port, nil
 }
 
 // URL returns the address clients connect to.
