@@ -1,0 +1,66 @@
+package world
+
+import (
+	"context"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/cluster"
+	"github.com/tinymmo/tinymmo/internal/moderation"
+	"github.com/tinymmo/tinymmo/internal/protocol"
+)
+
+// status answers the master's dashboard: who is in the game, the running
+// instances and the bytes exchanged with players so far.
+func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, error) {
+	inGame := s.players.inGame()
+	out := cluster.WorldStatus{
+		Players:   make([]cluster.PlayerStatus, 0, len(inGame)),
+		Instances: s.registry.instanceStatus(),
+		BytesIn:   counterValue(s.metrics.bytesIn),
+		BytesOut:  counterValue(s.metrics.bytesOut),
+	}
+	for _, n := range inGame {
+		out.Players = append(out.Players, cluster.PlayerStatus{
+			AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level,
+		})
+	}
+	return out, nil
+}
+
+// counterValue reads a Prometheus counter.
+func counterValue(c prometheus.Counter) uint64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		return 0
+	}
+	return uint64(m.GetCounter().GetValue())
+}
+
+// admin carries out an action of the master's dashboard, which the master
+// has checked and written to the audit log already.
+func (s *Server) admin(_ context.Context, a cluster.AdminAction) (cluster.Empty, error) {
+	if a.Action == cluster.AdminBroadcast {
+		s.players.tellAll(protocol.ChatLine{Channel: protocol.ChannelSystem, Text: "[Broadcast] " + a.Message}.Append(nil))
+		return cluster.Empty{}, nil
+	}
+	target, ok := s.players.byCharacter(a.Target)
+	if !ok {
+		return cluster.Empty{}, api.Errorf(api.CodeNotFound, "%s is not online", a.Target)
+	}
+	switch a.Action {
+	case cluster.AdminKick:
+		target.s.closeBecause(protocol.CloseKicked, a.Reason)
+	case cluster.AdminBan:
+		target.s.closeBecause(protocol.CloseBanned, a.Reason)
+	case cluster.AdminMute:
+		target.s.mute.Store(&cluster.Mute{Until: a.Until, Reason: a.Reason})
+		target.s.tell("An admin muted you for " + moderation.FormatLeft(time.Until(a.Until)) + ": " + sentence(a.Reason))
+	default:
+		return cluster.Empty{}, api.Errorf(api.CodeBadRequest, "unknown action %q", a.Action)
+	}
+	return cluster.Empty{}, nil
+}
