@@ -46,8 +46,18 @@ type Config struct {
 	// Secret authenticates every control-plane connection. Default: read from
 	// or generated into DataDir/cluster.secret.
 	Secret string `toml:"secret"`
-	// HTTPListen serves /healthz and /metrics. Default "127.0.0.1:8090".
+	// HTTPListen serves /healthz, /metrics and the admin dashboard under
+	// /admin/. Default "127.0.0.1:8090".
 	HTTPListen string `toml:"http_listen"`
+	// TLSCert and TLSKey, when both set, serve HTTPListen over TLS (files
+	// in PEM).
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+	// DashboardInsecure serves the admin dashboard on a non-loopback
+	// HTTPListen without TLS, where passwords and session cookies would
+	// cross the network in the clear. Without it (or TLS) the dashboard
+	// stays off there.
+	DashboardInsecure bool `toml:"dashboard_insecure"`
 	// SessionTTL is how long a gateway session lives. Default 24h.
 	SessionTTL time.Duration `toml:"session_ttl"`
 	// EnterBurst and EnterEvery limit how often one account may ask to enter
@@ -90,6 +100,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxConcurrentHashes < 0 {
 		return fmt.Errorf("master: max_concurrent_hashes %d is negative", c.MaxConcurrentHashes)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("master: tls_cert and tls_key go together")
 	}
 	if c.EnterBurst < 0 || c.EnterEvery < 0 {
 		return fmt.Errorf("master: enter_burst %d and enter_every %v must not be negative", c.EnterBurst, c.EnterEvery)

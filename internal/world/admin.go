@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
