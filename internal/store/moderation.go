@@ -26,6 +26,9 @@ const (
 	ActionSummon     Action = "summon"
 	ActionBroadcast  Action = "broadcast"
 	ActionHeal       Action = "heal"
+	// ActionResetPassword is recorded after the admin dashboard set a new
+	// password.
+	ActionResetPassword Action = "reset-password"
 )
 
 // AuditEntry is a row of the audit table: who did what to whom, why and
