@@ -169,6 +169,18 @@ type WorldStatus struct {
 	// sent to players since the world started.
 	BytesIn  uint64 `json:"bytes_in"`
 	BytesOut uint64 `json:"bytes_out"`
+	// TickBuckets is the histogram of instance tick durations since the
+	// world started, cumulative as Prometheus keeps it: the master takes
+	// the difference between two answers for a recent percentile.
+	TickBuckets []TickBucket `json:"tick_buckets"`
+	// Ticks counts every tick, those over the last bucket's bound too.
+	Ticks uint64 `json:"ticks"`
+}
+
+// TickBucket counts the ticks that took at most UpperBound seconds.
+type TickBucket struct {
+	UpperBound float64 `json:"le"`
+	Count      uint64  `json:"count"`
 }
 
 // PlayerStatus is a player in the game. Level is the character's when it

@@ -44,7 +44,10 @@ type sample struct {
 	CCU      int     `json:"ccu"`
 	BytesIn  float64 `json:"in"`  // per second, from players, every world together
 	BytesOut float64 `json:"out"` // per second, to players
-	logins   uint64  // logins since the master started
+	// TickP99 is the slowest world's 99th percentile tick duration over
+	// the last second, in milliseconds, to the histogram's bucket bound.
+	TickP99 float64 `json:"tick_p99_ms"`
+	logins  uint64  // logins since the master started
 }
 
 // liveEvent is the message the event stream sends each second.
@@ -63,6 +66,7 @@ type liveEvent struct {
 type liveWorld struct {
 	api.World
 	Instances []cluster.InstanceStatus `json:"instances"`
+	TickP99   float64                  `json:"tick_p99_ms"` // see sample.TickP99
 	Error     string                   `json:"error,omitempty"`
 }
 
@@ -90,11 +94,11 @@ func newLiveFeed(m *Master) *liveFeed {
 func (f *liveFeed) run(ctx context.Context) {
 	t := time.NewTicker(liveEvery)
 	defer t.Stop()
-	bytes := make(map[string][2]uint64) // each world's last totals, in and out
+	previous := make(map[string]cluster.WorldStatus) // each world's last answer
 	var last time.Time
 	for {
 		now := time.Now()
-		ev := f.gather(ctx, now, bytes, now.Sub(last))
+		ev := f.gather(ctx, now, previous, now.Sub(last))
 		last = now
 		f.publish(ev)
 		select {
@@ -106,9 +110,9 @@ func (f *liveFeed) run(ctx context.Context) {
 }
 
 // gather asks every live world for its status and builds the event at
-// now. bytes holds each world's byte totals at the last sample, elapsed
-// ago; gather updates it.
-func (f *liveFeed) gather(ctx context.Context, now time.Time, bytes map[string][2]uint64, elapsed time.Duration) liveEvent {
+// now. previous holds each world's answer at the last sample, elapsed
+// ago, for the rates; gather updates it.
+func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[string]cluster.WorldStatus, elapsed time.Duration) liveEvent {
 	ev := liveEvent{Time: now.UTC(), Worlds: []liveWorld{}, Players: []livePlayer{}, Audit: []auditLine{}}
 	ev.Sample.Time, ev.Sample.logins = now.Unix(), f.m.logins.Load()
 	seen := make(map[string]bool)
@@ -129,16 +133,18 @@ func (f *liveFeed) gather(ctx context.Context, now time.Time, bytes map[string][
 		for _, p := range st.Players {
 			ev.Players = append(ev.Players, livePlayer{World: w.ID, PlayerStatus: p})
 		}
-		if prev, ok := bytes[w.ID]; ok && elapsed > 0 && st.BytesIn >= prev[0] && st.BytesOut >= prev[1] {
-			ev.Sample.BytesIn += float64(st.BytesIn-prev[0]) / elapsed.Seconds()
-			ev.Sample.BytesOut += float64(st.BytesOut-prev[1]) / elapsed.Seconds()
+		if prev, ok := previous[w.ID]; ok && elapsed > 0 && st.BytesIn >= prev.BytesIn && st.BytesOut >= prev.BytesOut {
+			ev.Sample.BytesIn += float64(st.BytesIn-prev.BytesIn) / elapsed.Seconds()
+			ev.Sample.BytesOut += float64(st.BytesOut-prev.BytesOut) / elapsed.Seconds()
+			lw.TickP99 = tickPercentile(prev, st, 0.99) * 1000
+			ev.Sample.TickP99 = max(ev.Sample.TickP99, lw.TickP99)
 		}
-		bytes[w.ID] = [2]uint64{st.BytesIn, st.BytesOut}
+		previous[w.ID] = st
 		ev.Worlds = append(ev.Worlds, lw)
 	}
-	for id := range bytes {
+	for id := range previous {
 		if !seen[id] {
-			delete(bytes, id)
+			delete(previous, id)
 		}
 	}
 	ev.Sample.CCU = ev.CCU
@@ -151,6 +157,25 @@ func (f *liveFeed) gather(ctx context.Context, now time.Time, bytes map[string][
 			Target: e.TargetName, Reason: e.Reason, Detail: e.Detail})
 	}
 	return ev
+}
+
+// tickPercentile returns the upper bound, in seconds, of the histogram
+// bucket that holds the q quantile of the ticks between the answers prev
+// and cur; the last bound when it lies beyond, 0 without ticks.
+func tickPercentile(prev, cur cluster.WorldStatus, q float64) float64 {
+	if cur.Ticks <= prev.Ticks || len(cur.TickBuckets) != len(prev.TickBuckets) || len(cur.TickBuckets) == 0 {
+		return 0
+	}
+	want := q * float64(cur.Ticks-prev.Ticks)
+	for i, b := range cur.TickBuckets {
+		if b.Count < prev.TickBuckets[i].Count { // the world restarted
+			return 0
+		}
+		if float64(b.Count-prev.TickBuckets[i].Count) >= want {
+			return b.UpperBound
+		}
+	}
+	return cur.TickBuckets[len(cur.TickBuckets)-1].UpperBound
 }
 
 // publish records ev's sample and makes ev the latest event.

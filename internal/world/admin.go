@@ -23,6 +23,7 @@ func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, er
 		BytesIn:   counterValue(s.metrics.bytesIn),
 		BytesOut:  counterValue(s.metrics.bytesOut),
 	}
+	out.TickBuckets, out.Ticks = tickBuckets(s.metrics.tickSeconds)
 	for _, n := range inGame {
 		out.Players = append(out.Players, cluster.PlayerStatus{
 			AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level,
@@ -38,6 +39,19 @@ func counterValue(c prometheus.Counter) uint64 {
 		return 0
 	}
 	return uint64(m.GetCounter().GetValue())
+}
+
+// tickBuckets reads the tick histogram's cumulative buckets and count.
+func tickBuckets(h prometheus.Histogram) ([]cluster.TickBucket, uint64) {
+	var m dto.Metric
+	if err := h.Write(&m); err != nil {
+		return nil, 0
+	}
+	out := make([]cluster.TickBucket, 0, len(m.GetHistogram().GetBucket()))
+	for _, b := range m.GetHistogram().GetBucket() {
+		out = append(out, cluster.TickBucket{UpperBound: b.GetUpperBound(), Count: b.GetCumulativeCount()})
+	}
+	return out, m.GetHistogram().GetSampleCount()
 }
 
 // admin carries out an action of the master's dashboard, which the master

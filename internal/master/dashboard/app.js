@@ -6,7 +6,7 @@ const api = "api/";
 let csrf = "";
 let events = null;
 const charts = {};
-const history = { t: [], ccu: [], in: [], out: [] };
+const history = { t: [], ccu: [], in: [], out: [], tick_p99_ms: [] };
 
 const $ = (id) => document.getElementById(id);
 
@@ -119,13 +119,15 @@ function redraw() {
   if (!charts.ccu) {
     charts.ccu = makeChart($("chart-ccu"), [{ label: "players", stroke: "#2a6fdb", width: 2 }]);
     charts.bw = makeChart($("chart-bw"), [{ label: "in", stroke: "#1b9e77", width: 2 }, { label: "out", stroke: "#d95f02", width: 2 }]);
+    charts.tick = makeChart($("chart-tick"), [{ label: "p99 ms", stroke: "#7570b3", width: 2 }]);
   }
   charts.ccu.setData([history.t, history.ccu]);
   charts.bw.setData([history.t, history.in, history.out]);
+  charts.tick.setData([history.t, history.tick_p99_ms]);
 }
 
 function addSample(s) {
-  for (const k of ["t", "ccu", "in", "out"]) {
+  for (const k in history) {
     history[k].push(s[k]);
     if (history[k].length > 600) history[k].shift();
   }
@@ -139,6 +141,7 @@ function render(ev) {
   fill($("worlds"), ev.worlds, (tr, w) => {
     cell(tr, w.id); cell(tr, w.name); cell(tr, w.population + " / " + w.capacity);
     cell(tr, w.error || w.status);
+    cell(tr, w.tick_p99_ms ? "≤ " + w.tick_p99_ms + " ms" : "–");
     cell(tr, w.instances.map((i) => i.map + " (" + i.players + ")").join(", "));
   });
   fill($("players"), ev.players, (tr, p) => {
