@@ -205,12 +205,14 @@ const (
 	AdminBan       = "ban"
 	AdminMute      = "mute"
 	AdminBroadcast = "broadcast"
+	AdminSaveNow   = "save-now"
 )
 
 // AdminAction asks a world to act on the player named Target (a character
 // name) or, for a broadcast, on everyone: kick or ban close the player's
 // connection with the reason, mute silences them until Until, broadcast
-// says Message to all.
+// says Message to all, save-now queues every player's character for saving
+// at their next tick.
 type AdminAction struct {
 	Action  string    `json:"action"`
 	Target  string    `json:"target,omitempty"`

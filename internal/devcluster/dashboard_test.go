@@ -16,6 +16,7 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/world"
 )
 
 const dashboardPassword = "correct horse battery"
@@ -351,4 +352,35 @@ func mustParseURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+func TestDashboardSavesEveryoneNow(t *testing.T) {
+	dir := t.TempDir()
+	c := startCluster(t, dir, func(cfg *devcluster.Config) { cfg.World.Autosave = time.Hour })
+	newAccount(t, c, "boss", store.RoleAdmin)
+	u := newDashboardUser(t, c)
+	u.mustLogin(t, "boss")
+	p := joinAs(t, c, "")
+	db, err := store.OpenWorld(t.Context(), world.DatabasePath(dir, c.World.ID()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	before, err := db.Character(t.Context(), p.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, code, _ := u.call(t, "POST", "actions/save-now", map[string]string{}, true)
+	wantStatus(t, "save-now", status, code, http.StatusNoContent, "")
+	for range 50 {
+		now, err := db.Character(t.Context(), p.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.Version > before.Version {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("the character's save version stayed %d after save-now", before.Version)
 }

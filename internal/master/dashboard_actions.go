@@ -21,7 +21,8 @@ import (
 //   - kick: World, Name (a character in the game there), Reason;
 //   - mute: World, Name, Reason and Duration ("10m", "2h", "1d");
 //   - ban: World, Name, Reason and Duration, or "perm";
-//   - reset-password: Username and Password.
+//   - reset-password: Username and Password;
+//   - save-now: World, or every world when empty.
 type actionRequest struct {
 	World    string `json:"world"`
 	Name     string `json:"name"`
@@ -50,6 +51,8 @@ func (d *dashboard) action(w http.ResponseWriter, r *http.Request, s adminSessio
 		err = d.sanction(r.Context(), s, store.Action(r.PathValue("action")), req)
 	case "reset-password":
 		err = d.resetPassword(r.Context(), s, req)
+	case "save-now":
+		err = d.saveNow(r.Context(), s, req)
 	default:
 		err = api.Errorf(api.CodeNotFound, "no such action")
 	}
@@ -65,22 +68,49 @@ func (d *dashboard) broadcast(ctx context.Context, s adminSession, req actionReq
 	if message == "" {
 		return api.Errorf(api.CodeBadRequest, "the message is empty")
 	}
-	worlds := d.m.worlds.list(time.Now())
-	if req.World != "" {
-		w, err := d.m.liveWorld(req.World)
-		if err != nil {
-			return err
-		}
-		worlds = []api.World{w}
+	worlds, err := d.targetWorlds(req.World)
+	if err != nil {
+		return err
 	}
 	if _, err := d.m.moderate(ctx, cluster.ModerateRequest{ActorID: s.AccountID, ActorName: s.Username,
 		Action: string(store.ActionBroadcast), Detail: message}); err != nil {
 		return err
 	}
+	return d.tellWorlds(ctx, worlds, cluster.AdminAction{Action: cluster.AdminBroadcast, Message: message})
+}
+
+// saveNow has the worlds save every player's character now.
+func (d *dashboard) saveNow(ctx context.Context, s adminSession, req actionRequest) error {
+	worlds, err := d.targetWorlds(req.World)
+	if err != nil {
+		return err
+	}
+	if _, err := d.m.db.Moderate(ctx, store.AuditEntry{ActorID: s.AccountID, ActorName: s.Username,
+		Action: store.ActionSaveNow, Detail: req.World}, time.Time{}); err != nil {
+		return err
+	}
+	return d.tellWorlds(ctx, worlds, cluster.AdminAction{Action: cluster.AdminSaveNow})
+}
+
+// targetWorlds returns id if that world is live, or every live world's
+// id when id is empty.
+func (d *dashboard) targetWorlds(id string) ([]string, error) {
+	if id != "" {
+		_, err := d.m.liveWorld(id)
+		return []string{id}, err
+	}
+	var ids []string
+	for _, w := range d.m.worlds.list(time.Now()) {
+		ids = append(ids, w.ID)
+	}
+	return ids, nil
+}
+
+// tellWorlds sends a to each world of ids, and returns their errors.
+func (d *dashboard) tellWorlds(ctx context.Context, ids []string, a cluster.AdminAction) error {
 	var errs []error
-	for _, w := range worlds {
-		_, err := cluster.Request[cluster.Empty](ctx, d.m.nc, cluster.WorldSubject(w.ID, cluster.WorldOpAdmin),
-			cluster.AdminAction{Action: cluster.AdminBroadcast, Message: message})
+	for _, id := range ids {
+		_, err := cluster.Request[cluster.Empty](ctx, d.m.nc, cluster.WorldSubject(id, cluster.WorldOpAdmin), a)
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
@@ -110,8 +140,7 @@ func (d *dashboard) sanction(ctx context.Context, s adminSession, action store.A
 	if action == store.ActionMute {
 		act.Until = time.Now().Add(mr.For)
 	}
-	_, err = cluster.Request[cluster.Empty](ctx, d.m.nc, cluster.WorldSubject(req.World, cluster.WorldOpAdmin), act)
-	return err
+	return d.tellWorlds(ctx, []string{req.World}, act)
 }
 
 // onlinePlayer asks world for its players and returns the one named name.

@@ -29,6 +29,9 @@ const (
 	// ActionResetPassword is recorded after the admin dashboard set a new
 	// password.
 	ActionResetPassword Action = "reset-password"
+	// ActionSaveNow is recorded when the admin dashboard asked the worlds
+	// to save every player at once.
+	ActionSaveNow Action = "save-now"
 )
 
 // AuditEntry is a row of the audit table: who did what to whom, why and

@@ -41,6 +41,25 @@ func counterValue(c prometheus.Counter) uint64 {
 	return uint64(m.GetCounter().GetValue())
 }
 
+// saveEveryone queues every player in the game for saving at their next
+// tick, as an autosave does, and fails if some had too many orders
+// waiting.
+func (s *Server) saveEveryone() error {
+	busy := 0
+	for _, n := range s.players.inGame() {
+		if !n.s.member.give(func(r *runner, m *member) {
+			m.player.Char.Version++ // each save of a character is newer than the last
+			r.reg.srv.saver.Save(m.player.State())
+		}) {
+			busy++
+		}
+	}
+	if busy > 0 {
+		return api.Errorf(api.CodeUnavailable, "%d players were busy and will be saved at the next autosave", busy)
+	}
+	return nil
+}
+
 // tickBuckets reads the tick histogram's cumulative buckets and count.
 func tickBuckets(h prometheus.Histogram) ([]cluster.TickBucket, uint64) {
 	var m dto.Metric
@@ -57,9 +76,12 @@ func tickBuckets(h prometheus.Histogram) ([]cluster.TickBucket, uint64) {
 // admin carries out an action of the master's dashboard, which the master
 // has checked and written to the audit log already.
 func (s *Server) admin(_ context.Context, a cluster.AdminAction) (cluster.Empty, error) {
-	if a.Action == cluster.AdminBroadcast {
+	switch a.Action {
+	case cluster.AdminBroadcast:
 		s.players.tellAll(protocol.ChatLine{Channel: protocol.ChannelSystem, Text: "[Broadcast] " + a.Message}.Append(nil))
 		return cluster.Empty{}, nil
+	case cluster.AdminSaveNow:
+		return cluster.Empty{}, s.saveEveryone()
 	}
 	target, ok := s.players.byCharacter(a.Target)
 	if !ok {

@@ -78,6 +78,11 @@ $("reset").addEventListener("submit", (e) => {
     .then(() => { $("reset-password").value = ""; });
 });
 
+$("save-now").addEventListener("submit", (e) => {
+  e.preventDefault();
+  act("save-now", {}, "Every player is being saved.");
+});
+
 function playerAction(action, p) {
   const reason = prompt(action + " " + p.name + ": reason?");
   if (!reason) return;
