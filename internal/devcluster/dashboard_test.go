@@ -232,6 +232,15 @@ func TestDashboardKicksAndBroadcastsToPlayers(t *testing.T) {
 	wantStatus(t, "mute", status, code, http.StatusNoContent, "")
 	q.told(t, "An admin muted you for 10m")
 
+	ban := map[string]string{"world": c.World.ID(), "name": q.name, "reason": "still spamming", "duration": "1d"}
+	status, code, _ = u.call(t, "POST", "actions/ban", ban, true)
+	wantStatus(t, "ban", status, code, http.StatusNoContent, "")
+	if ce := q.closed(t); ce.Code != protocol.CloseBanned {
+		t.Errorf("the banned player was closed with %d %q, want %d", ce.Code, ce.Reason, protocol.CloseBanned)
+	}
+	_, err := q.gw.Enter(t.Context(), c.World.ID(), q.id)
+	wantCode(t, "entering again after a ban", err, api.CodeBanned)
+
 	db, err := c.OpenMasterDB(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +254,7 @@ func TestDashboardKicksAndBroadcastsToPlayers(t *testing.T) {
 	for _, e := range log {
 		got = append(got, e.ActorName+" "+string(e.Action)+" "+e.TargetName)
 	}
-	want := []string{"boss mute " + q.name, "boss kick " + p.name, "boss broadcast "}
+	want := []string{"boss ban " + q.name, "boss mute " + q.name, "boss kick " + p.name, "boss broadcast "}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("audit log %q, want %q", got, want)
 	}
