@@ -158,6 +158,16 @@ func runWorld(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// A shutdown the admin dashboard scheduled ends the process too.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		select {
+		case <-w.Stopped():
+			stop()
+		case <-ctx.Done():
+		}
+	}()
 	return serveUntilDone(ctx, log, w)
 }
 

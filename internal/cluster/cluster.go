@@ -206,19 +206,23 @@ const (
 	AdminMute      = "mute"
 	AdminBroadcast = "broadcast"
 	AdminSaveNow   = "save-now"
+	AdminShutdown  = "shutdown"
 )
 
 // AdminAction asks a world to act on the player named Target (a character
 // name) or, for a broadcast, on everyone: kick or ban close the player's
 // connection with the reason, mute silences them until Until, broadcast
 // says Message to all, save-now queues every player's character for saving
-// at their next tick.
+// at their next tick, and shutdown stops the world after In, telling the
+// players at 5 min, 1 min and 10 s before.
 type AdminAction struct {
 	Action  string    `json:"action"`
 	Target  string    `json:"target,omitempty"`
 	Reason  string    `json:"reason,omitempty"`
 	Until   time.Time `json:"until,omitzero"`
 	Message string    `json:"message,omitempty"`
+	// In is how long until a shutdown.
+	In time.Duration `json:"in,omitempty"`
 }
 
 // Empty is the request or reply of a call that carries nothing.

@@ -393,3 +393,25 @@ func TestDashboardSavesEveryoneNow(t *testing.T) {
 	}
 	t.Errorf("the character's save version stayed %d after save-now", before.Version)
 }
+
+func TestDashboardShutsAWorldDownAfterACountdown(t *testing.T) {
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.MOTD = "" })
+	newAccount(t, c, "boss", store.RoleAdmin)
+	u := newDashboardUser(t, c)
+	u.mustLogin(t, "boss")
+	p := joinAs(t, c, "")
+	shutdown := map[string]any{"world": c.World.ID(), "in_seconds": 2}
+	status, code, _ := u.call(t, "POST", "actions/shutdown", shutdown, true)
+	wantStatus(t, "shutdown", status, code, http.StatusNoContent, "")
+	status, code, _ = u.call(t, "POST", "actions/shutdown", shutdown, true)
+	wantStatus(t, "a second shutdown", status, code, http.StatusBadRequest, api.CodeBadRequest)
+	p.told(t, "[Broadcast] This world shuts down in 2s")
+	if ce := p.closed(t); ce.Code != protocol.CloseShutdown {
+		t.Errorf("the player was closed with %d %q, want %d", ce.Code, ce.Reason, protocol.CloseShutdown)
+	}
+	select {
+	case <-c.World.Stopped():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the world did not stop")
+	}
+}

@@ -22,15 +22,18 @@ import (
 //   - mute: World, Name, Reason and Duration ("10m", "2h", "1d");
 //   - ban: World, Name, Reason and Duration, or "perm";
 //   - reset-password: Username and Password;
-//   - save-now: World, or every world when empty.
+//   - save-now: World, or every world when empty;
+//   - shutdown: World, and InSeconds (default 300, at most 3600) until it
+//     stops.
 type actionRequest struct {
-	World    string `json:"world"`
-	Name     string `json:"name"`
-	Reason   string `json:"reason"`
-	Duration string `json:"duration"`
-	Message  string `json:"message"`
-	Username string `json:"username"`
-	Password string `json:"password"`
+	InSeconds int    `json:"in_seconds"`
+	World     string `json:"world"`
+	Name      string `json:"name"`
+	Reason    string `json:"reason"`
+	Duration  string `json:"duration"`
+	Message   string `json:"message"`
+	Username  string `json:"username"`
+	Password  string `json:"password"`
 }
 
 // action runs the action named in the path for admin s. Every action goes
@@ -53,6 +56,8 @@ func (d *dashboard) action(w http.ResponseWriter, r *http.Request, s adminSessio
 		err = d.resetPassword(r.Context(), s, req)
 	case "save-now":
 		err = d.saveNow(r.Context(), s, req)
+	case "shutdown":
+		err = d.shutdown(r.Context(), s, req)
 	default:
 		err = api.Errorf(api.CodeNotFound, "no such action")
 	}
@@ -90,6 +95,35 @@ func (d *dashboard) saveNow(ctx context.Context, s adminSession, req actionReque
 		return err
 	}
 	return d.tellWorlds(ctx, worlds, cluster.AdminAction{Action: cluster.AdminSaveNow})
+}
+
+// Bounds of a scheduled shutdown's countdown.
+const (
+	defaultShutdownIn = 5 * time.Minute
+	maxShutdownIn     = time.Hour
+)
+
+// shutdown has world req.World tell its players and stop after
+// req.InSeconds.
+func (d *dashboard) shutdown(ctx context.Context, s adminSession, req actionRequest) error {
+	if req.World == "" {
+		return api.Errorf(api.CodeBadRequest, "name the world to shut down")
+	}
+	in := time.Duration(req.InSeconds) * time.Second
+	if in == 0 {
+		in = defaultShutdownIn
+	}
+	if in < 0 || in > maxShutdownIn {
+		return api.Errorf(api.CodeBadRequest, "a shutdown comes within 1 s to %s", moderation.FormatLeft(maxShutdownIn))
+	}
+	if _, err := d.m.liveWorld(req.World); err != nil {
+		return err
+	}
+	if _, err := d.m.db.Moderate(ctx, store.AuditEntry{ActorID: s.AccountID, ActorName: s.Username,
+		Action: store.ActionShutdown, TargetName: req.World, Detail: in.String()}, time.Time{}); err != nil {
+		return err
+	}
+	return d.tellWorlds(ctx, []string{req.World}, cluster.AdminAction{Action: cluster.AdminShutdown, In: in})
 }
 
 // targetWorlds returns id if that world is live, or every live world's

@@ -32,6 +32,9 @@ const (
 	// ActionSaveNow is recorded when the admin dashboard asked the worlds
 	// to save every player at once.
 	ActionSaveNow Action = "save-now"
+	// ActionShutdown is recorded when the admin dashboard scheduled a
+	// world's shutdown; Detail says in how long.
+	ActionShutdown Action = "shutdown"
 )
 
 // AuditEntry is a row of the audit table: who did what to whom, why and

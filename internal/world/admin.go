@@ -60,6 +60,46 @@ func (s *Server) saveEveryone() error {
 	return nil
 }
 
+// shutdownWarnings are the times before a scheduled shutdown at which the
+// players are told.
+var shutdownWarnings = []time.Duration{5 * time.Minute, time.Minute, 10 * time.Second}
+
+// shutdownTimeout bounds a scheduled shutdown's saving.
+const shutdownTimeout = 30 * time.Second
+
+// countDown tells the players that the world stops in d, again at each of
+// shutdownWarnings that falls within d, and then shuts the world down,
+// unless something else shuts it down first.
+func (s *Server) countDown(d time.Duration) {
+	end := time.Now().Add(d)
+	warnings := []time.Duration{d}
+	for _, w := range shutdownWarnings {
+		if w < d {
+			warnings = append(warnings, w)
+		}
+	}
+	warnings = append(warnings, 0)
+	for _, left := range warnings {
+		t := time.NewTimer(time.Until(end.Add(-left)))
+		select {
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if left > 0 {
+			s.players.tellAll(protocol.ChatLine{Channel: protocol.ChannelSystem,
+				Text: "[Broadcast] This world shuts down in " + moderation.FormatLeft(left) + "; your character will be saved."}.Append(nil))
+		}
+	}
+	s.log.Info("world: shutting down as the admin dashboard asked")
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		s.log.Error("world: scheduled shutdown", "err", err)
+	}
+}
+
 // tickBuckets reads the tick histogram's cumulative buckets and count.
 func tickBuckets(h prometheus.Histogram) ([]cluster.TickBucket, uint64) {
 	var m dto.Metric
@@ -82,6 +122,12 @@ func (s *Server) admin(_ context.Context, a cluster.AdminAction) (cluster.Empty,
 		return cluster.Empty{}, nil
 	case cluster.AdminSaveNow:
 		return cluster.Empty{}, s.saveEveryone()
+	case cluster.AdminShutdown:
+		if !s.countingDown.CompareAndSwap(false, true) {
+			return cluster.Empty{}, api.Errorf(api.CodeBadRequest, "a shutdown is already under way")
+		}
+		go s.countDown(a.In)
+		return cluster.Empty{}, nil
 	}
 	target, ok := s.players.byCharacter(a.Target)
 	if !ok {

@@ -148,6 +148,15 @@ function render(ev) {
     cell(tr, w.error || w.status);
     cell(tr, w.tick_p99_ms ? "≤ " + w.tick_p99_ms + " ms" : "–");
     cell(tr, w.instances.map((i) => i.map + " (" + i.players + ")").join(", "));
+    const b = document.createElement("button");
+    b.textContent = "shut down in 5 min";
+    b.className = "shutdown";
+    b.addEventListener("click", () => {
+      if (confirm("Shut " + w.name + " down in 5 minutes? Players are told at 5 min, 1 min and 10 s.")) {
+        act("shutdown", { world: w.id, in_seconds: 300 }, w.name + " shuts down in 5 minutes.");
+      }
+    });
+    cell(tr, "").appendChild(b);
   });
   fill($("players"), ev.players, (tr, p) => {
     tr.dataset.name = p.name;
