@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/chat"
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/moderation"
 	"github.com/tinymmo/tinymmo/internal/store"
@@ -36,9 +37,10 @@ type actionRequest struct {
 	Password  string `json:"password"`
 }
 
-// action runs the action named in the path for admin s. Every action goes
-// through the master's moderation checks and into the audit log, with s's
-// account as the actor, before any world acts on it.
+// action runs the action named in the path for admin s. Every action is
+// written to the audit log, with s's account as the actor, before any
+// world acts on it; kick, mute, ban and broadcast also pass the checks of
+// the in-game commands (see Master.moderate).
 func (d *dashboard) action(w http.ResponseWriter, r *http.Request, s adminSession) {
 	var req actionRequest
 	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
@@ -69,9 +71,9 @@ func (d *dashboard) action(w http.ResponseWriter, r *http.Request, s adminSessio
 }
 
 func (d *dashboard) broadcast(ctx context.Context, s adminSession, req actionRequest) error {
-	message := strings.TrimSpace(req.Message)
-	if message == "" {
-		return api.Errorf(api.CodeBadRequest, "the message is empty")
+	message, err := chat.Clean(req.Message)
+	if err != nil {
+		return api.Errorf(api.CodeBadRequest, "%s", err)
 	}
 	worlds, err := d.targetWorlds(req.World)
 	if err != nil {
