@@ -184,12 +184,13 @@ type TickBucket struct {
 }
 
 // PlayerStatus is a player in the game. Level is the character's when it
-// entered the world.
+// entered the world; Map is the map it is on, "" until it is placed.
 type PlayerStatus struct {
 	AccountID int64     `json:"account_id"`
 	Name      string    `json:"name"`
 	Class     api.Class `json:"class"`
 	Level     int       `json:"level"`
+	Map       string    `json:"map"`
 }
 
 // InstanceStatus is a running map instance and the players in it or on

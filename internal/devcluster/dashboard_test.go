@@ -307,6 +307,7 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 			Name  string `json:"name"`
 			World string `json:"world"`
 			Class string `json:"class"`
+			Map   string `json:"map"`
 		} `json:"players"`
 		Worlds []struct {
 			ID        string  `json:"id"`
@@ -346,8 +347,8 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 		t.Fatalf("no event counted the two players with a tick duration in 10 s; the last: %+v", last)
 	}
 	names := last.Players[0].Name + " " + last.Players[1].Name
-	if !strings.Contains(names, p.name) || !strings.Contains(names, q.name) || last.Players[0].World != c.World.ID() {
-		t.Errorf("players %+v, want %s and %s on %s", last.Players, p.name, q.name, c.World.ID())
+	if !strings.Contains(names, p.name) || !strings.Contains(names, q.name) || last.Players[0].World != c.World.ID() || last.Players[0].Map != "overworld" {
+		t.Errorf("players %+v, want %s and %s on %s's overworld", last.Players, p.name, q.name, c.World.ID())
 	}
 	if len(last.Worlds) != 1 || len(last.Worlds[0].Instances) == 0 || last.Worlds[0].Instances[0].Players != 2 {
 		t.Errorf("worlds %+v, want one with an instance holding both players", last.Worlds)

@@ -25,9 +25,11 @@ func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, er
 	}
 	out.TickBuckets, out.Ticks = tickBuckets(s.metrics.tickSeconds)
 	for _, n := range inGame {
-		out.Players = append(out.Players, cluster.PlayerStatus{
-			AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level,
-		})
+		p := cluster.PlayerStatus{AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level}
+		if onMap := n.s.member.onMap.Load(); onMap != nil {
+			p.Map = *onMap
+		}
+		out.Players = append(out.Players, p)
 	}
 	return out, nil
 }

@@ -180,6 +180,8 @@ func (r *registry) place(m *member, spread bool) {
 		owner, ownerName = privateKey{party: party}, leader
 	}
 	in := r.pick(c.Map, mp, owner, ownerName)
+	mapName := c.Map
+	m.onMap.Store(&mapName)
 	in.population++
 	in.joins <- sim.Arrival{Player: m.player, Spread: spread}
 }

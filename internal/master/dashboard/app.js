@@ -160,7 +160,7 @@ function render(ev) {
   });
   fill($("players"), ev.players, (tr, p) => {
     tr.dataset.name = p.name;
-    cell(tr, p.name); cell(tr, p.class); cell(tr, p.level); cell(tr, p.world);
+    cell(tr, p.name); cell(tr, p.class); cell(tr, p.level); cell(tr, p.world); cell(tr, p.map);
     const td = cell(tr, "");
     for (const action of ["kick", "mute", "ban"]) {
       const b = document.createElement("button");
