@@ -175,6 +175,16 @@ type WorldStatus struct {
 	TickBuckets []TickBucket `json:"tick_buckets"`
 	// Ticks counts every tick, those over the last bucket's bound too.
 	Ticks uint64 `json:"ticks"`
+	// Says are the world's last public chat lines, oldest first.
+	Says []SayStatus `json:"says"`
+}
+
+// SayStatus is a public chat line: who said what, where and when.
+type SayStatus struct {
+	At   time.Time `json:"at"`
+	Name string    `json:"name"`
+	Map  string    `json:"map"`
+	Text string    `json:"text"`
 }
 
 // TickBucket counts the ticks that took at most UpperBound seconds.

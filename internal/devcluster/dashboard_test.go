@@ -287,6 +287,9 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 	u.mustLogin(t, "boss")
 	p := joinAs(t, c, "")
 	q := joinAs(t, c, "")
+	p.say(t, protocol.Chat{Channel: protocol.ChannelSay, Text: "hello dashboard"})
+	p.say(t, protocol.Chat{Channel: protocol.ChannelWhisper, To: q.name, Text: "a secret"})
+	q.hear(t, protocol.ChannelWhisper) // the whisper went by before the stream is read
 
 	req, err := http.NewRequestWithContext(t.Context(), "GET", u.base+"api/events", nil)
 	if err != nil {
@@ -317,6 +320,10 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 				Players int    `json:"players"`
 			} `json:"instances"`
 		} `json:"worlds"`
+		Chat []struct {
+			Name string `json:"name"`
+			Text string `json:"text"`
+		} `json:"chat"`
 	}
 	deadline := time.AfterFunc(10*time.Second, func() { resp.Body.Close() })
 	defer deadline.Stop()
@@ -336,7 +343,7 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 		if err := json.Unmarshal([]byte(data), &last); err != nil {
 			t.Fatalf("an event that is not JSON: %v: %q", err, data)
 		}
-		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 {
+		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 && len(last.Chat) > 0 {
 			break
 		}
 	}
@@ -344,11 +351,14 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 		t.Errorf("the stream began with %q, want the history", first)
 	}
 	if last.CCU != 2 || len(last.Players) != 2 {
-		t.Fatalf("no event counted the two players with a tick duration in 10 s; the last: %+v", last)
+		t.Fatalf("no event counted the two players with a tick duration and chat in 10 s; the last: %+v", last)
 	}
 	names := last.Players[0].Name + " " + last.Players[1].Name
 	if !strings.Contains(names, p.name) || !strings.Contains(names, q.name) || last.Players[0].World != c.World.ID() || last.Players[0].Map != "overworld" {
 		t.Errorf("players %+v, want %s and %s on %s's overworld", last.Players, p.name, q.name, c.World.ID())
+	}
+	if len(last.Chat) != 1 || last.Chat[0].Name != p.name || last.Chat[0].Text != "hello dashboard" {
+		t.Errorf("chat %+v, want only %s's say (never a whisper)", last.Chat, p.name)
 	}
 	if len(last.Worlds) != 1 || len(last.Worlds[0].Instances) == 0 || last.Worlds[0].Instances[0].Players != 2 {
 		t.Errorf("worlds %+v, want one with an instance holding both players", last.Worlds)

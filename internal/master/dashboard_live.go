@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ const (
 	liveEvery      = time.Second
 	liveHistory    = 600 // samples kept for the charts: 10 minutes
 	liveAuditLines = 20
+	liveChatLines  = 20
 	// worldStatusTimeout bounds one world's answer, so that a stuck world
 	// does not hold up the feed.
 	worldStatusTimeout = 800 * time.Millisecond
@@ -58,7 +60,15 @@ type liveEvent struct {
 	Worlds          []liveWorld  `json:"worlds"`
 	Players         []livePlayer `json:"players"`
 	Audit           []auditLine  `json:"audit"`
-	Sample          sample       `json:"sample"`
+	// Chat is the last public chat lines of every world, newest first.
+	Chat   []liveSay `json:"chat"`
+	Sample sample    `json:"sample"`
+}
+
+// liveSay is a public chat line said on World.
+type liveSay struct {
+	World string `json:"world"`
+	cluster.SayStatus
 }
 
 // liveWorld is a world as the dashboard shows it. Error says why its
@@ -113,7 +123,7 @@ func (f *liveFeed) run(ctx context.Context) {
 // now. previous holds each world's answer at the last sample, elapsed
 // ago, for the rates; gather updates it.
 func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[string]cluster.WorldStatus, elapsed time.Duration) liveEvent {
-	ev := liveEvent{Time: now.UTC(), Worlds: []liveWorld{}, Players: []livePlayer{}, Audit: []auditLine{}}
+	ev := liveEvent{Time: now.UTC(), Worlds: []liveWorld{}, Players: []livePlayer{}, Audit: []auditLine{}, Chat: []liveSay{}}
 	ev.Sample.Time, ev.Sample.logins = now.Unix(), f.m.logins.Load()
 	seen := make(map[string]bool)
 	for _, w := range f.m.worlds.list(now) {
@@ -133,6 +143,9 @@ func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[strin
 		for _, p := range st.Players {
 			ev.Players = append(ev.Players, livePlayer{World: w.ID, PlayerStatus: p})
 		}
+		for _, say := range st.Says {
+			ev.Chat = append(ev.Chat, liveSay{World: w.ID, SayStatus: say})
+		}
 		if prev, ok := previous[w.ID]; ok && elapsed > 0 && st.BytesIn >= prev.BytesIn && st.BytesOut >= prev.BytesOut {
 			ev.Sample.BytesIn += float64(st.BytesIn-prev.BytesIn) / elapsed.Seconds()
 			ev.Sample.BytesOut += float64(st.BytesOut-prev.BytesOut) / elapsed.Seconds()
@@ -148,6 +161,8 @@ func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[strin
 		}
 	}
 	ev.Sample.CCU = ev.CCU
+	slices.SortStableFunc(ev.Chat, func(a, b liveSay) int { return b.At.Compare(a.At) })
+	ev.Chat = ev.Chat[:min(len(ev.Chat), liveChatLines)]
 	entries, err := f.m.db.AuditLog(ctx, 0, liveAuditLines)
 	if err != nil && ctx.Err() == nil {
 		f.m.log.Warn("dashboard: read the audit log", "err", err)

@@ -22,6 +22,7 @@ func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, er
 		Instances: s.registry.instanceStatus(),
 		BytesIn:   counterValue(s.metrics.bytesIn),
 		BytesOut:  counterValue(s.metrics.bytesOut),
+		Says:      s.says.list(),
 	}
 	out.TickBuckets, out.Ticks = tickBuckets(s.metrics.tickSeconds)
 	for _, n := range inGame {

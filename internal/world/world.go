@@ -299,6 +299,7 @@ type Server struct {
 	stopping bool       // set by Shutdown: admit refuses new connections
 	once     sync.Once
 	stopped  chan struct{} // closed when Shutdown has finished
+	says     recentSays    // the last public chat lines, for the dashboard
 	// countingDown is set once the dashboard has scheduled a shutdown.
 	countingDown atomic.Bool
 }

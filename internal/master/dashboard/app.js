@@ -174,6 +174,9 @@ function render(ev) {
     cell(tr, new Date(a.at).toLocaleString()); cell(tr, a.actor); cell(tr, a.action);
     cell(tr, a.target || ""); cell(tr, a.reason || ""); cell(tr, a.detail || "");
   });
+  fill($("chat"), ev.chat, (tr, c) => {
+    cell(tr, new Date(c.at).toLocaleTimeString()); cell(tr, c.name); cell(tr, c.world + " " + c.map); cell(tr, c.text);
+  });
   addSample(ev.sample);
   redraw();
 }
