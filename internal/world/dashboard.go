@@ -1,5 +1,9 @@
 package world
 
+// What the world does for the master's admin dashboard: it answers
+// cluster.WorldOpStatus (status) and carries out cluster.WorldOpAdmin
+// (admin).
+
 import (
 	"context"
 	"time"
@@ -13,8 +17,9 @@ import (
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
-// status answers the master's dashboard: who is in the game, the running
-// instances and the bytes exchanged with players so far.
+// status answers the master's dashboard: who is in the game and where,
+// the running instances, the bytes exchanged with players and the tick
+// histogram so far, and the last says.
 func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, error) {
 	inGame := s.players.inGame()
 	out := cluster.WorldStatus{
