@@ -54,13 +54,11 @@ func (p *players) inGame() []named {
 
 // names returns the names of the players in the game, sorted.
 func (p *players) names() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	names := make([]string, 0, len(p.byName))
-	for _, n := range p.byName {
-		names = append(names, n.name)
+	inGame := p.inGame()
+	names := make([]string, len(inGame))
+	for i, n := range inGame {
+		names[i] = n.name
 	}
-	slices.Sort(names)
 	return names
 }
 

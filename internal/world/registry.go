@@ -118,12 +118,12 @@ func (r *registry) join(m *member) { r.events <- joinEvent{m} }
 func (r *registry) count() int { return int(r.instances.Load()) }
 
 // instanceStatus returns the running instances as of the registry's last
-// event.
+// event (none before the first).
 func (r *registry) instanceStatus() []cluster.InstanceStatus {
 	if p := r.published.Load(); p != nil {
 		return *p
 	}
-	return nil
+	return []cluster.InstanceStatus{}
 }
 
 // status lists the running instances by map name, for published.
