@@ -35,6 +35,9 @@ func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 		return err
 	}
 	fmt.Fprintf(stdout, "TinyMMO is running: open %s/\n", c.URL())
+	if url := c.Master.DashboardURL(); url != "" {
+		fmt.Fprintf(stdout, "admin dashboard: %s (create an admin with: tinymmo admin create-user NAME --role admin)\n", url)
+	}
 	if err := c.WaitReady(ctx); err == nil {
 		fmt.Fprintln(stdout, "ready")
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -246,7 +247,7 @@ func TestMasterRestartKeepsWorldsAndGateways(t *testing.T) {
 	}
 }
 
-func TestDevPrintsURLThenReady(t *testing.T) {
+func TestDevPrintsURLsThenReady(t *testing.T) {
 	skipShort(t)
 	addr := freePort(t)
 	cmd := exec.Command(bin, "dev", "--data", t.TempDir(), "--listen", addr)
@@ -267,7 +268,16 @@ func TestDevPrintsURLThenReady(t *testing.T) {
 			break
 		}
 	}
-	if len(got) != 2 || !strings.Contains(got[0], "http://"+addr+"/") || got[1] != "ready" {
-		t.Fatalf("dev printed %q, want a line with the URL, then \"ready\"", got)
+	if len(got) != 3 || !strings.Contains(got[0], "http://"+addr+"/") || !strings.HasPrefix(got[1], "admin dashboard: http://127.0.0.1:") || got[2] != "ready" {
+		t.Fatalf("dev printed %q, want a line with the URL, one with the dashboard's, then \"ready\"", got)
+	}
+	dashboard := strings.Fields(got[1])[2]
+	resp, err := http.Get(dashboard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s: %s", dashboard, resp.Status)
 	}
 }

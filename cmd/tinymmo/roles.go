@@ -20,7 +20,10 @@ func masterFlags(fs *flag.FlagSet, c *master.Config) {
 	fs.StringVar(&c.NATSURL, "nats", "", "external NATS URL; empty runs the embedded NATS server")
 	fs.StringVar(&c.NATSListen, "nats-listen", "127.0.0.1:4222", "address of the embedded NATS server")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads or creates DATA/cluster.secret")
-	fs.StringVar(&c.HTTPListen, "http-listen", "127.0.0.1:8090", "address of /healthz and /metrics")
+	fs.StringVar(&c.HTTPListen, "http-listen", "127.0.0.1:8090", "address of /healthz, /metrics and the admin dashboard (/admin/)")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "PEM certificate to serve --http-listen over TLS (with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "PEM private key of --tls-cert")
+	fs.BoolVar(&c.DashboardInsecure, "dashboard-insecure", false, "serve the admin dashboard on a non-loopback --http-listen without TLS")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 24*time.Hour, "lifetime of a login session")
 	fs.IntVar(&c.EnterBurst, "enter-burst", 10, "times one account may enter a world at once")
 	fs.DurationVar(&c.EnterEvery, "enter-every", 3*time.Second, "then one more per this interval")
@@ -185,6 +188,16 @@ func runWorld(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// A shutdown the admin dashboard scheduled ends the process too.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		select {
+		case <-w.Stopped():
+			stop()
+		case <-ctx.Done():
+		}
+	}()
 	return serveUntilDone(ctx, log, w)
 }
 

@@ -45,6 +45,13 @@ const (
 	WorldOpCharacters      = "characters"
 	WorldOpCreateCharacter = "character.create"
 	WorldOpMintJoin        = "join.mint"
+	// WorldOpStatus answers a StatusRequest with the world's WorldStatus,
+	// for the master's admin dashboard, which asks once a second.
+	WorldOpStatus = "status"
+	// WorldOpAdmin carries an AdminAction from the master's dashboard,
+	// already checked and audited by the master, for the world to carry
+	// out on its players.
+	WorldOpAdmin = "admin"
 )
 
 // WorldSubject returns the subject on which world id answers op.
@@ -152,6 +159,81 @@ type ModerateRequest struct {
 	For time.Duration `json:"for,omitempty"`
 	// Detail completes the action for the log: a message, a place.
 	Detail string `json:"detail,omitempty"`
+}
+
+// WorldStatus is what a world tells the master's dashboard of itself.
+type WorldStatus struct {
+	Players   []PlayerStatus   `json:"players"`
+	Instances []InstanceStatus `json:"instances"`
+	// BytesIn and BytesOut are the message payload bytes received from and
+	// sent to players since the world started.
+	BytesIn  uint64 `json:"bytes_in"`
+	BytesOut uint64 `json:"bytes_out"`
+	// TickBuckets is the histogram of instance tick durations since the
+	// world started, cumulative as Prometheus keeps it: the master takes
+	// the difference between two answers for a recent percentile.
+	TickBuckets []TickBucket `json:"tick_buckets"`
+	// Ticks counts every tick, those over the last bucket's bound too.
+	Ticks uint64 `json:"ticks"`
+	// Says are the world's last public chat lines, oldest first.
+	Says []SayStatus `json:"says"`
+}
+
+// SayStatus is a public chat line: who said what, where and when.
+type SayStatus struct {
+	At   time.Time `json:"at"`
+	Name string    `json:"name"`
+	Map  string    `json:"map"`
+	Text string    `json:"text"`
+}
+
+// TickBucket counts the ticks that took at most UpperBound seconds.
+type TickBucket struct {
+	UpperBound float64 `json:"le"`
+	Count      uint64  `json:"count"`
+}
+
+// PlayerStatus is a player in the game. Level is the character's when it
+// entered the world; Map is the map it is on, "" until it is placed.
+type PlayerStatus struct {
+	AccountID int64     `json:"account_id"`
+	Name      string    `json:"name"`
+	Class     api.Class `json:"class"`
+	Level     int       `json:"level"`
+	Map       string    `json:"map"`
+}
+
+// InstanceStatus is a running map instance and the players in it or on
+// their way in.
+type InstanceStatus struct {
+	Map     string `json:"map"`
+	Players int    `json:"players"`
+}
+
+// Admin actions a world carries out for the dashboard.
+const (
+	AdminKick      = "kick"
+	AdminBan       = "ban"
+	AdminMute      = "mute"
+	AdminBroadcast = "broadcast"
+	AdminSaveNow   = "save-now"
+	AdminShutdown  = "shutdown"
+)
+
+// AdminAction asks a world to act on the player named Target (a character
+// name) or, for a broadcast, on everyone: kick or ban close the player's
+// connection with the reason, mute silences them until Until, broadcast
+// says Message to all, save-now queues every player's character for saving
+// at their next tick, and shutdown stops the world after In, telling the
+// players at 5 min, 1 min and 10 s before.
+type AdminAction struct {
+	Action  string    `json:"action"`
+	Target  string    `json:"target,omitempty"`
+	Reason  string    `json:"reason,omitempty"`
+	Until   time.Time `json:"until,omitzero"`
+	Message string    `json:"message,omitempty"`
+	// In is how long until a shutdown.
+	In time.Duration `json:"in,omitempty"`
 }
 
 // Empty is the request or reply of a call that carries nothing.

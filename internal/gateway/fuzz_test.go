@@ -17,7 +17,7 @@ import (
 // middleware caps them, to decode, into the body type of a route chosen by kind%3: credentials
 // (create account, login), a new character, or entering a world. decode must
 // never panic. It either refuses the body with a bad_request *api.Error,
-// which writeError answers with 400 and that error as JSON; or it accepts a
+// which api.WriteError answers with 400 and that error as JSON; or it accepts a
 // body of at most maxBody bytes of valid UTF-8 JSON, whose value encodes and
 // decodes back to itself.
 func FuzzDecode(f *testing.F) {
@@ -43,11 +43,11 @@ func FuzzDecode(f *testing.F) {
 		rec := httptest.NewRecorder()
 		r := httptest.NewRequest(http.MethodPost, api.Prefix+"/sessions", bytes.NewReader(body))
 		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
-		if err := decode(r, v); err != nil {
+		if err := api.DecodeJSON(r, v); err != nil {
 			if api.CodeOf(err) != api.CodeBadRequest {
 				t.Fatalf("decode(%q) = %v, want a bad_request error", body, err)
 			}
-			writeError(rec, err)
+			api.WriteError(rec, err)
 			var eb api.ErrorBody
 			if rec.Code != http.StatusBadRequest || rec.Header().Get("Content-Type") != "application/json" ||
 				json.Unmarshal(rec.Body.Bytes(), &eb) != nil || eb.Error == nil || eb.Error.Code != api.CodeBadRequest {

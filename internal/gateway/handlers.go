@@ -3,14 +3,11 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tinymmo/tinymmo/internal/api"
 	"github.com/tinymmo/tinymmo/internal/cluster"
@@ -34,7 +31,7 @@ func (g *Gateway) routes() http.Handler {
 	apiMux.HandleFunc("POST /api/v1/worlds/{world}/characters", g.createCharacter)
 	apiMux.HandleFunc("POST /api/v1/worlds/{world}/enter", g.enter)
 	apiMux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, api.Errorf(api.CodeNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
+		api.WriteError(w, api.Errorf(api.CodeNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 
 	mux := http.NewServeMux()
@@ -51,7 +48,7 @@ func (g *Gateway) routes() http.Handler {
 func (g *Gateway) checkVersion(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if v := r.Header.Get(api.VersionHeader); v != g.cfg.Version {
-			writeError(w, api.Errorf(api.CodeVersionMismatch,
+			api.WriteError(w, api.Errorf(api.CodeVersionMismatch,
 				"this client is version %q but the server runs %q; please refresh or update your client", v, g.cfg.Version))
 			return
 		}
@@ -68,10 +65,10 @@ func readBody(next http.Handler) http.Handler {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			writeError(w, api.Errorf(api.CodeBodyTooLarge, "request body over %d bytes", tooBig.Limit))
+			api.WriteError(w, api.Errorf(api.CodeBodyTooLarge, "request body over %d bytes", tooBig.Limit))
 			return
 		case err != nil:
-			writeError(w, api.Errorf(api.CodeBadRequest, "the request body could not be read"))
+			api.WriteError(w, api.Errorf(api.CodeBadRequest, "the request body could not be read"))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -80,7 +77,7 @@ func readBody(next http.Handler) http.Handler {
 }
 
 func (g *Gateway) getVersion(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, api.VersionResponse{Version: g.cfg.Version, Protocol: protocol.Version})
+	api.WriteJSON(w, http.StatusOK, api.VersionResponse{Version: g.cfg.Version, Protocol: protocol.Version})
 }
 
 func (g *Gateway) createAccount(w http.ResponseWriter, r *http.Request) {
@@ -96,20 +93,20 @@ func (g *Gateway) login(w http.ResponseWriter, r *http.Request) {
 // waiting while the username's failed logins are being slowed down.
 func (g *Gateway) credentialCall(w http.ResponseWriter, r *http.Request, subject string, status int) {
 	var c api.Credentials
-	if err := decode(r, &c); err != nil {
-		writeError(w, err)
+	if err := api.DecodeJSON(r, &c); err != nil {
+		api.WriteError(w, err)
 		return
 	}
 	ip, now := g.clientIP(r), time.Now()
 	if err := limit(g.metrics, g.byIP, limitedIP, ip, now); err != nil {
-		writeError(w, err)
+		api.WriteError(w, err)
 		return
 	}
 	// Valid usernames are short; a longer one is cut so that junk cannot
 	// make the limiters' keys large.
 	name := strings.ToLower(c.Username[:min(len(c.Username), 2*api.UsernameMaxLen)])
 	if err := limit(g.metrics, g.byIPName, limitedIPName, ipAndName{ip, name}, now); err != nil {
-		writeError(w, err)
+		api.WriteError(w, err)
 		return
 	}
 	// The wait comes before the password is tried, so a guesser cannot
@@ -136,7 +133,7 @@ func (g *Gateway) credentialCall(w http.ResponseWriter, r *http.Request, subject
 
 func (g *Gateway) guestLogin(w http.ResponseWriter, r *http.Request) {
 	if err := limit(g.metrics, g.byIP, limitedIP, g.clientIP(r), time.Now()); err != nil {
-		writeError(w, err)
+		api.WriteError(w, err)
 		return
 	}
 	s, err := cluster.Request[api.Session](r.Context(), g.nc, cluster.SubjectGuestLogin, cluster.Empty{})
@@ -165,8 +162,8 @@ func (g *Gateway) characters(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) createCharacter(w http.ResponseWriter, r *http.Request) {
 	var req api.CreateCharacterRequest
-	if err := decode(r, &req); err != nil {
-		writeError(w, err)
+	if err := api.DecodeJSON(r, &req); err != nil {
+		api.WriteError(w, err)
 		return
 	}
 	resp, err := cluster.Request[api.Character](r.Context(), g.nc, cluster.SubjectCreateCharacter,
@@ -176,12 +173,12 @@ func (g *Gateway) createCharacter(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) enter(w http.ResponseWriter, r *http.Request) {
 	if err := limit(g.metrics, g.entersByIP, limitedEnterIP, g.clientIP(r), time.Now()); err != nil {
-		writeError(w, err)
+		api.WriteError(w, err)
 		return
 	}
 	var req api.EnterRequest
-	if err := decode(r, &req); err != nil {
-		writeError(w, err)
+	if err := api.DecodeJSON(r, &req); err != nil {
+		api.WriteError(w, err)
 		return
 	}
 	resp, err := cluster.Request[api.EnterResponse](r.Context(), g.nc, cluster.SubjectEnter,
@@ -222,56 +219,14 @@ func (g *Gateway) reply(w http.ResponseWriter, status int, v any, err error) {
 		if !errors.As(err, &ae) {
 			g.log.Error("gateway call failed", "err", err)
 		}
-		writeError(w, err)
+		api.WriteError(w, err)
 		return
 	}
-	writeJSON(w, status, v)
+	api.WriteJSON(w, status, v)
 }
 
 // bearer returns the session token from "Authorization: Bearer <token>".
 func bearer(r *http.Request) string {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return token
-}
-
-// decode reads a JSON body, which readBody has already read into memory,
-// into v. It refuses with a bad-request error a body that is not UTF-8,
-// malformed JSON or followed by more data.
-func decode(r *http.Request, v any) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return api.Errorf(api.CodeBadRequest, "the request body could not be read")
-	}
-	// The JSON decoder would quietly turn invalid bytes into U+FFFD, and a
-	// password or a name into text its owner never typed.
-	if !utf8.Valid(body) {
-		return api.Errorf(api.CodeBadRequest, "the request body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return api.Errorf(api.CodeBadRequest, "malformed JSON body")
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return api.Errorf(api.CodeBadRequest, "unexpected data after the JSON body")
-	}
-	return nil
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-// writeError writes err as {"error":{"code","message"}} with its status.
-func writeError(w http.ResponseWriter, err error) {
-	var ae *api.Error
-	if !errors.As(err, &ae) {
-		ae = api.Errorf(api.CodeInternal, "internal error")
-	}
-	if ae.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(api.RetryAfterSeconds(ae.RetryAfter)))
-	}
-	writeJSON(w, ae.Code.Status(), api.ErrorBody{Error: ae})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -43,42 +42,57 @@ func (m *Master) createAccount(ctx context.Context, req cluster.LoginRequest) (a
 }
 
 func (m *Master) login(ctx context.Context, req cluster.LoginRequest) (api.Session, error) {
-	username, err := api.NormalizeUsername(req.Username)
-	if err != nil {
-		// A name that could never exist still costs a hash, so timing does
-		// not tell invalid names from unknown ones.
-		_ = m.hasher.VerifyDummy(ctx, req.Password) // only its cost matters
-		return m.loginFailed()
-	}
-	acct, err := m.db.AccountByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		_ = m.hasher.VerifyDummy(ctx, req.Password) // only its cost matters
+	acct, err := m.checkPassword(ctx, req.Username, req.Password)
+	if errors.Is(err, errBadCredentials) {
 		return m.loginFailed()
 	}
 	if err != nil {
 		return api.Session{}, err
 	}
+	m.metrics.logins.WithLabelValues("ok").Inc()
+	return m.openSession(ctx, acct)
+}
+
+// checkPassword returns the account named username if password is its
+// password, and errBadCredentials otherwise, taking as long whether the
+// account exists or not. It stores a new hash when the parameters
+// changed.
+func (m *Master) checkPassword(ctx context.Context, username, password string) (store.Account, error) {
+	username, err := api.NormalizeUsername(username)
+	if err != nil {
+		// A name that could never exist still costs a hash, so timing does
+		// not tell invalid names from unknown ones.
+		_ = m.hasher.VerifyDummy(ctx, password) // only its cost matters
+		return store.Account{}, errBadCredentials
+	}
+	acct, err := m.db.AccountByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		_ = m.hasher.VerifyDummy(ctx, password) // only its cost matters
+		return store.Account{}, errBadCredentials
+	}
+	if err != nil {
+		return store.Account{}, err
+	}
 	if acct.Guest {
 		// Guest accounts have no password.
-		_ = m.hasher.VerifyDummy(ctx, req.Password) // only its cost matters
-		return m.loginFailed()
+		_ = m.hasher.VerifyDummy(ctx, password) // only its cost matters
+		return store.Account{}, errBadCredentials
 	}
-	ok, rehash, err := m.hasher.Verify(ctx, req.Password, acct.PasswordHash)
+	ok, rehash, err := m.hasher.Verify(ctx, password, acct.PasswordHash)
 	if err != nil {
-		return api.Session{}, fmt.Errorf("master: verify password of account %d: %w", acct.ID, err)
+		return store.Account{}, fmt.Errorf("master: verify password of account %d: %w", acct.ID, err)
 	}
 	if !ok {
-		return m.loginFailed()
+		return store.Account{}, errBadCredentials
 	}
 	if rehash {
-		if hash, err := m.hasher.Hash(ctx, req.Password); err == nil {
+		if hash, err := m.hasher.Hash(ctx, password); err == nil {
 			if err := m.db.SetPasswordHash(ctx, acct.ID, hash); err != nil {
 				m.log.Warn("master: rehash password", "account", acct.ID, "err", err)
 			}
 		}
 	}
-	m.metrics.logins.WithLabelValues("ok").Inc()
-	return m.openSession(ctx, acct)
+	return acct, nil
 }
 
 func (m *Master) loginFailed() (api.Session, error) {
@@ -118,14 +132,13 @@ func (m *Master) openSession(ctx context.Context, acct store.Account) (api.Sessi
 	if err := m.checkBan(ctx, acct.ID, now); err != nil {
 		return api.Session{}, err
 	}
-	raw := make([]byte, 32)
-	rand.Read(raw)
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	token := randomToken()
 	expires := now.Add(m.cfg.SessionTTL)
 	if err := m.db.CreateSession(ctx, tokenHash(token), acct.ID, expires); err != nil {
 		return api.Session{}, err
 	}
 	m.metrics.sessions.WithLabelValues("opened").Inc()
+	m.logins.Add(1)
 	if err := m.db.TouchLogin(ctx, acct.ID, now); err != nil {
 		m.log.Warn("master: record login time", "account", acct.ID, "err", err)
 	}

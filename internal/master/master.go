@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -46,8 +47,18 @@ type Config struct {
 	// Secret authenticates every control-plane connection. Default: read from
 	// or generated into DataDir/cluster.secret.
 	Secret string `toml:"secret"`
-	// HTTPListen serves /healthz and /metrics. Default "127.0.0.1:8090".
+	// HTTPListen serves /healthz, /metrics and the admin dashboard under
+	// /admin/. Default "127.0.0.1:8090".
 	HTTPListen string `toml:"http_listen"`
+	// TLSCert and TLSKey, when both set, serve HTTPListen over TLS (files
+	// in PEM).
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+	// DashboardInsecure serves the admin dashboard on a non-loopback
+	// HTTPListen without TLS, where passwords and session cookies would
+	// cross the network in the clear. Without it (or TLS) the dashboard
+	// stays off there.
+	DashboardInsecure bool `toml:"dashboard_insecure"`
 	// SessionTTL is how long a gateway session lives. Default 24h.
 	SessionTTL time.Duration `toml:"session_ttl"`
 	// EnterBurst and EnterEvery limit how often one account may ask to enter
@@ -91,6 +102,9 @@ func (c *Config) validate() error {
 	if c.MaxConcurrentHashes < 0 {
 		return fmt.Errorf("master: max_concurrent_hashes %d is negative", c.MaxConcurrentHashes)
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("master: tls_cert and tls_key go together")
+	}
 	if c.EnterBurst < 0 || c.EnterEvery < 0 {
 		return fmt.Errorf("master: enter_burst %d and enter_every %v must not be negative", c.EnterBurst, c.EnterEvery)
 	}
@@ -111,9 +125,11 @@ type Master struct {
 	metrics  *metrics
 	http     *http.Server
 	httpAddr net.Addr
+	dash     *dashboard    // nil when the dashboard is off
+	logins   atomic.Uint64 // sessions opened since Start, for the dashboard
 
-	stop     context.CancelFunc // stops the sweeper
-	sweeper  sync.WaitGroup
+	stop     context.CancelFunc // stops the sweeper and the dashboard's feed
+	sweeper  sync.WaitGroup     // the sweeper and the dashboard's feed
 	shutdown sync.Once
 }
 
@@ -167,6 +183,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err er
 	sweepCtx, stop := context.WithCancel(context.Background())
 	m.stop = stop
 	m.sweeper.Go(func() { m.sweep(sweepCtx) })
+	if m.dash != nil {
+		m.sweeper.Go(func() { m.dash.live.run(sweepCtx) })
+	}
 	// Tell worlds that were running before this master started to register
 	// now rather than at their next heartbeat.
 	if err := m.nc.Publish(cluster.SubjectMasterStarted, nil); err != nil {
@@ -216,9 +235,24 @@ func (m *Master) serveHTTP() error {
 	mux.HandleFunc("GET /healthz", cluster.Healthz(m.nc))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	m.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if dashboardAllowed(m.cfg) {
+		m.dash = newDashboard(m)
+		m.dash.routes(mux)
+		// Event streams never go idle: end them, or Shutdown would wait
+		// for them until its deadline.
+		m.http.RegisterOnShutdown(func() { close(m.dash.live.stopping) })
+	} else {
+		m.log.Warn("master: the admin dashboard is off: it needs a loopback http_listen, TLS (tls_cert, tls_key) or dashboard_insecure", "http", m.cfg.HTTPListen)
+	}
 	m.httpAddr = ln.Addr()
 	go func() {
-		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if m.cfg.TLSCert != "" {
+			err = m.http.ServeTLS(ln, m.cfg.TLSCert, m.cfg.TLSKey)
+		} else {
+			err = m.http.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.log.Error("master http server failed", "err", err)
 		}
 	}()
@@ -236,8 +270,21 @@ func (m *Master) NATSURL() string {
 // Secret returns the cluster secret in use.
 func (m *Master) Secret() string { return m.cfg.Secret }
 
-// HTTPAddr returns the address of the /healthz and /metrics server.
+// HTTPAddr returns the address of the /healthz, /metrics and /admin/
+// server.
 func (m *Master) HTTPAddr() net.Addr { return m.httpAddr }
+
+// DashboardURL returns the admin dashboard's URL, or "" when it is off.
+func (m *Master) DashboardURL() string {
+	if m.dash == nil {
+		return ""
+	}
+	scheme := "http"
+	if m.dash.secure {
+		scheme = "https"
+	}
+	return scheme + "://" + m.httpAddr.String() + "/admin/"
+}
 
 // Shutdown stops answering requests, waits for the ones under way (bounded by
 // ctx), and closes the database and the control plane. It is idempotent.

@@ -26,6 +26,15 @@ const (
 	ActionSummon     Action = "summon"
 	ActionBroadcast  Action = "broadcast"
 	ActionHeal       Action = "heal"
+	// ActionResetPassword is recorded after the admin dashboard set a new
+	// password.
+	ActionResetPassword Action = "reset-password"
+	// ActionSaveNow is recorded when the admin dashboard asked the worlds
+	// to save every player at once.
+	ActionSaveNow Action = "save-now"
+	// ActionShutdown is recorded when the admin dashboard scheduled a
+	// world's shutdown; Detail says in how long.
+	ActionShutdown Action = "shutdown"
 )
 
 // AuditEntry is a row of the audit table: who did what to whom, why and

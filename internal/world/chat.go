@@ -43,6 +43,11 @@ func (se *session) chat(m protocol.Chat, now time.Time) {
 		select {
 		case se.member.said <- text:
 			se.srv.metrics.chat.WithLabelValues("say").Inc()
+			mapName := ""
+			if onMap := se.member.onMap.Load(); onMap != nil {
+				mapName = *onMap
+			}
+			se.srv.says.add(now, se.name, mapName, text)
 		default: // the limiter lets no more through than the queue holds
 		}
 	case m.Channel == protocol.ChannelWhisper:

@@ -28,6 +28,8 @@ func (s *Server) serveControlPlane() error {
 		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpCharacters), s.listCharacters),
 		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpCreateCharacter), s.createCharacter),
 		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpMintJoin), s.mintJoin),
+		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpStatus), s.status),
+		cluster.Handle(s.svc, cluster.WorldSubject(s.cfg.ID, cluster.WorldOpAdmin), s.admin),
 	)
 }
 

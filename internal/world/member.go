@@ -56,8 +56,11 @@ type member struct {
 	// packed by packVitals; the owning runner refreshes it while the
 	// player is in a party, and the runners of the other members read it.
 	vitals atomic.Uint64
-	gone   atomic.Bool          // set by the session when the connection has ended
-	final  chan store.Character // the last state, handed back once by the owner that sees gone
+	// onMap is the name of the map the registry last placed the player
+	// on, for the master's dashboard.
+	onMap atomic.Pointer[string]
+	gone  atomic.Bool          // set by the session when the connection has ended
+	final chan store.Character // the last state, handed back once by the owner that sees gone
 }
 
 func newMember(out sink, c store.Character) *member {

@@ -19,10 +19,13 @@ type players struct {
 	byName map[string]named
 }
 
-// named is a session in the game and its character's name as written.
+// named is a session in the game, its character's name as written, and
+// its class and level when it entered, for the master's dashboard.
 type named struct {
-	name string
-	s    *session
+	name  string
+	s     *session
+	class string
+	level int
 }
 
 func newPlayers() *players {
@@ -34,18 +37,28 @@ func newPlayers() *players {
 func (p *players) enterGame(s *session) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.byName[strings.ToLower(s.name)] = named{s.name, s}
+	p.byName[strings.ToLower(s.name)] = named{name: s.name, s: s, class: string(s.char.Class), level: s.char.Level}
+}
+
+// inGame returns the players in the game, sorted by name.
+func (p *players) inGame() []named {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]named, 0, len(p.byName))
+	for _, n := range p.byName {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b named) int { return strings.Compare(a.name, b.name) })
+	return out
 }
 
 // names returns the names of the players in the game, sorted.
 func (p *players) names() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	names := make([]string, 0, len(p.byName))
-	for _, n := range p.byName {
-		names = append(names, n.name)
+	inGame := p.inGame()
+	names := make([]string, len(inGame))
+	for i, n := range inGame {
+		names[i] = n.name
 	}
-	slices.Sort(names)
 	return names
 }
 

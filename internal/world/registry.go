@@ -4,10 +4,12 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/sim"
@@ -25,6 +27,9 @@ type registry struct {
 	done   chan struct{}
 
 	instances atomic.Int32 // running, for heartbeats
+	// published is the instances and their populations after the last
+	// event, for the master's dashboard; written by loop.
+	published atomic.Pointer[[]cluster.InstanceStatus]
 
 	// Owned by loop.
 	shared  map[string][]*runner // by map name, in the order opened
@@ -112,6 +117,31 @@ func (r *registry) join(m *member) { r.events <- joinEvent{m} }
 // count returns how many instances are running.
 func (r *registry) count() int { return int(r.instances.Load()) }
 
+// instanceStatus returns the running instances as of the registry's last
+// event (none before the first).
+func (r *registry) instanceStatus() []cluster.InstanceStatus {
+	if p := r.published.Load(); p != nil {
+		return *p
+	}
+	return []cluster.InstanceStatus{}
+}
+
+// status lists the running instances by map name, for published.
+// Called by loop.
+func (r *registry) status() *[]cluster.InstanceStatus {
+	out := []cluster.InstanceStatus{}
+	for _, ins := range r.shared {
+		for _, in := range ins {
+			out = append(out, cluster.InstanceStatus{Map: in.core.Map(), Players: in.population})
+		}
+	}
+	for _, in := range r.private {
+		out = append(out, cluster.InstanceStatus{Map: in.core.Map(), Players: in.population})
+	}
+	slices.SortStableFunc(out, func(a, b cluster.InstanceStatus) int { return strings.Compare(a.Map, b.Map) })
+	return &out
+}
+
 // loop handles events until shutdown closes the channel.
 func (r *registry) loop() {
 	defer close(r.done)
@@ -128,6 +158,7 @@ func (r *registry) loop() {
 		case retireEvent:
 			r.retire(ev.r)
 		}
+		r.published.Store(r.status())
 	}
 }
 
@@ -149,6 +180,8 @@ func (r *registry) place(m *member, spread bool) {
 		owner, ownerName = privateKey{party: party}, leader
 	}
 	in := r.pick(c.Map, mp, owner, ownerName)
+	mapName := c.Map
+	m.onMap.Store(&mapName)
 	in.population++
 	in.joins <- sim.Arrival{Player: m.player, Spread: spread}
 }

@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -297,6 +298,10 @@ type Server struct {
 	connsMu  sync.Mutex // orders admit's conns.Add before Shutdown's conns.Wait
 	stopping bool       // set by Shutdown: admit refuses new connections
 	once     sync.Once
+	stopped  chan struct{} // closed when Shutdown has finished
+	says     recentSays    // the last public chat lines, for the dashboard
+	// countingDown is set once the dashboard has scheduled a shutdown.
+	countingDown atomic.Bool
 }
 
 // Start opens the database, binds the listener, joins the control plane and
@@ -314,7 +319,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	log = log.With("world", cfg.ID)
 	s := &Server{cfg: cfg, log: log, tokens: newTokens(cfg.JoinTokenTTL, cfg.MaxJoinTokens), players: newPlayers(), metrics: newMetrics(),
 		handshakes: newHandshakes(cfg.MaxHandshakes, cfg.MaxHandshakesPerIP),
-		refusals:   newRefusals(log)}
+		refusals:   newRefusals(log), stopped: make(chan struct{})}
 	s.parties = newParties(s)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	defer func() {
@@ -402,9 +407,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			err = errors.Join(err, fmt.Errorf("world: players still saving at shutdown: %w", ctx.Err()))
 		}
 		s.close(ctx)
+		close(s.stopped)
 	})
 	return err
 }
+
+// Stopped is closed when Shutdown has finished, whoever called it: a
+// shutdown the admin dashboard scheduled ends the world by itself.
+func (s *Server) Stopped() <-chan struct{} { return s.stopped }
 
 // close releases what Start acquired. Every session has ended by now, so
 // the instances hold nobody and the last saves are queued; the saver writes
