@@ -71,7 +71,7 @@ func startScaledCluster(t *testing.T) *scaledCluster {
 	for i := range 2 {
 		addr := freePort(t)
 		c.firstRoles = append(c.firstRoles, startRole(t, "gateway", "--data", filepath.Join(data, "g"+strconv.Itoa(i)),
-			"--secret", secret, "--nats", firstNode, "--listen", addr, "--ip-burst", "1000"))
+			"--secret", secret, "--nats", firstNode, "--listen", addr, "--metrics-listen", "127.0.0.1:0", "--ip-burst", "1000"))
 		c.gateways = append(c.gateways, "http://"+addr)
 	}
 	for _, gw := range c.gateways {
