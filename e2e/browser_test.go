@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,7 +87,7 @@ func clusterConfig(dir, web string) devcluster.Config {
 // is ready.
 func start(t *testing.T, cfg devcluster.Config) *devcluster.Cluster {
 	t.Helper()
-	c, err := devcluster.Start(t.Context(), cfg, quietLog())
+	c, err := devcluster.Start(t.Context(), cfg, clusterLog(t))
 	if err != nil {
 		t.Fatalf("devcluster.Start: %v", err)
 	}
@@ -98,7 +100,35 @@ func start(t *testing.T, cfg devcluster.Config) *devcluster.Cluster {
 	return c
 }
 
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+// clusterLog returns a logger for the servers a test starts. It keeps
+// their lines and prints them only if the test fails, so that a failure
+// in a browser comes with the servers' side of it.
+func clusterLog(t *testing.T) *slog.Logger {
+	var (
+		mu    sync.Mutex
+		lines bytes.Buffer
+	)
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if t.Failed() {
+			t.Logf("the servers' log:\n%s", lines.Bytes())
+		}
+	})
+	return slog.New(slog.NewTextHandler(lockedWriter{&mu, &lines}, nil))
+}
+
+// lockedWriter writes to w under mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
 
 // newBrowser starts headless Chromium with a flag set that renders WebGL
 // in software, and returns the context of its tab.
@@ -525,7 +555,7 @@ func TestPlayAsGuestByClicking(t *testing.T) {
 	w2, err := world.Start(t.Context(), world.Config{
 		ID: c.World.ID(), DataDir: c.dataDir, NATSURL: c.Master.NATSURL(), Secret: c.Master.Secret(),
 		Listen: "127.0.0.1:0", Heartbeat: 200 * time.Millisecond,
-	}, quietLog())
+	}, clusterLog(t))
 	if err != nil {
 		t.Fatalf("restarting the world: %v", err)
 	}

@@ -19,8 +19,8 @@ const (
 //
 // The client calls Advance once per tick of the world's rate (from its own
 // ticker); the clock then moves on by one tick, plus one when it has fallen
-// more than MaxClockDrift behind its target, or none when it is that far
-// ahead, so that it follows the world smoothly. Its target is the world's
+// more than MaxClockDrift behind its target, or one fewer when it is that
+// far ahead, so that it follows the world smoothly. Its target is the world's
 // current player tick as the last snapshot shows it (it was made half a
 // round trip before it arrived) plus the lead.
 //
@@ -90,12 +90,15 @@ func (c *TickClock) Advance(now time.Time) (tick uint32, jumped bool) {
 	switch d := int32(target - next); {
 	case d > MaxClockJump:
 		next, jumped = target, true
+	case d < -MaxClockDrift:
+		// Ahead: one tick fewer, however long since the last call. Frames
+		// 1.7 ticks apart each count as two, so without it a slow tab
+		// would carry the clock ever further ahead of the world.
+		next--
 	case passed > 1:
-		// Back from a gap: no correction on top.
+		// Back from a gap: no extra step on top.
 	case d > MaxClockDrift:
 		next++
-	case d < -MaxClockDrift:
-		next-- // hold
 	}
 	if int32(next-c.snapTick) <= 0 {
 		// Behind the world's last tick: every input would be late, and

@@ -121,3 +121,32 @@ func TestTickClockNeverStaysBehindTheWorld(t *testing.T) {
 		}
 	}
 }
+
+// TestTickClockFollowsTheWorldInASlowTab plays a tab that draws a frame
+// every 86 ms and, as the game screen does, advances the clock once per
+// world tick due (at most two a frame). Each frame's first Advance sees
+// 1.7 ticks pass, which rounds to two: the clock must still hold its lead
+// over two minutes rather than creep ahead of the world, where the world
+// would refuse its inputs as too far ahead (protocol.MaxInputLead).
+func TestTickClockFollowsTheWorldInASlowTab(t *testing.T) {
+	start := time.Unix(1000, 0)
+	const period, frame = 50 * time.Millisecond, 86 * time.Millisecond
+	c := NewTickClock(20, 0, start)
+	c.SetRTT(10 * time.Millisecond) // lead 3
+	next := start                   // when the game's next tick is due
+	for now := start; now.Sub(start) < 2*time.Minute; now = now.Add(frame) {
+		world := uint32(now.Sub(start) / period)
+		c.Observe(world, now)
+		for n := 0; n < 2 && !now.Before(next); n++ {
+			next = next.Add(period)
+			c.Advance(now)
+		}
+		if now.Sub(next) > period {
+			next = now.Add(period)
+		}
+		if lead := int32(c.Tick() - world); lead > int32(c.Lead())+MaxClockDrift+2 {
+			t.Fatalf("after %v the client tick %d leads the world's %d by %d, want at most %d",
+				now.Sub(start), c.Tick(), world, lead, c.Lead()+MaxClockDrift+2)
+		}
+	}
+}

@@ -111,6 +111,7 @@ func (r *runner) step(now time.Time) {
 		r.metrics.inputsDropped.Inc()
 		if errors.Is(f.Err, sim.ErrMalformedInput) {
 			r.metrics.malformed.Inc()
+			r.reg.srv.log.Info("world: closing a client that broke the input rules", "character", f.Player.Char.Name, "err", f.Err)
 			memberOf(f.Player).out.close(protocol.CloseMalformed)
 		}
 	}

@@ -284,6 +284,7 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 		msg, err := protocol.Decode(data)
 		if !binary || err != nil {
 			s.metrics.malformed.Inc()
+			s.log.Info("world: closing a client that sent an undecodable message", "binary", binary, "err", err)
 			return protocol.CloseMalformed, true
 		}
 		switch m := msg.(type) {
@@ -304,6 +305,7 @@ func (se *session) readLoop() (protocol.CloseCode, bool) {
 		default:
 			// A second Hello, or a type only the world sends.
 			s.metrics.malformed.Inc()
+			s.log.Info("world: closing a client that sent a message out of place", "type", msg.Type())
 			return protocol.CloseMalformed, true
 		}
 	}
