@@ -140,10 +140,10 @@ type Conn struct {
 	opts Options
 
 	// Owned by the reader (the goroutine calling Read).
-	rbuf       []byte    // buffered input is rbuf[rpos:rend]
+	rbuf       []byte    // buffered input is rbuf[rpos:rend]; it grows for a large frame
 	rpos, rend int       //
-	large      []byte    // the payload of a frame larger than rbuf
 	frag       []byte    // a fragmented message being put together
+	fragOp     byte      // the opcode of that message; 0: none in progress
 	lastFrame  time.Time // when the last complete frame arrived
 	pingedAt   time.Time // when the last ping was sent (at first: the upgrade)
 	pingSeq    uint64    // the payload of the last ping
@@ -419,30 +419,53 @@ func (c *Conn) Read(deadline time.Time) (binary bool, payload []byte, err error)
 	if c.rerr != nil {
 		return false, nil, c.rerr
 	}
-	binary, payload, err = c.readMessage(deadline)
-	if err != nil {
-		c.rerr = err
-		var pe *ProtocolError
-		if errors.As(err, &pe) {
-			c.Close(pe.Code, pe.Reason)
+	for {
+		binary, payload, need, err := c.nextMessage()
+		if err != nil {
+			return false, nil, c.readFailed(err)
 		}
+		if need == 0 {
+			return binary, payload, nil
+		}
+		c.reserve(need)
+		n, err := c.netRead(c.rbuf[c.rend:], deadline)
+		if err != nil {
+			return false, nil, c.readFailed(err)
+		}
+		c.rend += n
 	}
-	return binary, payload, err
 }
 
-func (c *Conn) readMessage(deadline time.Time) (bool, []byte, error) {
-	if cap(c.large) > keepBuf {
-		c.large = nil
+// readFailed makes err the connection's sticky read error, closing the
+// connection with the code of a *ProtocolError, and returns it.
+func (c *Conn) readFailed(err error) error {
+	c.rerr = err
+	var pe *ProtocolError
+	if errors.As(err, &pe) {
+		c.Close(pe.Code, pe.Reason)
 	}
-	if cap(c.frag) > keepBuf {
-		c.frag = nil
-	}
-	c.frag = c.frag[:0]
-	var msgOp byte // the opcode of a fragmented message in progress
+	return err
+}
+
+// nextMessage takes the next data message from the bytes buffered in
+// rbuf[rpos:rend], answering the control frames before it. need is 0 when
+// it returns a message (payload stays valid until the next call), or else
+// how many bytes from rpos the next frame takes at least: the caller
+// reserves room for them, reads more and calls again. A fragmented message
+// is put together across calls.
+func (c *Conn) nextMessage() (isBinary bool, payload []byte, need int, err error) {
 	for {
-		fin, op, payload, err := c.readFrame(deadline)
-		if err != nil {
-			return false, nil, err
+		if c.rpos == c.rend {
+			// Nothing buffered: start at the front, and let go of a
+			// buffer a large frame grew.
+			c.rpos, c.rend = 0, 0
+			if len(c.rbuf) > keepBuf {
+				c.rbuf = make([]byte, readBufSize)
+			}
+		}
+		fin, op, payload, need, err := c.parseFrame()
+		if err != nil || need > 0 {
+			return false, nil, need, err
 		}
 		switch op {
 		case opPing:
@@ -456,35 +479,41 @@ func (c *Conn) readMessage(deadline time.Time) (bool, []byte, error) {
 				c.awaiting = false
 			}
 		case opClose:
-			return false, nil, c.peerClosed(payload)
+			return false, nil, 0, c.peerClosed(payload)
 		case opText, opBinary:
-			if msgOp != 0 {
-				return false, nil, &ProtocolError{StatusProtocolError, "data frame inside a fragmented message"}
+			if c.fragOp != 0 {
+				return false, nil, 0, &ProtocolError{StatusProtocolError, "data frame inside a fragmented message"}
 			}
-			if fin {
-				if op == opText && !utf8.Valid(payload) {
-					return false, nil, &ProtocolError{StatusInvalidData, "text message is not valid UTF-8"}
+			if !fin {
+				c.fragOp = op
+				if cap(c.frag) > keepBuf {
+					c.frag = nil
 				}
-				return op == opBinary, payload, nil
+				c.frag = append(c.frag[:0], payload...)
+				continue
 			}
-			msgOp = op
-			c.frag = append(c.frag, payload...)
+			if op == opText && !utf8.Valid(payload) {
+				return false, nil, 0, &ProtocolError{StatusInvalidData, "text message is not valid UTF-8"}
+			}
+			return op == opBinary, payload, 0, nil
 		case opContinuation:
-			if msgOp == 0 {
-				return false, nil, &ProtocolError{StatusProtocolError, "continuation frame outside a fragmented message"}
+			if c.fragOp == 0 {
+				return false, nil, 0, &ProtocolError{StatusProtocolError, "continuation frame outside a fragmented message"}
 			}
 			if len(c.frag)+len(payload) > c.opts.ReadLimit {
-				return false, nil, c.tooBig(uint64(len(c.frag) + len(payload)))
+				return false, nil, 0, c.tooBig(uint64(len(c.frag) + len(payload)))
 			}
 			c.frag = append(c.frag, payload...)
 			if fin {
-				if msgOp == opText && !utf8.Valid(c.frag) {
-					return false, nil, &ProtocolError{StatusInvalidData, "text message is not valid UTF-8"}
+				op := c.fragOp
+				c.fragOp = 0
+				if op == opText && !utf8.Valid(c.frag) {
+					return false, nil, 0, &ProtocolError{StatusInvalidData, "text message is not valid UTF-8"}
 				}
-				return msgOp == opBinary, c.frag, nil
+				return op == opBinary, c.frag, 0, nil
 			}
 		default:
-			return false, nil, &ProtocolError{StatusProtocolError, fmt.Sprintf("unknown opcode %#x", op)}
+			return false, nil, 0, &ProtocolError{StatusProtocolError, fmt.Sprintf("unknown opcode %#x", op)}
 		}
 	}
 }
@@ -519,19 +548,22 @@ func (c *Conn) peerClosed(payload []byte) error {
 	return ce
 }
 
-// readFrame reads one frame and returns its unmasked payload, which stays
-// valid until the next readFrame.
-func (c *Conn) readFrame(deadline time.Time) (fin bool, op byte, payload []byte, err error) {
-	if err := c.fill(2, deadline); err != nil {
-		return false, 0, nil, err
+// parseFrame takes the frame at the front of rbuf[rpos:rend], unmasking
+// its payload in place. need > 0 when the buffer holds less than the frame
+// (or, before its length is known, its header): how many bytes from rpos
+// it takes at least.
+func (c *Conn) parseFrame() (fin bool, op byte, payload []byte, need int, err error) {
+	buf := c.rbuf[c.rpos:c.rend]
+	if len(buf) < 2 {
+		return false, 0, nil, 2, nil
 	}
-	b0, b1 := c.rbuf[c.rpos], c.rbuf[c.rpos+1]
+	b0, b1 := buf[0], buf[1]
 	fin, op = b0&0x80 != 0, b0&0x0F
 	if b0&0x70 != 0 {
-		return false, 0, nil, &ProtocolError{StatusProtocolError, "reserved bits set without a negotiated extension"}
+		return false, 0, nil, 0, &ProtocolError{StatusProtocolError, "reserved bits set without a negotiated extension"}
 	}
 	if b1&0x80 == 0 {
-		return false, 0, nil, &ProtocolError{StatusProtocolError, "client frame not masked"}
+		return false, 0, nil, 0, &ProtocolError{StatusProtocolError, "client frame not masked"}
 	}
 	n := uint64(b1 & 0x7F)
 	hlen := 6
@@ -543,72 +575,50 @@ func (c *Conn) readFrame(deadline time.Time) (fin bool, op byte, payload []byte,
 	}
 	if op >= opClose {
 		if !fin {
-			return false, 0, nil, &ProtocolError{StatusProtocolError, "fragmented control frame"}
+			return false, 0, nil, 0, &ProtocolError{StatusProtocolError, "fragmented control frame"}
 		}
 		if n > maxControlPayload {
-			return false, 0, nil, &ProtocolError{StatusProtocolError, "control frame payload over 125 bytes"}
+			return false, 0, nil, 0, &ProtocolError{StatusProtocolError, "control frame payload over 125 bytes"}
 		}
 	}
-	if err := c.fill(hlen, deadline); err != nil {
-		return false, 0, nil, err
+	if len(buf) < hlen {
+		return false, 0, nil, hlen, nil
 	}
-	h := c.rbuf[c.rpos : c.rpos+hlen]
 	switch hlen {
 	case 8:
-		n = uint64(binary.BigEndian.Uint16(h[2:]))
+		n = uint64(binary.BigEndian.Uint16(buf[2:]))
 	case 14:
-		n = binary.BigEndian.Uint64(h[2:])
+		n = binary.BigEndian.Uint64(buf[2:])
 	}
 	if n > uint64(c.opts.ReadLimit) {
-		return false, 0, nil, c.tooBig(n)
+		return false, 0, nil, 0, c.tooBig(n)
+	}
+	total := hlen + int(n)
+	if len(buf) < total {
+		return false, 0, nil, total, nil
 	}
 	var key [4]byte
-	copy(key[:], h[hlen-4:])
-	c.rpos += hlen
-	size := int(n)
-	if size <= len(c.rbuf) {
-		if err := c.fill(size, deadline); err != nil {
-			return false, 0, nil, err
-		}
-		payload = c.rbuf[c.rpos : c.rpos+size]
-		c.rpos += size
-	} else {
-		if cap(c.large) < size {
-			c.large = make([]byte, size)
-		}
-		payload = c.large[:size]
-		got := copy(payload, c.rbuf[c.rpos:c.rend])
-		c.rpos += got
-		for got < size {
-			m, err := c.netRead(payload[got:], deadline)
-			if err != nil {
-				return false, 0, nil, err
-			}
-			got += m
-		}
-	}
+	copy(key[:], buf[hlen-4:hlen])
+	payload = buf[hlen:total]
 	mask(key, payload)
+	c.rpos += total
 	c.lastFrame = time.Now()
-	return fin, op, payload, nil
+	return fin, op, payload, 0, nil
 }
 
-// fill makes sure rbuf[rpos:] holds at least n ≤ len(rbuf) bytes.
-func (c *Conn) fill(n int, deadline time.Time) error {
-	if c.rend-c.rpos >= n {
-		return nil
+// reserve makes room in rbuf for need bytes from rpos: it moves the
+// buffered bytes to the front, and grows the buffer for a frame larger
+// than it (at most ReadLimit and a header).
+func (c *Conn) reserve(need int) {
+	if c.rpos+need <= len(c.rbuf) {
+		return
 	}
-	if c.rpos+n > len(c.rbuf) {
-		c.rend = copy(c.rbuf, c.rbuf[c.rpos:c.rend])
-		c.rpos = 0
+	buf := c.rbuf
+	if need > len(buf) {
+		buf = make([]byte, need)
 	}
-	for c.rend-c.rpos < n {
-		m, err := c.netRead(c.rbuf[c.rend:], deadline)
-		if err != nil {
-			return err
-		}
-		c.rend += m
-	}
-	return nil
+	c.rend = copy(buf, c.rbuf[c.rpos:c.rend])
+	c.rpos, c.rbuf = 0, buf
 }
 
 // netRead reads once from the socket, under a read deadline that wakes it
