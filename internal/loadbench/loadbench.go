@@ -179,6 +179,12 @@ type Result struct {
 	// not included.
 	DownBytesPerClientS float64 `json:"down_bytes_per_client_s"`
 	UpBytesPerClientS   float64 `json:"up_bytes_per_client_s"`
+	// ReadsPerClientS and WritesPerClientS are the server process's read
+	// and write system calls (syscr and syscw of /proc/PID/io) per player
+	// per second over the window: what the sockets cost in kernel
+	// crossings.
+	ReadsPerClientS  float64 `json:"reads_per_client_s"`
+	WritesPerClientS float64 `json:"writes_per_client_s"`
 	// TickMSP50 and TickMSP99 are quantiles of the world's instance tick
 	// durations over the window, in milliseconds.
 	TickMSP50 float64 `json:"tick_ms_p50"`
@@ -220,6 +226,7 @@ type botSummary struct {
 type sample struct {
 	at       time.Time
 	cpu      cpuTimes
+	io       ioCalls
 	rssKiB   int64
 	heapLive float64 // bytes
 	stacks   float64 // bytes
@@ -393,6 +400,8 @@ func compute(res *Result, base, first, last sample, sums []botSummary) error {
 	res.StackKiBPerPlayer = (last.stacks - base.stacks) / 1024 / res.PlayersMeasured
 	res.DownBytesPerClientS = (last.bytesOut - first.bytesOut) / res.WindowS / res.PlayersMeasured
 	res.UpBytesPerClientS = (last.bytesIn - first.bytesIn) / res.WindowS / res.PlayersMeasured
+	res.ReadsPerClientS = float64(last.io.Reads-first.io.Reads) / res.WindowS / res.PlayersMeasured
+	res.WritesPerClientS = float64(last.io.Writes-first.io.Writes) / res.WindowS / res.PlayersMeasured
 	d, err := last.ticks.Sub(first.ticks)
 	if err != nil {
 		return fmt.Errorf("loadbench: %w", err)
@@ -418,6 +427,9 @@ func measure(ctx context.Context, pid int, metricsURL string) (sample, error) {
 		return sample{}, err
 	}
 	s.at = time.Now()
+	if s.io, err = readIO(pid); err != nil {
+		return sample{}, err
+	}
 	if s.rssKiB, err = readRSS(pid); err != nil {
 		return sample{}, err
 	}

@@ -61,6 +61,42 @@ func parseRSS(b []byte) (kib int64, err error) {
 	return 0, fmt.Errorf("loadbench: no VmRSS in /proc status")
 }
 
+// ioCalls is a process's read and write system calls so far: syscr and
+// syscw of /proc/PID/io (read, readv, write, writev and their kin).
+type ioCalls struct {
+	Reads, Writes uint64
+}
+
+// parseIO reads syscr and syscw from the contents of /proc/PID/io.
+func parseIO(b []byte) (ioCalls, error) {
+	var c ioCalls
+	found := 0
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), ":")
+		var to *uint64
+		switch name {
+		case "syscr":
+			to = &c.Reads
+		case "syscw":
+			to = &c.Writes
+		}
+		if !ok || to == nil {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSpace(value), 10, 64)
+		if err != nil {
+			return ioCalls{}, fmt.Errorf("loadbench: /proc io %s: %w", name, err)
+		}
+		*to = n
+		found++
+	}
+	if found != 2 {
+		return ioCalls{}, fmt.Errorf("loadbench: /proc io without syscr and syscw")
+	}
+	return c, nil
+}
+
 // cpuList writes CPU numbers as the kernel does: "0", "1-3", "0,2,4-5".
 func cpuList(cpus []int) string {
 	var b strings.Builder

@@ -31,6 +31,15 @@ func readRSS(pid int) (int64, error) {
 	return parseRSS(b)
 }
 
+// readIO returns process pid's read and write system calls so far.
+func readIO(pid int) (ioCalls, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return ioCalls{}, fmt.Errorf("loadbench: %w", err)
+	}
+	return parseIO(b)
+}
+
 // allowedCPUs returns the CPUs this process may run on, ascending.
 func allowedCPUs() ([]int, error) {
 	var set unix.CPUSet

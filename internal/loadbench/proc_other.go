@@ -13,6 +13,7 @@ const supported = false
 
 func readCPU(int) (cpuTimes, error)           { return cpuTimes{}, errUnsupported }
 func readRSS(int) (int64, error)              { return 0, errUnsupported }
+func readIO(int) (ioCalls, error)             { return ioCalls{}, errUnsupported }
 func allowedCPUs() ([]int, error)             { return nil, errUnsupported }
 func sysProcAttr() *syscall.SysProcAttr       { return nil }
 func startOn(cmd *exec.Cmd, cpus []int) error { return errUnsupported }

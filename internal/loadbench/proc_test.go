@@ -51,6 +51,18 @@ func TestParseRSS(t *testing.T) {
 	}
 }
 
+func TestParseIO(t *testing.T) {
+	io := "rchar: 5000\nwchar: 7000\nsyscr: 123\nsyscw: 4567\nread_bytes: 0\n"
+	if got, err := parseIO([]byte(io)); err != nil || got != (ioCalls{Reads: 123, Writes: 4567}) {
+		t.Errorf("parseIO = %+v, %v; want 123 reads, 4567 writes", got, err)
+	}
+	for _, bad := range []string{"rchar: 5\nsyscr: 1\n", "syscr: x\nsyscw: 2\n"} {
+		if got, err := parseIO([]byte(bad)); err == nil {
+			t.Errorf("parseIO(%q) = %+v, want an error", bad, got)
+		}
+	}
+}
+
 func TestCPUList(t *testing.T) {
 	tests := []struct {
 		cpus []int
