@@ -16,7 +16,7 @@ import (
 // player named, wherever they are, with an echo to the speaker; a party
 // line to the party. A muted player's lines are refused, with the time
 // left. A refusal is told to the speaker as a system line.
-// The session's reader calls it.
+// The session's goroutine calls it (see serve).
 func (se *session) chat(m protocol.Chat, now time.Time) {
 	text, err := chat.Clean(m.Text)
 	switch {

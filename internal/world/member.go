@@ -38,7 +38,7 @@ type sink interface {
 type member struct {
 	out    sink
 	player *sim.Player
-	inputs chan protocol.Input // from the session's reader; drained by the owning runner
+	inputs chan protocol.Input // from the session's reader (Message); drained by the owning runner
 	// said holds what the player said to its instance, and mail the chat
 	// lines for its client from elsewhere (whispers, the world's notices),
 	// encoded. The owning runner drains both.

@@ -46,7 +46,7 @@ var moderatorCommands = map[string]command{
 const kickUsage = "/kick NAME [REASON]: remove a member from the party you lead; anyone else, from the world (REASON needed)"
 
 // moderateTimeout bounds the wait for the master's answer. The moderator's
-// reader waits for it, so that the answer comes before the next command.
+// session waits for it, so that the answer comes before the next command.
 const moderateTimeout = 3 * time.Second
 
 // moderate asks the master to check, apply and record the moderator se's

@@ -34,7 +34,7 @@ type invite struct {
 }
 
 // parties holds the world's parties and invitations, by character name
-// folded to lower case. Safe for concurrent use: sessions' readers change
+// folded to lower case. Safe for concurrent use: sessions change
 // it, and the registry and runners read a member's party id from
 // member.party, which it keeps current.
 type parties struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -35,25 +34,33 @@ const (
 	floodRate  = 10
 )
 
-// session is one player's connection. It runs one goroutine, the reader
-// (run): it reads and decodes messages, owns the session's game state until
-// it hands it to the game, and saves the character at the end. Messages to
-// the client are written by whoever sends them (the instance's runner, or
-// the reader for a Pong) straight to the socket; wsconn starts a writer
-// goroutine only while the socket is full.
+// session is one player's connection. The world's poller reads and
+// decodes its messages (Message) and passes them on without blocking. The
+// session runs one goroutine (run): it owns the session's game state until
+// it hands it to the game, says the player's chat lines, and saves the
+// character at the end. Messages to the client are written by whoever
+// sends them (the instance's runner, or the poller for a Pong) straight to
+// the socket; wsconn starts a writer goroutine only while the socket is
+// full.
 type session struct {
 	srv   *Server
 	conn  *wsconn.Conn
 	grant joinGrant
 
 	done    chan struct{} // closed when the session has saved and left
-	limiter *rate.Limiter // the message cap, owned by the reader
+	limiter *rate.Limiter // the message cap, owned by the reader (Message)
 	flood   *rate.Limiter // the flood policy's bucket, owned by the reader
-	member  *member       // the game's side of the session
+	// The reader (the world's poller, see Message) hands the session's
+	// goroutine the client's chat lines on chats, and how reading ended on
+	// ended, after setting closeWith when it stopped for a misbehaviour.
+	chats     chan protocol.Chat
+	ended     chan error
+	closeWith protocol.CloseCode
+	member    *member // the game's side of the session
 	// name is the character's, set before the session enters the game
 	// and never changed.
 	name string
-	// chatLimit is how often the player may speak, owned by the reader.
+	// chatLimit is how often the player may speak, owned by serve.
 	chatLimit chat.Limiter
 	// mute is the mute in force, if any: from the grant, then set and
 	// cleared by moderators' sessions.
@@ -61,7 +68,7 @@ type session struct {
 	// batch holds framed messages waiting for the next flush. It is
 	// owned by the owner of the member's player.
 	batch []byte
-	// char is owned by the reader before the game has the player and after
+	// char is owned by run before the game has the player and after
 	// it hands it back.
 	char store.Character
 }
@@ -171,6 +178,8 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
 		flood:   rate.NewLimiter(floodRate, floodBurst),
+		chats:   make(chan protocol.Chat, chat.Burst),
+		ended:   make(chan error, 1),
 	}
 	sess.mute.Store(grant.Mute)
 	old, ok := s.players.claim(sess, s.cfg.Capacity)
@@ -208,7 +217,7 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 // not written yet, if any (the database row is older while writes fail),
 // or else the database's. It reads the database on a goroutine of its own:
 // the database's deep call chains grow that goroutine's stack, and the
-// stack goes with it, instead of staying with the session's reader for the
+// stack goes with it, instead of staying with the session's goroutine for the
 // whole session.
 func (s *Server) loadCharacter(id int64) (store.Character, error) {
 	// The saver first: a save it finishes between the two looks is in the
@@ -244,10 +253,7 @@ func (se *session) run() {
 		se.tell(s.cfg.MOTD) // delivered after the Welcome, by the instance
 	}
 	s.registry.join(se.member) // the instance sends Welcome
-	code, ok := se.readLoop()
-	if ok {
-		se.close(code)
-	}
+	se.serve()
 	se.member.gone.Store(true)
 	se.char = <-se.member.final // its owner hands it back within a tick
 	se.save()
@@ -256,57 +262,80 @@ func (se *session) run() {
 	close(se.done)
 }
 
-// readLoop handles the client's messages until the connection ends or the
-// client misbehaves. It returns the close code to send, and false if the
-// connection is already closed.
-func (se *session) readLoop() (protocol.CloseCode, bool) {
+// Message implements wsconn.Handler: it handles one message from the
+// client. It runs on the world's poller goroutine, so it never blocks:
+// chat lines go to the session's goroutine. It returns false, with the
+// close code in closeWith, when the client misbehaves.
+func (se *session) Message(binary bool, data []byte) bool {
 	s := se.srv
-	for {
-		binary, data, err := se.conn.Read(time.Time{})
-		var perr *wsconn.ProtocolError
-		switch {
-		case errors.As(err, &perr):
-			s.metrics.malformed.Inc() // wsconn closed it with the code that says why
-			return 0, false
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			return protocol.CloseMalformed, true // no deadline is set: cannot happen
-		case err != nil:
-			return 0, false // the peer left, went silent, or was closed here
+	s.metrics.bytesIn.Add(float64(len(data)))
+	if !se.limiter.Allow() {
+		s.metrics.inputsDropped.Inc()
+		if !se.flood.Allow() {
+			se.closeWith = protocol.CloseRateLimited
+			return false
 		}
-		s.metrics.bytesIn.Add(float64(len(data)))
-		if !se.limiter.Allow() {
-			s.metrics.inputsDropped.Inc()
-			if !se.flood.Allow() {
-				return protocol.CloseRateLimited, true
-			}
-			continue
+		return true
+	}
+	msg, err := protocol.Decode(data)
+	if !binary || err != nil {
+		s.metrics.malformed.Inc()
+		s.log.Info("world: closing a client that sent an undecodable message", "binary", binary, "err", err)
+		se.closeWith = protocol.CloseMalformed
+		return false
+	}
+	switch m := msg.(type) {
+	case protocol.Ping:
+		// Answered at once, beside the runner's batches.
+		pong := protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil)
+		if se.conn.Send(pong) == nil {
+			s.metrics.bytesOut.Add(float64(len(pong)))
 		}
-		msg, err := protocol.Decode(data)
-		if !binary || err != nil {
-			s.metrics.malformed.Inc()
-			s.log.Info("world: closing a client that sent an undecodable message", "binary", binary, "err", err)
-			return protocol.CloseMalformed, true
-		}
-		switch m := msg.(type) {
-		case protocol.Ping:
-			// The reader answers at once, beside the runner's batches.
-			pong := protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil)
-			if se.conn.Send(pong) == nil {
-				s.metrics.bytesOut.Add(float64(len(pong)))
-			}
-		case protocol.Input:
-			select {
-			case se.member.inputs <- m:
-			default:
-				s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
-			}
-		case protocol.Chat:
-			se.chat(m, time.Now())
+	case protocol.Input:
+		select {
+		case se.member.inputs <- m:
 		default:
-			// A second Hello, or a type only the world sends.
-			s.metrics.malformed.Inc()
-			s.log.Info("world: closing a client that sent a message out of place", "type", msg.Type())
-			return protocol.CloseMalformed, true
+			s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
+		}
+	case protocol.Chat:
+		select {
+		case se.chats <- m:
+		default:
+			// More lines than the chat limit lets through are waiting:
+			// the limit would refuse this one too.
+		}
+	default:
+		// A second Hello, or a type only the world sends.
+		s.metrics.malformed.Inc()
+		s.log.Info("world: closing a client that sent a message out of place", "type", msg.Type())
+		se.closeWith = protocol.CloseMalformed
+		return false
+	}
+	return true
+}
+
+// Ended implements wsconn.Handler: reading the client's socket stopped,
+// because Message returned false (err is nil) or for err.
+func (se *session) Ended(err error) { se.ended <- err }
+
+// serve runs the session's side of its connection until reading it ends:
+// it says the client's chat lines, which may wait on the control plane.
+// It closes the connection with closeWith if Message asked for it.
+func (se *session) serve() {
+	se.srv.poller.Add(se.conn, se)
+	for {
+		select {
+		case m := <-se.chats:
+			se.chat(m, time.Now())
+		case err := <-se.ended:
+			var perr *wsconn.ProtocolError
+			switch {
+			case err == nil:
+				se.close(se.closeWith)
+			case errors.As(err, &perr):
+				se.srv.metrics.malformed.Inc() // wsconn closed it with the code that says why
+			}
+			return
 		}
 	}
 }

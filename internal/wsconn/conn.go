@@ -644,17 +644,7 @@ func (c *Conn) netRead(p []byte, deadline time.Time) (int, error) {
 			continue
 		}
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
-			c.mu.Lock()
-			cause, closed := c.cause, c.state == stateClosed
-			c.mu.Unlock()
-			if closed && cause != nil {
-				if cause == ErrClosed {
-					return 0, ErrClosed
-				}
-				return 0, fmt.Errorf("%w: %w", ErrClosed, cause)
-			}
-			c.CloseNow()
-			return 0, fmt.Errorf("wsconn: read: %w", err)
+			return 0, c.socketFailed(err)
 		}
 		c.expired = true
 		now := time.Now()
@@ -665,6 +655,32 @@ func (c *Conn) netRead(p []byte, deadline time.Time) (int, error) {
 			return 0, err
 		}
 	}
+}
+
+// socketFailed returns the read error for a failed read from the socket:
+// that of closedHere when the connection was closed here, or else err,
+// after closing the connection.
+func (c *Conn) socketFailed(err error) error {
+	if err := c.closedHere(); err != nil {
+		return err
+	}
+	c.CloseNow()
+	return fmt.Errorf("wsconn: read: %w", err)
+}
+
+// closedHere returns ErrClosed, with the cause if it was not a plain
+// Close, once the connection was closed on this side; nil while it is not.
+func (c *Conn) closedHere() error {
+	c.mu.Lock()
+	cause, closed := c.cause, c.state == stateClosed
+	c.mu.Unlock()
+	switch {
+	case !closed || cause == nil:
+		return nil
+	case cause == ErrClosed:
+		return ErrClosed
+	}
+	return fmt.Errorf("%w: %w", ErrClosed, cause)
 }
 
 // checkTimers closes a connection that was silent for IdleTimeout or left
