@@ -70,6 +70,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.IntVar(&c.InputBurst, "input-burst", 40, "messages a player may send at once")
 	fs.IntVar(&c.InputRate, "input-rate", 30, "messages per second a player may send after the burst")
 	fs.IntVar(&c.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")
+	fs.DurationVar(&c.ReadEvery, "read-every", 0, "how often the world reads its players' sockets, all in one batch (0: half a tick)")
 	fs.IntVar(&c.SendQueueBytes, "send-queue-bytes", 64<<10, "bytes queued for a slow client, beyond its socket buffer, before it is dropped")
 	fs.DurationVar(&c.HelloTimeout, "hello-timeout", 5*time.Second, "how long a new connection has to send Hello")
 	fs.DurationVar(&c.PingInterval, "ping-interval", 15*time.Second, "how often the world pings each client")
