@@ -112,18 +112,29 @@ function bytes(n) {
   return Math.round(n) + " B/s";
 }
 
-function makeChart(el, series) {
+// perSecond writes a rate of bytes short, for a chart's axis.
+function perSecond(n) {
+  if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + " MiB";
+  if (n >= 1 << 10) return Math.round(n / (1 << 10)) + " KiB";
+  return Math.round(n) + " B";
+}
+
+// makeChart draws series over time in el; format, if given, writes the
+// values of the y axis.
+function makeChart(el, series, format) {
+  const y = { size: 70 };
+  if (format) y.values = (u, splits) => splits.map(format);
   return new uPlot({
     width: Math.max(300, el.clientWidth || 500), height: 200,
     series: [{}, ...series],
-    axes: [{}, { size: 60 }],
+    axes: [{}, y],
   }, [[], ...series.map(() => [])], el);
 }
 
 function redraw() {
   if (!charts.ccu) {
     charts.ccu = makeChart($("chart-ccu"), [{ label: "players", stroke: "#2a6fdb", width: 2 }]);
-    charts.bw = makeChart($("chart-bw"), [{ label: "in", stroke: "#1b9e77", width: 2 }, { label: "out", stroke: "#d95f02", width: 2 }]);
+    charts.bw = makeChart($("chart-bw"), [{ label: "in", stroke: "#1b9e77", width: 2 }, { label: "out", stroke: "#d95f02", width: 2 }], perSecond);
     charts.tick = makeChart($("chart-tick"), [{ label: "p99 ms", stroke: "#7570b3", width: 2 }]);
   }
   charts.ccu.setData([history.t, history.ccu]);
