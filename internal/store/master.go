@@ -17,10 +17,12 @@ type MasterDB struct {
 	c *conns
 }
 
-// OpenMaster opens (creating if needed) the master database at path, a file
-// name, and migrates it. The caller must Close it.
-func OpenMaster(ctx context.Context, path string) (*MasterDB, error) {
-	c, err := openConns(ctx, path, "master")
+// OpenMaster opens (creating if needed) the master database and migrates
+// it. db is a SQLite file name, or a PostgreSQL URL whose search_path
+// names the schema to keep the tables in (see WithSchema). The caller must
+// Close it.
+func OpenMaster(ctx context.Context, db string) (*MasterDB, error) {
+	c, err := openConns(ctx, db, "master")
 	if err != nil {
 		return nil, err
 	}

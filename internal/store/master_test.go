@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,9 +14,10 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-func newMaster(t *testing.T) *MasterDB {
+// newMaster opens a fresh, empty master database on b.
+func (bk *backend) newMaster(t *testing.T) *MasterDB {
 	t.Helper()
-	return openMaster(t, filepath.Join(t.TempDir(), "master.db"))
+	return openMaster(t, bk.location(t, "master"))
 }
 
 func mustCreateAccount(t *testing.T, m *MasterDB, username string) Account {
@@ -32,8 +32,10 @@ func mustCreateAccount(t *testing.T, m *MasterDB, username string) Account {
 // t0 is a fixed instant for tests that pass times in.
 var t0 = time.Date(2030, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
 
-func TestCreateAccount(t *testing.T) {
-	m := newMaster(t)
+func TestCreateAccount(t *testing.T) { eachBackend(t, testCreateAccount) }
+
+func testCreateAccount(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	before := time.Now().Truncate(time.Millisecond)
 	for _, guest := range []bool{false, true} {
@@ -57,8 +59,10 @@ func TestCreateAccount(t *testing.T) {
 	}
 }
 
-func TestCreateAccountUsernameTaken(t *testing.T) {
-	m := newMaster(t)
+func TestCreateAccountUsernameTaken(t *testing.T) { eachBackend(t, testCreateAccountUsernameTaken) }
+
+func testCreateAccountUsernameTaken(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	mustCreateAccount(t, m, "Alice")
 	tests := []struct {
 		username string
@@ -78,8 +82,10 @@ func TestCreateAccountUsernameTaken(t *testing.T) {
 	}
 }
 
-func TestAccountLookups(t *testing.T) {
-	m := newMaster(t)
+func TestAccountLookups(t *testing.T) { eachBackend(t, testAccountLookups) }
+
+func testAccountLookups(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	a := mustCreateAccount(t, m, "Bob")
 	for _, name := range []string{"Bob", "bob", "BOB"} {
@@ -96,8 +102,10 @@ func TestAccountLookups(t *testing.T) {
 	}
 }
 
-func TestAccountUpdates(t *testing.T) {
-	m := newMaster(t)
+func TestAccountUpdates(t *testing.T) { eachBackend(t, testAccountUpdates) }
+
+func testAccountUpdates(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	a := mustCreateAccount(t, m, "carol")
 	other := mustCreateAccount(t, m, "dave")
@@ -161,8 +169,10 @@ func TestParseRole(t *testing.T) {
 	}
 }
 
-func TestSessions(t *testing.T) {
-	m := newMaster(t)
+func TestSessions(t *testing.T) { eachBackend(t, testSessions) }
+
+func testSessions(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	alice := mustCreateAccount(t, m, "alice")
 	bob := mustCreateAccount(t, m, "bob")
@@ -228,8 +238,10 @@ func TestSessions(t *testing.T) {
 	}
 }
 
-func TestCreateSessionErrors(t *testing.T) {
-	m := newMaster(t)
+func TestCreateSessionErrors(t *testing.T) { eachBackend(t, testCreateSessionErrors) }
+
+func testCreateSessionErrors(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	a := mustCreateAccount(t, m, "erin")
 	if err := m.CreateSession(ctx, tokenHash("x"), a.ID+100, t0); !errors.Is(err, ErrNotFound) {
@@ -246,8 +258,10 @@ func TestCreateSessionErrors(t *testing.T) {
 	}
 }
 
-func TestDeleteExpiredSessions(t *testing.T) {
-	m := newMaster(t)
+func TestDeleteExpiredSessions(t *testing.T) { eachBackend(t, testDeleteExpiredSessions) }
+
+func testDeleteExpiredSessions(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	a := mustCreateAccount(t, m, "frank")
 	for i, expires := range []time.Time{t0.Add(-time.Hour), t0, t0.Add(time.Millisecond), t0.Add(time.Hour)} {
@@ -275,8 +289,10 @@ func TestDeleteExpiredSessions(t *testing.T) {
 	}
 }
 
-func TestBans(t *testing.T) {
-	m := newMaster(t)
+func TestBans(t *testing.T) { eachBackend(t, testBans) }
+
+func testBans(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	a := mustCreateAccount(t, m, "grace")
 	other := mustCreateAccount(t, m, "heidi")
@@ -351,8 +367,10 @@ func TestBans(t *testing.T) {
 	}
 }
 
-func TestConcurrentCreateSameUsername(t *testing.T) {
-	m := newMaster(t)
+func TestConcurrentCreateSameUsername(t *testing.T) { eachBackend(t, testConcurrentCreateSameUsername) }
+
+func testConcurrentCreateSameUsername(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	const n = 20
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -382,7 +400,11 @@ func TestConcurrentCreateSameUsername(t *testing.T) {
 // from many goroutines through two handles on one file, as two processes
 // would: none may fail (SQLITE_BUSY in particular).
 func TestConcurrentUseSeesNoBusyErrors(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "master.db")
+	eachBackend(t, testConcurrentUseSeesNoBusyErrors)
+}
+
+func testConcurrentUseSeesNoBusyErrors(t *testing.T, bk *backend) {
+	path := bk.location(t, "master")
 	handles := []*MasterDB{openMaster(t, path), openMaster(t, path)}
 	const goroutines, rounds = 16, 10
 	var wg sync.WaitGroup

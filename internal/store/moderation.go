@@ -77,7 +77,7 @@ func (m *MasterDB) Moderate(ctx context.Context, e AuditEntry, until time.Time) 
 		e.At = currentTime()
 	}
 	e.At = fromMillis(millis(e.At))
-	err := m.c.inTx(ctx, func(tx *sql.Tx) error {
+	err := m.c.inTx(ctx, func(tx tx) error {
 		if err := applyAction(ctx, tx, e, until); err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (m *MasterDB) Moderate(ctx context.Context, e AuditEntry, until time.Time) 
 }
 
 // applyAction carries out the state change of e, if it has one.
-func applyAction(ctx context.Context, tx *sql.Tx, e AuditEntry, until time.Time) error {
+func applyAction(ctx context.Context, tx tx, e AuditEntry, until time.Time) error {
 	switch e.Action {
 	case ActionBan:
 		_, err := insertBan(ctx, tx, e.TargetID, e.Reason, until)
@@ -133,7 +133,7 @@ func applyAction(ctx context.Context, tx *sql.Tx, e AuditEntry, until time.Time)
 }
 
 // mustExist returns ErrNotFound unless the account exists.
-func mustExist(ctx context.Context, tx *sql.Tx, accountID int64) error {
+func mustExist(ctx context.Context, tx tx, accountID int64) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE id = ?`, accountID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-func TestModerateMutesAndAudits(t *testing.T) {
-	m := newMaster(t)
+func TestModerateMutesAndAudits(t *testing.T) { eachBackend(t, testModerateMutesAndAudits) }
+
+func testModerateMutesAndAudits(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	mod := mustCreateAccount(t, m, "mod")
 	a := mustCreateAccount(t, m, "ivan")
@@ -43,8 +45,10 @@ func TestModerateMutesAndAudits(t *testing.T) {
 	}
 }
 
-func TestModerateBansAndRoles(t *testing.T) {
-	m := newMaster(t)
+func TestModerateBansAndRoles(t *testing.T) { eachBackend(t, testModerateBansAndRoles) }
+
+func testModerateBansAndRoles(t *testing.T, bk *backend) {
+	m := bk.newMaster(t)
 	ctx := t.Context()
 	a := mustCreateAccount(t, m, "judy")
 	if _, err := m.Moderate(ctx, AuditEntry{At: t0, ActorName: "console", Action: ActionBan, TargetID: a.ID, Reason: "cheating"}, time.Time{}); err != nil {

@@ -42,6 +42,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -68,20 +69,30 @@ var (
 //go:embed migrations
 var migrations embed.FS
 
-// conns holds the two pools of one database file.
+// conns holds the two pools of one database.
 type conns struct {
 	// rw is the only connection that writes. One connection is enough for
 	// SQLite's single writer, and it makes this process's writers wait in
-	// the pool rather than in SQLite's busy handler.
-	rw *sql.DB
-	// ro serves reads, concurrently with rw thanks to WAL.
-	ro *sql.DB
+	// the pool rather than in SQLite's busy handler. On PostgreSQL it keeps
+	// the same order: this process's writes are one at a time.
+	rw pool
+	// ro serves reads, concurrently with rw (thanks to WAL on SQLite).
+	ro pool
 }
 
-// openConns opens the SQLite file at path, creating it and its directory if
-// needed, and migrates it to the newest version in dir (a directory under
-// migrations). It is shared by OpenMaster and OpenWorld.
-func openConns(ctx context.Context, path, dir string) (c *conns, err error) {
+// openConns opens the database db names (see OpenMaster) and migrates it
+// to the newest schema of its role ("master" or "world"). It is shared by
+// OpenMaster and OpenWorld.
+func openConns(ctx context.Context, db, role string) (*conns, error) {
+	if IsPostgres(db) {
+		return openPostgres(ctx, db, role)
+	}
+	return openSQLite(ctx, db, role)
+}
+
+// openSQLite opens the SQLite file at path, creating it and its directory
+// if needed, and migrates it to the newest version of role.
+func openSQLite(ctx context.Context, path, role string) (c *conns, err error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
@@ -99,9 +110,9 @@ func openConns(ctx context.Context, path, dir string) (c *conns, err error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", abs, err)
 	}
-	sub, err := fs.Sub(migrations, "migrations/"+dir)
+	sub, err := fs.Sub(migrations, "migrations/sqlite/"+role)
 	if err != nil {
-		return nil, fmt.Errorf("store: migrations %s: %w", dir, err)
+		return nil, fmt.Errorf("store: migrations %s: %w", role, err)
 	}
 
 	// Parameters every connection runs when it opens (see modernc.org/sqlite
@@ -131,7 +142,7 @@ func openConns(ctx context.Context, path, dir string) (c *conns, err error) {
 	// current schema.
 	p, err := goose.NewProvider(goose.DialectSQLite3, rw, sub)
 	if err != nil {
-		return nil, fmt.Errorf("store: migrations %s: %w", dir, err)
+		return nil, fmt.Errorf("store: migrations %s: %w", role, err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return nil, fmt.Errorf("store: migrate %s: %w", abs, err)
@@ -150,7 +161,7 @@ func openConns(ctx context.Context, path, dir string) (c *conns, err error) {
 		ro.Close()
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
-	return &conns{rw: rw, ro: ro}, nil
+	return &conns{rw: pool{DB: rw}, ro: pool{DB: ro}}, nil
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -166,18 +177,89 @@ func (c *conns) close() error {
 	return errors.Join(c.ro.Close(), c.rw.Close())
 }
 
-// inTx runs fn in a transaction on the write connection (BEGIN IMMEDIATE),
-// committing when fn returns nil and rolling back otherwise. fn must use
-// only tx: the write pool has one connection, which tx holds.
-func (c *conns) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := c.rw.BeginTx(ctx, nil)
+// inTx runs fn in a transaction on the write connection (BEGIN IMMEDIATE
+// on SQLite), committing when fn returns nil and rolling back otherwise. fn
+// must use only tx: the write pool has one connection, which tx holds.
+func (c *conns) inTx(ctx context.Context, fn func(tx tx) error) error {
+	t, err := c.rw.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := tx{Tx: t, postgres: c.rw.postgres}
 	if err := fn(tx); err != nil {
-		return errors.Join(err, ignoreDone(tx.Rollback()))
+		return errors.Join(err, ignoreDone(t.Rollback()))
 	}
-	return tx.Commit()
+	return t.Commit()
+}
+
+// pool is a connection pool that speaks its database's dialect: the
+// queries are written with SQLite's ? placeholders, which it numbers $1,
+// $2, … for PostgreSQL.
+type pool struct {
+	*sql.DB
+	postgres bool
+}
+
+func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.DB.ExecContext(ctx, bind(query, p.postgres), args...)
+}
+
+func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.DB.QueryContext(ctx, bind(query, p.postgres), args...)
+}
+
+func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.DB.QueryRowContext(ctx, bind(query, p.postgres), args...)
+}
+
+// tx is a transaction that speaks its database's dialect, as pool does.
+type tx struct {
+	*sql.Tx
+	postgres bool
+}
+
+func (t tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, bind(query, t.postgres), args...)
+}
+
+func (t tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, bind(query, t.postgres), args...)
+}
+
+func (t tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.Tx.PrepareContext(ctx, bind(query, t.postgres))
+}
+
+// lockAccount makes the transactions that call it for one account wait
+// for each other, from any connection or process: on SQLite every write
+// transaction holds the database's lock already; on PostgreSQL it takes a
+// transaction-scoped advisory lock on the id.
+func (t tx) lockAccount(ctx context.Context, accountID int64) error {
+	if !t.postgres {
+		return nil
+	}
+	_, err := t.Tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, accountID)
+	return err
+}
+
+// bind numbers query's ? placeholders $1, $2, … for PostgreSQL. The
+// package's queries hold no other question mark.
+func bind(query string, postgres bool) string {
+	if !postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for _, r := range query {
+		if r != '?' {
+			b.WriteRune(r)
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "$%d", n)
+	}
+	return b.String()
 }
 
 // ignoreDone drops sql.ErrTxDone, which Rollback returns when a cancelled
@@ -198,12 +280,28 @@ func sqliteCode(err error) int {
 	return 0
 }
 
+// PostgreSQL's SQLSTATE codes for the violations the store maps to its
+// errors.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+)
+
+// postgresCode returns the SQLSTATE of a PostgreSQL error in err, or "".
+func postgresCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
 func isUniqueViolation(err error) bool {
-	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || postgresCode(err) == pgUniqueViolation
 }
 
 func isForeignKeyViolation(err error) bool {
-	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY || postgresCode(err) == pgForeignKeyViolation
 }
 
 // rowsAffectedOrNotFound returns ErrNotFound when res changed no row.

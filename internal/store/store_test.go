@@ -51,7 +51,7 @@ func TestOpenConfiguresConnections(t *testing.T) {
 		{"synchronous", "1"}, // NORMAL
 	}
 	for _, tt := range tests {
-		for pool, db := range map[string]*sql.DB{"rw": m.c.rw, "ro": m.c.ro} {
+		for pool, db := range map[string]*sql.DB{"rw": m.c.rw.DB, "ro": m.c.ro.DB} {
 			var got string
 			if err := db.QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&got); err != nil {
 				t.Fatalf("%s: PRAGMA %s: %v", pool, tt.pragma, err)
@@ -112,9 +112,11 @@ func migrationVersions(t *testing.T, db *sql.DB) []int64 {
 	return vs
 }
 
-func TestMasterSurvivesReopen(t *testing.T) {
+func TestMasterSurvivesReopen(t *testing.T) { eachBackend(t, testMasterSurvivesReopen) }
+
+func testMasterSurvivesReopen(t *testing.T, bk *backend) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "master.db")
+	path := bk.location(t, "master")
 	m, err := OpenMaster(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +130,7 @@ func TestMasterSurvivesReopen(t *testing.T) {
 	if err := m.CreateSession(ctx, token, a.ID, expires); err != nil {
 		t.Fatal(err)
 	}
-	before := migrationVersions(t, m.c.rw)
+	before := migrationVersions(t, m.c.rw.DB)
 	if err := m.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
@@ -144,15 +146,17 @@ func TestMasterSurvivesReopen(t *testing.T) {
 	if got, err := m.SessionAccount(ctx, token, time.Now()); err != nil || got.ID != a.ID {
 		t.Errorf("after reopen SessionAccount = %+v, %v, want account %d", got, err, a.ID)
 	}
-	after := migrationVersions(t, m.c.rw)
+	after := migrationVersions(t, m.c.rw.DB)
 	if len(before) == 0 || len(after) != len(before) {
 		t.Errorf("applied migrations %v before reopen, %v after; want the same non-empty list", before, after)
 	}
 }
 
-func TestWorldSurvivesReopen(t *testing.T) {
+func TestWorldSurvivesReopen(t *testing.T) { eachBackend(t, testWorldSurvivesReopen) }
+
+func testWorldSurvivesReopen(t *testing.T, bk *backend) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "world.db")
+	path := bk.location(t, "world")
 	w, err := OpenWorld(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +165,7 @@ func TestWorldSurvivesReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := migrationVersions(t, w.c.rw)
+	before := migrationVersions(t, w.c.rw.DB)
 	if err := w.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
@@ -171,16 +175,17 @@ func TestWorldSurvivesReopen(t *testing.T) {
 	if err != nil || got != c {
 		t.Errorf("after reopen Character(%d) = %+v, %v, want %+v", c.ID, got, err, c)
 	}
-	after := migrationVersions(t, w.c.rw)
+	after := migrationVersions(t, w.c.rw.DB)
 	if len(before) == 0 || len(after) != len(before) {
 		t.Errorf("applied migrations %v before reopen, %v after; want the same non-empty list", before, after)
 	}
 }
 
-func TestSchemasAreSeparate(t *testing.T) {
-	dir := t.TempDir()
-	m := openMaster(t, filepath.Join(dir, "master.db"))
-	w := openWorld(t, filepath.Join(dir, "world.db"))
+func TestSchemasAreSeparate(t *testing.T) { eachBackend(t, testSchemasAreSeparate) }
+
+func testSchemasAreSeparate(t *testing.T, bk *backend) {
+	m := openMaster(t, bk.location(t, "master"))
+	w := openWorld(t, bk.location(t, "world"))
 	ctx := t.Context()
 	if _, err := m.c.ro.ExecContext(ctx, `SELECT 1 FROM characters`); err == nil {
 		t.Error("master database has a characters table")
@@ -190,8 +195,10 @@ func TestSchemasAreSeparate(t *testing.T) {
 	}
 }
 
-func TestCallsAfterCloseFail(t *testing.T) {
-	m, err := OpenMaster(t.Context(), filepath.Join(t.TempDir(), "master.db"))
+func TestCallsAfterCloseFail(t *testing.T) { eachBackend(t, testCallsAfterCloseFail) }
+
+func testCallsAfterCloseFail(t *testing.T, bk *backend) {
+	m, err := OpenMaster(t.Context(), bk.location(t, "master"))
 	if err != nil {
 		t.Fatal(err)
 	}

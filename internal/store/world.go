@@ -17,10 +17,10 @@ type WorldDB struct {
 	c *conns
 }
 
-// OpenWorld opens (creating if needed) the world database at path, a file
-// name, and migrates it. The caller must Close it.
-func OpenWorld(ctx context.Context, path string) (*WorldDB, error) {
-	c, err := openConns(ctx, path, "world")
+// OpenWorld opens (creating if needed) a world database, as OpenMaster
+// does the master's, and migrates it. The caller must Close it.
+func OpenWorld(ctx context.Context, db string) (*WorldDB, error) {
+	c, err := openConns(ctx, db, "world")
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,11 @@ func (w *WorldDB) CreateCharacter(ctx context.Context, c Character, maxPerAccoun
 	c.CreatedAt = orNow(c.CreatedAt)
 	c.UpdatedAt = orNow(c.UpdatedAt)
 	c.Version = 0
-	err := w.c.inTx(ctx, func(tx *sql.Tx) error {
+	err := w.c.inTx(ctx, func(tx tx) error {
+		// Two creates for one account must not both count below the limit.
+		if err := tx.lockAccount(ctx, c.AccountID); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM characters WHERE account_id = ?`, c.AccountID).Scan(&n); err != nil {
 			return err
@@ -189,7 +193,7 @@ func (w *WorldDB) SaveCharacters(ctx context.Context, cs ...Character) (SaveResu
 		return SaveResult{}, nil
 	}
 	var res SaveResult
-	err := w.c.inTx(ctx, func(tx *sql.Tx) error {
+	err := w.c.inTx(ctx, func(tx tx) error {
 		res = SaveResult{}
 		// The time is read inside the transaction, once the write lock is
 		// held, so it is the time of this save and never earlier than that

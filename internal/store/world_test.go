@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,9 +11,10 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-func newWorld(t *testing.T) *WorldDB {
+// newWorld opens a fresh, empty world database on b.
+func (bk *backend) newWorld(t *testing.T) *WorldDB {
 	t.Helper()
-	return openWorld(t, filepath.Join(t.TempDir(), "world.db"))
+	return openWorld(t, bk.location(t, "world"))
 }
 
 func newCharacter(accountID int64, name string) Character {
@@ -25,8 +25,10 @@ func newCharacter(accountID int64, name string) Character {
 	}
 }
 
-func TestCreateCharacter(t *testing.T) {
-	w := newWorld(t)
+func TestCreateCharacter(t *testing.T) { eachBackend(t, testCreateCharacter) }
+
+func testCreateCharacter(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	in := newCharacter(7, "Hero")
 	in.ID = 12345 // ignored
@@ -63,8 +65,10 @@ func TestCreateCharacter(t *testing.T) {
 	}
 }
 
-func TestCreateCharacterErrors(t *testing.T) {
-	w := newWorld(t)
+func TestCreateCharacterErrors(t *testing.T) { eachBackend(t, testCreateCharacterErrors) }
+
+func testCreateCharacterErrors(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	for _, name := range []string{"Anna", "Bert"} {
 		if _, err := w.CreateCharacter(ctx, newCharacter(1, name), 2); err != nil {
@@ -103,8 +107,10 @@ func TestCreateCharacterErrors(t *testing.T) {
 	}
 }
 
-func TestCharacters(t *testing.T) {
-	w := newWorld(t)
+func TestCharacters(t *testing.T) { eachBackend(t, testCharacters) }
+
+func testCharacters(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	var want []Character
 	for i, name := range []string{"Zoe", "Adam", "Mia"} {
@@ -169,8 +175,10 @@ func createAdaAndBo(t *testing.T, w *WorldDB) (a, b Character) {
 	return a, b
 }
 
-func TestSaveCharacters(t *testing.T) {
-	w := newWorld(t)
+func TestSaveCharacters(t *testing.T) { eachBackend(t, testSaveCharacters) }
+
+func testSaveCharacters(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	a, b := createAdaAndBo(t, w)
 	if a.Version != 0 {
@@ -230,7 +238,11 @@ func TestSaveCharacters(t *testing.T) {
 // than or equal to the stored one never overwrites it, is reported as stale,
 // and does not stop the rest of its batch.
 func TestSaveCharactersRefusesStaleVersions(t *testing.T) {
-	w := newWorld(t)
+	eachBackend(t, testSaveCharactersRefusesStaleVersions)
+}
+
+func testSaveCharactersRefusesStaleVersions(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	a, b := createAdaAndBo(t, w)
 	at := func(c Character, version int64, x int32) Character {
@@ -286,7 +298,11 @@ func TestSaveCharactersRefusesStaleVersions(t *testing.T) {
 // TestSaveCharactersSetsUpdatedAtToNow: UpdatedAt is the real time of each
 // save, whatever the caller passes, and moves forward with every save.
 func TestSaveCharactersSetsUpdatedAtToNow(t *testing.T) {
-	w := newWorld(t)
+	eachBackend(t, testSaveCharactersSetsUpdatedAtToNow)
+}
+
+func testSaveCharactersSetsUpdatedAtToNow(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	c, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
 	if err != nil {
@@ -327,8 +343,10 @@ func TestSaveCharactersSetsUpdatedAtToNow(t *testing.T) {
 
 // TestSaveVersionMigration: the migration gives existing characters version
 // 0, and rolls back and forward again.
-func TestSaveVersionMigration(t *testing.T) {
-	w := newWorld(t)
+func TestSaveVersionMigration(t *testing.T) { eachBackend(t, testSaveVersionMigration) }
+
+func testSaveVersionMigration(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	ctx := t.Context()
 	c, err := w.CreateCharacter(ctx, newCharacter(1, "Ada"), 5)
 	if err != nil {
@@ -338,11 +356,11 @@ func TestSaveVersionMigration(t *testing.T) {
 	if _, err := w.SaveCharacters(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	sub, err := fs.Sub(migrations, "migrations/world")
+	sub, err := fs.Sub(migrations, bk.migrations("world"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, w.c.rw, sub)
+	p, err := goose.NewProvider(bk.dialect, w.c.rw.DB, sub)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,9 +381,13 @@ func TestSaveVersionMigration(t *testing.T) {
 // many goroutines at once, through one handle and through two handles on
 // one file (as two processes would): exactly the limit succeed.
 func TestConcurrentCreatesRespectLimit(t *testing.T) {
+	eachBackend(t, testConcurrentCreatesRespectLimit)
+}
+
+func testConcurrentCreatesRespectLimit(t *testing.T, bk *backend) {
 	for _, handles := range []int{1, 2} {
 		t.Run(fmt.Sprintf("handles=%d", handles), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "world.db")
+			path := bk.location(t, "world")
 			var ws []*WorldDB
 			for range handles {
 				ws = append(ws, openWorld(t, path))
@@ -399,8 +421,10 @@ func TestConcurrentCreatesRespectLimit(t *testing.T) {
 	}
 }
 
-func TestConcurrentCreatesSameName(t *testing.T) {
-	w := newWorld(t)
+func TestConcurrentCreatesSameName(t *testing.T) { eachBackend(t, testConcurrentCreatesSameName) }
+
+func testConcurrentCreatesSameName(t *testing.T, bk *backend) {
+	w := bk.newWorld(t)
 	const n = 20
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
