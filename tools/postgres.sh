@@ -2,7 +2,8 @@
 # Starts the PostgreSQL that Debian's "postgresql" package installed (its
 # default cluster, on 127.0.0.1:5432), makes a role and a database for
 # TinyMMO's tests, and prints their URL: export it as TINYMMO_TEST_POSTGRES
-# and the store's tests run on PostgreSQL as well as on SQLite.
+# and the tests of the store and of the roles on PostgreSQL run too (the role
+# may create databases: each such test makes its own).
 #
 #   export TINYMMO_TEST_POSTGRES=$(tools/postgres.sh)
 #
@@ -35,6 +36,7 @@ role=tinymmo_test
 if [ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" != 1 ]; then
   psql_admin -c "CREATE ROLE $role LOGIN PASSWORD '$role'"
 fi
+psql_admin -c "ALTER ROLE $role CREATEDB" # tests make databases of their own
 if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$role'")" != 1 ]; then
   psql_admin -c "CREATE DATABASE $role OWNER $role"
 fi

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,7 +19,7 @@ import (
 
 const adminUsage = `usage: tinymmo admin <command> [flags]
 
-commands (on the master's database, DATA/master.db):
+commands (on the master's database: DATA/master.db, or its PostgreSQL database):
   create-user NAME [--role ROLE] [--password-file FILE]
               create an account; the password is read from FILE, or from
               standard input (its first line), never from a flag
@@ -31,7 +30,8 @@ commands (on the master's database, DATA/master.db):
   unban NAME  lift an account's bans
 
 Every command takes --data DIR (default data, or $TINYMMO_DATA), the
-master's data directory, and is written to the audit log as "console".
+master's data directory, or --db URL (or $TINYMMO_DB), the master's
+PostgreSQL database, and is written to the audit log as "console".
 A ban or role change reaches a player who is online at their next login;
 moderators act on players online with /ban, /mute and /kick.
 `
@@ -53,6 +53,7 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 		dataDir = "data"
 	}
 	fs.StringVar(&dataDir, "data", dataDir, "the master's data directory")
+	dbURL := fs.String("db", os.Getenv(envPrefix+"DB"), "the master's PostgreSQL database, if it has one (postgres://…)")
 	var run func(ctx context.Context, db *store.MasterDB, names []string) (string, error)
 	switch args[0] {
 	case "create-user":
@@ -82,7 +83,11 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	db, err := store.OpenMaster(ctx, filepath.Join(dataDir, "master.db"))
+	where, err := store.MasterDatabase(dataDir, *dbURL)
+	if err != nil {
+		return err
+	}
+	db, err := store.OpenMaster(ctx, where)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func admin(t *testing.T, stdin string, args ...string) (string, error) {
 
 func openMasterDB(t *testing.T, dir string) *store.MasterDB {
 	t.Helper()
-	db, err := store.OpenMaster(t.Context(), filepath.Join(dir, "master.db"))
+	db, err := store.OpenMaster(t.Context(), store.MasterFile(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

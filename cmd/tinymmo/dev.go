@@ -62,6 +62,7 @@ func (o *devOptions) flags() *flag.FlagSet {
 	cfg := &o.Config
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	fs.StringVar(&cfg.DataDir, "data", "data", "directory for the databases and the cluster secret")
+	fs.StringVar(&cfg.DB, "db", "", "a PostgreSQL database (postgres://USER:PASSWORD@HOST/NAME) for the accounts and characters, instead of SQLite files in --data")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
 	fs.StringVar(&o.webDir, "web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
 	fs.StringVar(&cfg.Gateway.MetricsListen, "gateway-metrics-listen", "127.0.0.1:0", "address of the gateway's /metrics and /healthz (port 0: a free one)")

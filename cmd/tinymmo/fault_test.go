@@ -24,7 +24,6 @@ import (
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/rules"
 	"github.com/tinymmo/tinymmo/internal/store"
-	"github.com/tinymmo/tinymmo/internal/world"
 )
 
 // TestFaultWorldKilledUnderWalkingBots kills the world (kill -9) under 20
@@ -52,7 +51,7 @@ func TestFaultWorldKilledUnderWalkingBots(t *testing.T) {
 		t.Fatalf("walkers: entered %d, disconnected %v, failed %d (%v); want all %d entered, then lost with %d",
 			sum.Entered, sum.Disconnected, sum.Failed, sum.ErrorSamples, n, bots.CloseLost)
 	}
-	saved := readCharacters(t, world.DatabasePath(c.data, "w1"), n)
+	saved := readCharacters(t, store.WorldFile(c.data, "w1"), n)
 	var oldest time.Duration
 	for _, ch := range saved {
 		oldest = max(oldest, killed.Sub(ch.UpdatedAt))
@@ -76,7 +75,7 @@ func TestFaultWorldKilledUnderWalkingBots(t *testing.T) {
 	// They entered where the last autosave left them: their logout saves,
 	// newer, hold the same places.
 	c.world.stop(t)
-	for i, ch := range readCharacters(t, world.DatabasePath(c.data, "w1"), n) {
+	for i, ch := range readCharacters(t, store.WorldFile(c.data, "w1"), n) {
 		was := saved[i]
 		if ch.Version <= was.Version || ch.Map != was.Map || ch.X != was.X || ch.Y != was.Y {
 			t.Errorf("character %d: saved at the kill as version %d at %s (%d, %d); after re-entry version %d at %s (%d, %d)",
@@ -183,7 +182,7 @@ func TestFaultWorldSIGTERMSavesEveryone(t *testing.T) {
 	if code := closeCode(stopper.state().err); code != protocol.CloseShutdown {
 		t.Errorf("the stopper's connection ended with %v, want close %d", stopper.state().err, protocol.CloseShutdown)
 	}
-	for _, ch := range readCharacters(t, world.DatabasePath(c.data, "w1"), n+1) {
+	for _, ch := range readCharacters(t, store.WorldFile(c.data, "w1"), n+1) {
 		if ch.Version == 0 || ch.UpdatedAt.Before(term) {
 			t.Errorf("character %d (%s): last saved at %v as version %d, want a save at the shutdown (%v)", ch.ID, ch.Name, ch.UpdatedAt, ch.Version, term)
 		}

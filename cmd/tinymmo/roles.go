@@ -17,6 +17,7 @@ import (
 
 func masterFlags(fs *flag.FlagSet, c *master.Config) {
 	fs.StringVar(&c.DataDir, "data", "data", "directory for master.db and the generated cluster secret")
+	fs.StringVar(&c.DB, "db", "", "a PostgreSQL database (postgres://USER:PASSWORD@HOST/NAME) for the accounts, in schema master, instead of --data's master.db")
 	fs.StringVar(&c.NATSURL, "nats", "", "external NATS URL; empty runs the embedded NATS server")
 	fs.StringVar(&c.NATSListen, "nats-listen", "127.0.0.1:4222", "address of the embedded NATS server")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads or creates DATA/cluster.secret")
@@ -58,6 +59,7 @@ func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.StringVar(&c.NATSURL, "nats", "nats://127.0.0.1:4222", "control-plane NATS URL")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads DATA/cluster.secret")
 	fs.StringVar(&c.DataDir, "data", "data", "directory for the world database")
+	fs.StringVar(&c.DB, "db", "", "a PostgreSQL database (postgres://USER:PASSWORD@HOST/NAME) for the characters, in schema world_ID, instead of --data's world-ID.db")
 	fs.IntVar(&c.Capacity, "capacity", 2000, "most players online at once")
 	fs.IntVar(&c.MaxCharacters, "max-characters", 5, "most characters per account")
 	fs.IntVar(&c.TickRate, "tick-rate", 20, "simulation rate in Hz")

@@ -16,7 +16,6 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
-	"github.com/tinymmo/tinymmo/internal/world"
 )
 
 const dashboardPassword = "correct horse battery"
@@ -381,7 +380,7 @@ func TestDashboardSavesEveryoneNow(t *testing.T) {
 	u := newDashboardUser(t, c)
 	u.mustLogin(t, "boss")
 	p := joinAs(t, c, "")
-	db, err := store.OpenWorld(t.Context(), world.DatabasePath(dir, c.World.ID()))
+	db, err := store.OpenWorld(t.Context(), store.WorldFile(dir, c.World.ID()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/gateway"
@@ -25,6 +24,10 @@ import (
 type Config struct {
 	// DataDir holds the databases and the cluster secret.
 	DataDir string
+	// DB, a postgres:// URL, keeps the master's and the world's tables in
+	// that PostgreSQL database instead of SQLite files in DataDir (see
+	// store.MasterDatabase).
+	DB string
 	// Listen is the gateway's address. Default "127.0.0.1:0".
 	Listen string
 	// Web is the web client the gateway serves; nil serves a page that says
@@ -53,20 +56,20 @@ type Cluster struct {
 	World   *world.Server
 	Gateway *gateway.Gateway
 
-	dataDir string
+	dataDir, db string
 }
 
 // Start starts the master, then the world, then the gateway.
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Cluster, error) {
-	c := &Cluster{dataDir: cfg.DataDir}
+	c := &Cluster{dataDir: cfg.DataDir, db: cfg.DB}
 	var err error
 	mc := cfg.Master
-	mc.DataDir, mc.NATSListen, mc.HTTPListen, mc.HashParams = cfg.DataDir, "127.0.0.1:0", "127.0.0.1:0", cfg.HashParams
+	mc.DataDir, mc.DB, mc.NATSListen, mc.HTTPListen, mc.HashParams = cfg.DataDir, cfg.DB, "127.0.0.1:0", "127.0.0.1:0", cfg.HashParams
 	if c.Master, err = master.Start(ctx, mc, log.With("role", "master")); err != nil {
 		return nil, err
 	}
 	wc := cfg.World
-	wc.DataDir, wc.NATSURL, wc.Secret = cfg.DataDir, c.Master.NATSURL(), c.Master.Secret()
+	wc.DataDir, wc.DB, wc.NATSURL, wc.Secret = cfg.DataDir, cfg.DB, c.Master.NATSURL(), c.Master.Secret()
 	if wc.Listen == "" {
 		wc.Listen = "127.0.0.1:0"
 	}
@@ -116,7 +119,11 @@ func (c *Cluster) PlaceCharacter(ctx context.Context, id int64, mapName string, 
 // as if it had logged out so: for tests that need a player in a particular
 // state. The world reads it when the character next enters.
 func (c *Cluster) EditCharacter(ctx context.Context, id int64, edit func(*store.Character)) error {
-	db, err := store.OpenWorld(ctx, world.DatabasePath(c.dataDir, c.World.ID()))
+	where, err := store.WorldDatabase(c.dataDir, c.db, c.World.ID())
+	if err != nil {
+		return err
+	}
+	db, err := store.OpenWorld(ctx, where)
 	if err != nil {
 		return err
 	}
@@ -135,7 +142,11 @@ func (c *Cluster) EditCharacter(ctx context.Context, id int64, edit func(*store.
 // that set accounts up (a role) or check what was stored (bans, the audit
 // log). The caller closes it.
 func (c *Cluster) OpenMasterDB(ctx context.Context) (*store.MasterDB, error) {
-	return store.OpenMaster(ctx, filepath.Join(c.dataDir, "master.db"))
+	where, err := store.MasterDatabase(c.dataDir, c.db)
+	if err != nil {
+		return nil, err
+	}
+	return store.OpenMaster(ctx, where)
 }
 
 // Shutdown stops the gateway, then the world (saving every character), then

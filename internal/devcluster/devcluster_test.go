@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,8 @@ import (
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/password"
 	"github.com/tinymmo/tinymmo/internal/protocol"
-	"github.com/tinymmo/tinymmo/internal/world"
+	"github.com/tinymmo/tinymmo/internal/store"
+	"github.com/tinymmo/tinymmo/internal/store/storetest"
 )
 
 // fastHash keeps argon2id cheap in tests; the production parameters are
@@ -432,7 +434,7 @@ func TestCharacterThatCannotBeLoadedGetsItsOwnReason(t *testing.T) {
 	dir := t.TempDir()
 	c := startCluster(t, dir, nil)
 	_, ch, enter := enterWorld(t, c)
-	db, err := sql.Open("sqlite", world.DatabasePath(dir, c.World.ID()))
+	db, err := sql.Open("sqlite", store.WorldFile(dir, c.World.ID()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -499,10 +501,26 @@ func TestWorldFull(t *testing.T) {
 	wantCode(t, "enter a full world", err, api.CodeWorldFull)
 }
 
+// onEachDatabase runs test with the cluster's tables in SQLite files (db
+// empty), and in a PostgreSQL database of its own (see package storetest).
+func onEachDatabase(t *testing.T, test func(t *testing.T, db string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, "") })
+	t.Run("postgres", func(t *testing.T) { test(t, storetest.NewDatabase(t)) })
+}
+
+// inDatabase is a startCluster tweak that keeps the tables in db.
+func inDatabase(db string) func(*devcluster.Config) {
+	return func(cfg *devcluster.Config) { cfg.DB = db }
+}
+
 func TestBotsEnterAndReuseCharactersAcrossRestart(t *testing.T) {
+	onEachDatabase(t, testBotsEnterAndReuseCharactersAcrossRestart)
+}
+
+func testBotsEnterAndReuseCharactersAcrossRestart(t *testing.T, db string) {
 	dir := t.TempDir()
 	run := func(want func(bots.Summary) bool) {
-		c := startCluster(t, dir, nil)
+		c := startCluster(t, dir, inDatabase(db))
 		sum, err := bots.Run(t.Context(), bots.Config{
 			Gateway: c.URL(), Count: 8, Duration: 300 * time.Millisecond, AccountPrefix: "p", Password: "bot password",
 		})
@@ -612,8 +630,12 @@ func TestFloodingAndMalformedClientsAreCutOffAlone(t *testing.T) {
 }
 
 func TestShutdownSavesWhereThePlayerWalked(t *testing.T) {
+	onEachDatabase(t, testShutdownSavesWhereThePlayerWalked)
+}
+
+func testShutdownSavesWhereThePlayerWalked(t *testing.T, db string) {
 	dir := t.TempDir()
-	c := startCluster(t, dir, nil)
+	c := startCluster(t, dir, inDatabase(db))
 	ctx := t.Context()
 	gw := client.NewGateway(c.URL(), nil)
 	if _, err := gw.CreateAccount(ctx, "walker", "walker password"); err != nil {
@@ -645,7 +667,7 @@ func TestShutdownSavesWhereThePlayerWalked(t *testing.T) {
 		t.Fatalf("Shutdown: %v", err)
 	}
 
-	c2 := startCluster(t, dir, nil)
+	c2 := startCluster(t, dir, inDatabase(db))
 	gw = client.NewGateway(c2.URL(), nil)
 	if _, err := gw.Login(ctx, "walker", "walker password"); err != nil {
 		t.Fatalf("Login after the restart: %v", err)
@@ -662,6 +684,12 @@ func TestShutdownSavesWhereThePlayerWalked(t *testing.T) {
 	if conn2.Welcome.X != start.X || conn2.Welcome.Y <= start.Y {
 		t.Fatalf("after the restart the character is at (%d, %d); it walked south from (%d, %d)",
 			conn2.Welcome.X, conn2.Welcome.Y, start.X, start.Y)
+	}
+	// On PostgreSQL, no SQLite file was made beside it.
+	for _, file := range []string{store.MasterFile(dir), store.WorldFile(dir, c2.World.ID())} {
+		if _, err := os.Stat(file); (db == "") != (err == nil) {
+			t.Errorf("with db %q, stat %s: %v", db, file, err)
+		}
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +37,10 @@ type Config struct {
 	// DataDir holds master.db and, when Secret is empty, the generated
 	// cluster secret. Default "data".
 	DataDir string `toml:"data"`
+	// DB is a PostgreSQL database (postgres://USER:PASSWORD@HOST/NAME) to
+	// keep the accounts in, in the schema master, instead of DataDir's
+	// master.db. The worlds may share it.
+	DB string `toml:"db"`
 	// NATSURL, when set, points at an external NATS server or cluster and
 	// disables the embedded one.
 	NATSURL string `toml:"nats"`
@@ -152,7 +155,11 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err er
 			return nil, err
 		}
 	}
-	m.db, err = store.OpenMaster(ctx, filepath.Join(cfg.DataDir, "master.db"))
+	where, err := store.MasterDatabase(cfg.DataDir, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("master: %w", err)
+	}
+	m.db, err = store.OpenMaster(ctx, where)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -43,7 +42,7 @@ func TestBannedAccountsCannotLogInOrUseSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err := store.OpenMaster(ctx, filepath.Join(dir, "master.db"))
+	db, err := store.OpenMaster(ctx, store.MasterFile(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

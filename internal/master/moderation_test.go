@@ -3,7 +3,6 @@ package master_test
 import (
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -28,7 +27,7 @@ func TestModerateChecksRolesAndAudits(t *testing.T) {
 		return s
 	}
 	mod, player, other := account("moddy"), account("plain"), account("victim")
-	db, err := store.OpenMaster(ctx, filepath.Join(dir, "master.db"))
+	db, err := store.OpenMaster(ctx, store.MasterFile(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,17 +5,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pressly/goose/v3"
-)
 
-// postgresEnv names the PostgreSQL database the tests may use, a
-// postgres:// URL (tools/postgres.sh prints one). Each test gets schemas
-// of its own in it and drops them when it ends.
-const postgresEnv = "TINYMMO_TEST_POSTGRES"
+	"github.com/tinymmo/tinymmo/internal/store/storetest"
+)
 
 // backend is a kind of database the store runs on.
 type backend struct {
@@ -70,19 +66,9 @@ func postgresBackend(dsn string) *backend {
 	}
 }
 
-// eachBackend runs test on SQLite, and on PostgreSQL when postgresEnv
-// names a database. In CI (CI set) it must.
+// eachBackend runs test on SQLite, and on PostgreSQL in a schema of its
+// own in the test database (see package storetest).
 func eachBackend(t *testing.T, test func(t *testing.T, b *backend)) {
 	t.Run("sqlite", func(t *testing.T) { test(t, sqliteBackend) })
-	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv(postgresEnv)
-		switch {
-		case dsn != "":
-			test(t, postgresBackend(dsn))
-		case os.Getenv("CI") != "":
-			t.Fatalf("%s is not set: CI runs the store's tests on PostgreSQL too (tools/postgres.sh)", postgresEnv)
-		default:
-			t.Skipf("%s is not set: export %s=$(tools/postgres.sh) to run on PostgreSQL too", postgresEnv, postgresEnv)
-		}
-	})
+	t.Run("postgres", func(t *testing.T) { test(t, postgresBackend(storetest.URL(t))) })
 }

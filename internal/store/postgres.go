@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -114,4 +115,29 @@ func openPostgres(ctx context.Context, dsn, role string) (c *conns, err error) {
 		return nil, fmt.Errorf("store: open %s: %w", redact(dsn), err)
 	}
 	return &conns{rw: pool{DB: rw, postgres: true}, ro: pool{DB: ro, postgres: true}}, nil
+}
+
+// MasterFile is the master's SQLite database in dataDir.
+func MasterFile(dataDir string) string { return filepath.Join(dataDir, "master.db") }
+
+// WorldFile is world id's SQLite database in dataDir.
+func WorldFile(dataDir, id string) string { return filepath.Join(dataDir, "world-"+id+".db") }
+
+// MasterDatabase returns the database OpenMaster takes for a master whose
+// configuration names db: the PostgreSQL database db (a postgres:// URL)
+// with the tables in schema "master"; or, when db is empty, MasterFile.
+func MasterDatabase(dataDir, db string) (string, error) {
+	if db == "" {
+		return MasterFile(dataDir), nil
+	}
+	return WithSchema(db, "master")
+}
+
+// WorldDatabase returns the database OpenWorld takes for world id, as
+// MasterDatabase does: schema WorldSchema(id) of db, or WorldFile.
+func WorldDatabase(dataDir, db, id string) (string, error) {
+	if db == "" {
+		return WorldFile(dataDir, id), nil
+	}
+	return WithSchema(db, WorldSchema(id))
 }

@@ -29,7 +29,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,6 +65,10 @@ type Config struct {
 	Secret string `toml:"secret"`
 	// DataDir holds world-<ID>.db. Default "data".
 	DataDir string `toml:"data"`
+	// DB is a PostgreSQL database (postgres://USER:PASSWORD@HOST/NAME) to
+	// keep the characters in, in the schema world_<ID>, instead of
+	// DataDir's SQLite file. The worlds and the master may share one.
+	DB string `toml:"db"`
 	// Capacity is the most players online at once. Default 2000.
 	Capacity int `toml:"capacity"`
 	// MaxCharacters is the most characters one account may have here.
@@ -346,7 +349,11 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if s.maps, err = loadMaps(); err != nil {
 		return nil, err
 	}
-	s.db, err = store.OpenWorld(ctx, DatabasePath(cfg.DataDir, cfg.ID))
+	where, err := store.WorldDatabase(cfg.DataDir, cfg.DB, cfg.ID)
+	if err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	s.db, err = store.OpenWorld(ctx, where)
 	if err != nil {
 		return nil, err
 	}
@@ -463,10 +470,4 @@ func (s *Server) close(ctx context.Context) {
 			s.log.Error("world: close database", "err", err)
 		}
 	}
-}
-
-// DatabasePath returns the file of world id's characters database in
-// dataDir.
-func DatabasePath(dataDir, id string) string {
-	return filepath.Join(dataDir, "world-"+id+".db")
 }
