@@ -9,6 +9,7 @@
 //	tinymmo bots      headless players for load tests
 //	tinymmo bench     benchmarks: the hot path (tick), the whole server under bots (load)
 //	tinymmo admin     accounts on the master's database: create-user, set-role, ban, unban
+//	tinymmo migrate-db  copy a deployment's SQLite databases into PostgreSQL
 //	tinymmo version   print the version
 //
 // Each role takes --config FILE (TOML), flags, and TINYMMO_* environment
@@ -41,6 +42,8 @@ commands:
   bots      run headless players against a gateway
   bench     measure the server: "bench tick" (hot path), "bench load" (whole server, real bots)
   admin     manage accounts on the master's database: create-user, set-role, ban, unban
+  migrate-db --from sqlite:DIR --to postgres://…
+            copy a deployment's SQLite databases into PostgreSQL
   version   print the version
 
 "tinymmo <command> --help" lists a command's flags.
@@ -84,6 +87,8 @@ func run(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout
 		return runBench(ctx, args, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, args, stdin, stdout)
+	case "migrate-db":
+		return runMigrateDB(ctx, args, stdout)
 	case "version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":
