@@ -211,9 +211,10 @@ type composeFile struct {
 	Volumes map[string]any `yaml:"volumes"`
 }
 
-// TestComposeFile checks the one-machine cluster: every service runs the
-// image the Dockerfile builds with a role and flags tinymmo has, points at
-// NATS on a service that exists, and uses only declared volumes.
+// TestComposeFile checks the one-machine cluster: every service but the
+// database runs the image the Dockerfile builds with a role and flags
+// tinymmo has, points at NATS and PostgreSQL on services that exist, and
+// uses only declared volumes.
 func TestComposeFile(t *testing.T) {
 	c := tinymmo(t)
 	var f composeFile
@@ -221,6 +222,9 @@ func TestComposeFile(t *testing.T) {
 	var ran []string
 	for name, s := range f.Services {
 		where := "docker-compose.yml: " + name
+		if strings.HasPrefix(s.Image, "postgres:") {
+			continue // the database
+		}
 		if s.Image != image {
 			t.Errorf("%s: image %q, want %q", where, s.Image, image)
 		}
@@ -231,11 +235,18 @@ func TestComposeFile(t *testing.T) {
 		ran = append(ran, role)
 		for k, v := range s.Environment {
 			c.checkEnv(t, where, role, k)
-			if k == "TINYMMO_NATS" {
-				host := strings.Split(strings.TrimPrefix(v, "nats://"), ":")[0]
-				if _, ok := f.Services[host]; !ok {
-					t.Errorf("%s: NATS at %q, which is no service", where, v)
-				}
+			var host string
+			switch k {
+			case "TINYMMO_NATS":
+				host = strings.Split(strings.TrimPrefix(v, "nats://"), ":")[0]
+			case "TINYMMO_DB":
+				_, rest, _ := strings.Cut(v, "@")
+				host = strings.Split(rest, ":")[0]
+			default:
+				continue
+			}
+			if _, ok := f.Services[host]; !ok {
+				t.Errorf("%s: %s at %q, which is no service", where, k, v)
 			}
 		}
 		for dep := range s.DependsOn {
@@ -253,6 +264,9 @@ func TestComposeFile(t *testing.T) {
 		if !slices.Contains(ran, role) {
 			t.Errorf("docker-compose.yml runs no %s", role)
 		}
+	}
+	if _, ok := f.Services["postgres"]; !ok {
+		t.Error("docker-compose.yml runs no postgres")
 	}
 }
 

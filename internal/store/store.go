@@ -1,18 +1,31 @@
-// Package store persists TinyMMO's state in SQLite.
+// Package store persists TinyMMO's state in SQLite or PostgreSQL.
 //
 // It owns two databases with separate schemas and embedded goose migrations:
 // the master's ([MasterDB]: accounts and their roles, gateway sessions,
 // bans, mutes and the audit log of moderators' actions) and one per
-// world ([WorldDB]: characters). Both are files opened in WAL mode through
-// the pure-Go modernc.org/sqlite driver; opening one creates its directory
-// and applies any pending migration.
+// world ([WorldDB]: characters). By default both are files opened in WAL
+// mode through the pure-Go modernc.org/sqlite driver; opening one creates
+// its directory and applies any pending migration.
+//
+// Given a postgres:// URL instead (see [MasterDatabase] and
+// [WorldDatabase]), the same types run on PostgreSQL through pgx, each
+// role in a schema of its own (master, world_<id>) of one database, which
+// opening creates and migrates. The migrations are written once per
+// dialect, in migrations/sqlite and migrations/postgres, with the same
+// versions: a new migration is a file of the same number in both. The
+// queries are written once, with ? placeholders, which the PostgreSQL pools
+// number. [CopyMaster] and [CopyWorld] move a deployment from one to the
+// other (tinymmo migrate-db).
 //
 // SQLite allows one writer at a time. Each database therefore keeps two
 // connection pools: a single write connection, whose transactions begin
 // IMMEDIATE, so writers in this process queue in database/sql (honouring
 // their contexts) instead of failing with SQLITE_BUSY; and a pool of
 // read-only connections, which WAL lets run alongside the writer. A busy
-// timeout covers other processes that open the same file.
+// timeout covers other processes that open the same file. PostgreSQL keeps
+// the same two pools (the readers' sessions read-only); where SQLite's lock
+// alone kept a rule across processes, an advisory lock keeps it there
+// (the characters per account).
 //
 // Character saves are versioned: SaveCharacters writes a character only
 // when the save's Version is greater than the stored one, so a save that
