@@ -12,25 +12,26 @@ type table struct {
 	name    string
 	columns []string
 	bools   map[string]bool
-	// identity reports that id is generated: after a copy into PostgreSQL
-	// its sequence must go on past the ids copied.
-	identity bool
+	// identity names the generated id column, if any: after a copy into
+	// PostgreSQL its sequence must go on past the ids copied.
+	identity string
 }
 
 // masterTables and worldTables are the tables of each schema, parents
 // before children.
 var (
 	masterTables = []table{
-		{name: "accounts", identity: true, bools: map[string]bool{"guest": true},
+		{name: "accounts", identity: "id", bools: map[string]bool{"guest": true},
 			columns: []string{"id", "username", "password_hash", "guest", "role", "created_at", "last_login_at"}},
 		{name: "sessions", columns: []string{"token_hash", "account_id", "created_at", "expires_at", "revoked_at"}},
-		{name: "bans", identity: true, columns: []string{"id", "account_id", "reason", "created_at", "expires_at", "lifted_at"}},
-		{name: "mutes", identity: true, columns: []string{"id", "account_id", "reason", "created_at", "expires_at", "lifted_at"}},
-		{name: "audit", identity: true, columns: []string{"id", "at", "actor_account_id", "actor_name", "action",
+		{name: "bans", identity: "id", columns: []string{"id", "account_id", "reason", "created_at", "expires_at", "lifted_at"}},
+		{name: "mutes", identity: "id", columns: []string{"id", "account_id", "reason", "created_at", "expires_at", "lifted_at"}},
+		{name: "audit", identity: "id", columns: []string{"id", "at", "actor_account_id", "actor_name", "action",
 			"target_account_id", "target_name", "reason", "detail"}},
+		{name: "deleted_accounts", identity: "seq", columns: []string{"seq", "account_id", "deleted_at"}},
 	}
 	worldTables = []table{
-		{name: "characters", identity: true, columns: []string{"id", "account_id", "name", "class", "level", "xp", "map",
+		{name: "characters", identity: "id", columns: []string{"id", "account_id", "name", "class", "level", "xp", "map",
 			"x", "y", "hp", "max_hp", "mp", "max_mp", "created_at", "updated_at", "save_version"}},
 	}
 )
@@ -130,10 +131,10 @@ func copyTable(ctx context.Context, from *conns, tx tx, t table) (int64, error) 
 	if err := rows.Err(); err != nil {
 		return n, err
 	}
-	if t.identity && tx.postgres {
+	if t.identity != "" && tx.postgres {
 		// The next id generated must follow the ids copied.
-		_, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('"+t.name+"', 'id'), "+
-			"COALESCE((SELECT max(id) FROM "+t.name+"), 0) + 1, false)")
+		_, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('"+t.name+"', '"+t.identity+"'), "+
+			"COALESCE((SELECT max("+t.identity+") FROM "+t.name+"), 0) + 1, false)")
 		if err != nil {
 			return n, fmt.Errorf("resetting the id sequence: %w", err)
 		}

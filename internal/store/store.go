@@ -235,6 +235,10 @@ func (t tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Res
 	return t.Tx.ExecContext(ctx, bind(query, t.postgres), args...)
 }
 
+func (t tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, bind(query, t.postgres), args...)
+}
+
 func (t tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.Tx.QueryRowContext(ctx, bind(query, t.postgres), args...)
 }
