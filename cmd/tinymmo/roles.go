@@ -18,6 +18,7 @@ import (
 func masterFlags(fs *flag.FlagSet, c *master.Config) {
 	fs.StringVar(&c.DataDir, "data", "data", "directory for master.db and the generated cluster secret")
 	fs.StringVar(&c.DB, "db", "", "a PostgreSQL database (postgres://USER:PASSWORD@HOST/NAME) for the accounts, in schema master, instead of --data's master.db")
+	fs.DurationVar(&c.GuestExpiry, "guest-expiry", 30*24*time.Hour, "delete guest accounts unused for this long, with their characters (negative: never)")
 	fs.StringVar(&c.NATSURL, "nats", "", "external NATS URL; empty runs the embedded NATS server")
 	fs.StringVar(&c.NATSListen, "nats-listen", "127.0.0.1:4222", "address of the embedded NATS server")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads or creates DATA/cluster.secret")

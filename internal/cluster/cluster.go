@@ -28,6 +28,10 @@ const (
 	// SubjectModerate carries a world's ModerateRequest: a moderator's
 	// action to record in the audit log, with the ban or mute it applies.
 	SubjectModerate = "tinymmo.master.moderate"
+	// SubjectDeletedAccounts answers a world's DeletedAccountsRequest
+	// with the accounts the master deleted (idle guests), so that the world
+	// deletes their characters.
+	SubjectDeletedAccounts = "tinymmo.master.accounts.deleted"
 )
 
 // Event subjects.
@@ -113,6 +117,28 @@ type EnterRequest struct {
 	WorldID     string `json:"world_id"`
 	CharacterID int64  `json:"character_id"`
 }
+
+// DeletedAccountsRequest asks for the accounts deleted after the one
+// numbered After (0: from the oldest the master keeps).
+type DeletedAccountsRequest struct {
+	After int64 `json:"after"`
+}
+
+// DeletedAccount is an account the master deleted, numbered in order.
+type DeletedAccount struct {
+	Seq       int64 `json:"seq"`
+	AccountID int64 `json:"account_id"`
+}
+
+// DeletedAccountsResponse lists deleted accounts in order, at most
+// MaxDeletedAccounts: a full page means more may follow.
+type DeletedAccountsResponse struct {
+	Accounts []DeletedAccount `json:"accounts"`
+}
+
+// MaxDeletedAccounts is the most accounts one DeletedAccountsResponse
+// lists.
+const MaxDeletedAccounts = 500
 
 // WorldCharactersRequest asks a world for an account's characters.
 type WorldCharactersRequest struct {

@@ -64,6 +64,13 @@ type Config struct {
 	DashboardInsecure bool `toml:"dashboard_insecure"`
 	// SessionTTL is how long a gateway session lives. Default 24h.
 	SessionTTL time.Duration `toml:"session_ttl"`
+	// GuestExpiry is how long a guest account may go unused (no login, no
+	// live session) before it is deleted, with its characters in every
+	// world. Default 720h (30 days); negative keeps guests for ever.
+	GuestExpiry time.Duration `toml:"guest_expiry"`
+	// SweepEvery is how often the master deletes expired sessions and idle
+	// guests. Default 1m.
+	SweepEvery time.Duration `toml:"sweep_every"`
 	// EnterBurst and EnterEvery limit how often one account may ask to enter
 	// a world (each time a world mints a join token): EnterBurst at once,
 	// then one per EnterEvery. Defaults 10 and 3s.
@@ -90,6 +97,12 @@ func (c *Config) setDefaults() {
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 24 * time.Hour
 	}
+	if c.GuestExpiry == 0 {
+		c.GuestExpiry = 30 * 24 * time.Hour
+	}
+	if c.SweepEvery == 0 {
+		c.SweepEvery = time.Minute
+	}
 	if c.EnterBurst == 0 {
 		c.EnterBurst = 10
 	}
@@ -101,6 +114,9 @@ func (c *Config) setDefaults() {
 func (c *Config) validate() error {
 	if c.SessionTTL < time.Minute {
 		return fmt.Errorf("master: session_ttl %v is under a minute", c.SessionTTL)
+	}
+	if c.SweepEvery < 10*time.Millisecond {
+		return fmt.Errorf("master: sweep_every %v is under 10ms", c.SweepEvery)
 	}
 	if c.MaxConcurrentHashes < 0 {
 		return fmt.Errorf("master: max_concurrent_hashes %d is negative", c.MaxConcurrentHashes)
@@ -218,6 +234,7 @@ func (m *Master) serveControlPlane() error {
 		handle(m, cluster.SubjectCreateCharacter, m.createCharacter),
 		handle(m, cluster.SubjectEnter, m.enter),
 		handle(m, cluster.SubjectModerate, m.moderate),
+		handle(m, cluster.SubjectDeletedAccounts, m.deletedAccounts),
 	)
 	if err != nil {
 		return err
@@ -328,9 +345,10 @@ func (m *Master) close() {
 	}
 }
 
-// sweep drops expired sessions from the database now and then.
+// sweep drops expired sessions and idle guests from the database now and
+// then.
 func (m *Master) sweep(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(m.cfg.SweepEvery)
 	defer t.Stop()
 	for {
 		select {
@@ -342,6 +360,51 @@ func (m *Master) sweep(ctx context.Context) {
 			} else if n > 0 {
 				m.log.Debug("master: swept expired sessions", "count", n)
 			}
+			if m.cfg.GuestExpiry > 0 {
+				m.sweepGuests(ctx, now)
+			}
 		}
 	}
+}
+
+// tombstoneRetention is how long the master remembers a deleted account
+// for the worlds: a world down for longer keeps that account's characters.
+const tombstoneRetention = 90 * 24 * time.Hour
+
+// sweepGuests deletes the guests idle for GuestExpiry at now, a page at a
+// time. The worlds delete their characters when they next ask
+// (SubjectDeletedAccounts), or when they start.
+func (m *Master) sweepGuests(ctx context.Context, now time.Time) {
+	for ctx.Err() == nil {
+		dead, err := m.db.DeleteIdleGuests(ctx, now.Add(-m.cfg.GuestExpiry), now, cluster.MaxDeletedAccounts)
+		if err != nil {
+			if ctx.Err() == nil {
+				m.log.Warn("master: sweep idle guests", "err", err)
+			}
+			return
+		}
+		if len(dead) > 0 {
+			m.metrics.guestsDeleted.Add(float64(len(dead)))
+			m.log.Info("master: deleted idle guests", "count", len(dead), "idle_for", m.cfg.GuestExpiry)
+		}
+		if len(dead) < cluster.MaxDeletedAccounts {
+			break
+		}
+	}
+	if _, err := m.db.PruneTombstones(ctx, now.Add(-tombstoneRetention)); err != nil && ctx.Err() == nil {
+		m.log.Warn("master: prune tombstones", "err", err)
+	}
+}
+
+// deletedAccounts answers a world asking whose characters to delete.
+func (m *Master) deletedAccounts(ctx context.Context, req cluster.DeletedAccountsRequest) (cluster.DeletedAccountsResponse, error) {
+	dead, err := m.db.Tombstones(ctx, req.After, cluster.MaxDeletedAccounts)
+	if err != nil {
+		return cluster.DeletedAccountsResponse{}, err
+	}
+	resp := cluster.DeletedAccountsResponse{Accounts: make([]cluster.DeletedAccount, len(dead))}
+	for i, t := range dead {
+		resp.Accounts[i] = cluster.DeletedAccount{Seq: t.Seq, AccountID: t.AccountID}
+	}
+	return resp, nil
 }

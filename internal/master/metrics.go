@@ -24,6 +24,8 @@ type metrics struct {
 	// requestSeconds is the time the handler of a control-plane request
 	// takes, by subject.
 	requestSeconds *prometheus.HistogramVec
+	// guestsDeleted counts the guest accounts deleted for being idle.
+	guestsDeleted prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -49,11 +51,15 @@ func newMetrics() *metrics {
 			Help:    "Time the master takes to handle a control-plane request, by NATS subject.",
 			Buckets: prometheus.ExponentialBuckets(.0005, 2, 15), // 0.5 ms to 8 s
 		}, []string{"subject"}),
+		guestsDeleted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tinymmo_master_guests_deleted_total",
+			Help: "Guest accounts deleted after going unused for guest_expiry (their characters go in every world).",
+		}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.logins, m.accounts, m.sessions, m.requests, m.requestSeconds}
+	return []prometheus.Collector{m.logins, m.accounts, m.sessions, m.requests, m.requestSeconds, m.guestsDeleted}
 }
 
 // handle subscribes fn to subject on m's control-plane service (see

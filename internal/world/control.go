@@ -50,6 +50,99 @@ func (s *Server) heartbeatLoop() {
 	}
 }
 
+// forgetLoop deletes the characters of the accounts the master deleted
+// (idle guests): at start, from the oldest the master remembers, and then
+// every ForgetEvery. The master's numbering keeps the place; a world that
+// was down catches up when it starts.
+func (s *Server) forgetLoop() {
+	t := time.NewTicker(s.cfg.ForgetEvery)
+	defer t.Stop()
+	var after int64
+	for {
+		after = s.forget(after)
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// forget asks the master for the accounts deleted after the one numbered
+// after, deletes their characters, and returns the number of the last one
+// it dealt with. It stops at an account still in use here (online, or with
+// a save not yet written): that one, and those after it, wait for the next
+// round.
+func (s *Server) forget(after int64) int64 {
+	for s.ctx.Err() == nil {
+		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+		done, page, err := s.forgetPage(ctx, after)
+		cancel()
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.log.Warn("world: deleting the characters of deleted accounts", "err", err)
+			}
+			return after
+		}
+		if done == after || page < cluster.MaxDeletedAccounts {
+			return done
+		}
+		after = done
+	}
+	return after
+}
+
+// forgetPage deals with one page of deleted accounts after the one
+// numbered after: it returns the number of the last it dealt with and how
+// many the page held.
+func (s *Server) forgetPage(ctx context.Context, after int64) (done int64, page int, err error) {
+	resp, err := cluster.Request[cluster.DeletedAccountsResponse](ctx, s.nc, cluster.SubjectDeletedAccounts,
+		cluster.DeletedAccountsRequest{After: after})
+	if err != nil {
+		return after, 0, err
+	}
+	done = after
+	var ids []int64
+	for _, d := range resp.Accounts {
+		inUse, err := s.inUse(ctx, d.AccountID)
+		if err != nil {
+			return after, 0, err
+		}
+		if inUse {
+			break
+		}
+		ids, done = append(ids, d.AccountID), d.Seq
+	}
+	n, err := s.db.DeleteCharactersOf(ctx, ids)
+	if err != nil {
+		return after, 0, err
+	}
+	if n > 0 {
+		s.metrics.charactersForgotten.Add(float64(n))
+		s.log.Info("world: deleted the characters of deleted accounts", "characters", n, "accounts", len(ids))
+	}
+	return done, len(resp.Accounts), nil
+}
+
+// inUse reports whether the account plays here now, or one of its
+// characters has a save the saver has not written: its characters must
+// not go yet.
+func (s *Server) inUse(ctx context.Context, accountID int64) (bool, error) {
+	if s.players.online(accountID) {
+		return true, nil
+	}
+	cs, err := s.db.Characters(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cs {
+		if _, pending := s.saver.Pending(c.ID); pending {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func (s *Server) sendHeartbeat() {
 	population := s.players.count()
 	status := "online"

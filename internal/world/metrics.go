@@ -33,6 +33,9 @@ type metrics struct {
 	// saveSeconds is the time one batch of character saves takes to
 	// write, by result (ok, error).
 	saveSeconds *prometheus.HistogramVec
+	// charactersForgotten counts the characters deleted with their
+	// accounts (idle guests the master deleted).
+	charactersForgotten prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -86,12 +89,16 @@ func newMetrics() *metrics {
 			Help:    "Time to write one batch of character saves to the database, by result (ok, error).",
 			Buckets: prometheus.ExponentialBuckets(.0005, 2, 15), // 0.5 ms to 8 s
 		}, []string{"result"}),
+		charactersForgotten: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tinymmo_world_characters_deleted_total",
+			Help: "Characters deleted because the master deleted their account (an idle guest).",
+		}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.connections, m.players, m.refused, m.bytesIn, m.bytesOut, m.inputsDropped, m.malformed, m.slowClients,
-		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs, m.chat, m.saveSeconds}
+		m.tickSeconds, m.instances, m.portalTrips, m.combat, m.npcs, m.chat, m.saveSeconds, m.charactersForgotten}
 }
 
 // observeSave records one batch write of the saver (saver.Options.ObserveWrite).

@@ -147,6 +147,9 @@ type Config struct {
 	// EmptyInstanceTimeout is how long an extra instance may stay empty
 	// before it closes. Default 30s.
 	EmptyInstanceTimeout time.Duration `toml:"empty_instance_timeout"`
+	// ForgetEvery is how often the world asks the master which accounts
+	// it deleted (idle guests), to delete their characters. Default 1m.
+	ForgetEvery time.Duration `toml:"forget_every"`
 	// Autosave is how often every character online is saved. Default 30s;
 	// a crash loses at most this much.
 	Autosave time.Duration `toml:"autosave"`
@@ -246,6 +249,9 @@ func (c *Config) setDefaults() {
 	if c.Autosave == 0 {
 		c.Autosave = 30 * time.Second
 	}
+	if c.ForgetEvery == 0 {
+		c.ForgetEvery = time.Minute
+	}
 }
 
 func (c *Config) validate() error {
@@ -259,6 +265,9 @@ func (c *Config) validate() error {
 	}
 	if c.TickRate < 1 || c.TickRate > 120 {
 		errs = append(errs, fmt.Errorf("world: tick_rate %d must be 1 to 120", c.TickRate))
+	}
+	if c.ForgetEvery < 10*time.Millisecond {
+		errs = append(errs, fmt.Errorf("world: forget_every %v must be at least 10ms", c.ForgetEvery))
 	}
 	if c.ReadEvery < time.Millisecond || c.ReadEvery > time.Second {
 		errs = append(errs, fmt.Errorf("world: read_every %v must be 1ms to 1s", c.ReadEvery))
@@ -386,6 +395,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 		}
 	}()
 	s.loops.Go(s.heartbeatLoop)
+	s.loops.Go(s.forgetLoop)
 	log.Info("world started", "addr", s.addr.String(), "public_url", s.cfg.PublicURL)
 	return s, nil
 }
