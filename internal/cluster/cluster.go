@@ -227,6 +227,10 @@ type PlayerStatus struct {
 	Class     api.Class `json:"class"`
 	Level     int       `json:"level"`
 	Map       string    `json:"map"`
+	// PingMS is the round trip of the world's last WebSocket ping to the
+	// player, in milliseconds rounded up (read_every included); 0 until
+	// the first is answered (the world pings every ping_interval, 15 s).
+	PingMS int64 `json:"ping_ms"`
 }
 
 // InstanceStatus is a running map instance and the players in it or on

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -280,7 +281,8 @@ func TestDashboardResetsPasswords(t *testing.T) {
 }
 
 func TestDashboardEventsCountPlayers(t *testing.T) {
-	c := startCluster(t, "", nil)
+	// Pings every 50 ms: the players' ping shows within the test.
+	c := startCluster(t, "", func(cfg *devcluster.Config) { cfg.World.PingInterval = 50 * time.Millisecond })
 	newAccount(t, c, "boss", store.RoleAdmin)
 	u := newDashboardUser(t, c)
 	u.mustLogin(t, "boss")
@@ -289,6 +291,9 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 	p.say(t, protocol.Chat{Channel: protocol.ChannelSay, Text: "hello dashboard"})
 	p.say(t, protocol.Chat{Channel: protocol.ChannelWhisper, To: q.name, Text: "a secret"})
 	q.hear(t, protocol.ChannelWhisper) // the whisper went by before the stream is read
+	var snapshots atomic.Int64
+	drain(p.conn, &snapshots) // reading, they answer the world's pings
+	drain(q.conn, &snapshots)
 
 	req, err := http.NewRequestWithContext(t.Context(), "GET", u.base+"api/events", nil)
 	if err != nil {
@@ -306,10 +311,11 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 	type event struct {
 		CCU     int `json:"ccu"`
 		Players []struct {
-			Name  string `json:"name"`
-			World string `json:"world"`
-			Class string `json:"class"`
-			Map   string `json:"map"`
+			Name   string `json:"name"`
+			World  string `json:"world"`
+			Class  string `json:"class"`
+			Map    string `json:"map"`
+			PingMS int64  `json:"ping_ms"`
 		} `json:"players"`
 		Worlds []struct {
 			ID        string  `json:"id"`
@@ -342,7 +348,8 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 		if err := json.Unmarshal([]byte(data), &last); err != nil {
 			t.Fatalf("an event that is not JSON: %v: %q", err, data)
 		}
-		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 && len(last.Chat) > 0 {
+		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 && len(last.Chat) > 0 &&
+			last.Players[0].PingMS > 0 && last.Players[1].PingMS > 0 {
 			break
 		}
 	}
@@ -351,6 +358,12 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 	}
 	if last.CCU != 2 || len(last.Players) != 2 {
 		t.Fatalf("no event counted the two players with a tick duration and chat in 10 s; the last: %+v", last)
+	}
+	for _, pl := range last.Players {
+		// Loopback, and up to a read_every (25 ms) before the pong is read.
+		if pl.PingMS <= 0 || pl.PingMS > 1000 {
+			t.Errorf("%s's ping is %d ms, want a loopback round trip", pl.Name, pl.PingMS)
+		}
 	}
 	names := last.Players[0].Name + " " + last.Players[1].Name
 	if !strings.Contains(names, p.name) || !strings.Contains(names, q.name) || last.Players[0].World != c.World.ID() || last.Players[0].Map != "overworld" {

@@ -31,7 +31,8 @@ func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, er
 	}
 	out.TickBuckets, out.Ticks = tickBuckets(s.metrics.tickSeconds)
 	for _, n := range inGame {
-		p := cluster.PlayerStatus{AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level}
+		p := cluster.PlayerStatus{AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level,
+			PingMS: ceilMillis(n.s.conn.RTT())}
 		if onMap := n.s.member.onMap.Load(); onMap != nil {
 			p.Map = *onMap
 		}
@@ -154,3 +155,7 @@ func (s *Server) admin(_ context.Context, a cluster.AdminAction) (cluster.Empty,
 	}
 	return cluster.Empty{}, nil
 }
+
+// ceilMillis is d in whole milliseconds, rounded up, so that a round trip
+// measured on loopback shows as 1 ms rather than as none.
+func ceilMillis(d time.Duration) int64 { return int64((d + time.Millisecond - 1) / time.Millisecond) }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -140,17 +141,18 @@ type Conn struct {
 	opts Options
 
 	// Owned by the reader (the goroutine calling Read).
-	rbuf       []byte    // buffered input is rbuf[rpos:rend]; it grows for a large frame
-	rpos, rend int       //
-	frag       []byte    // a fragmented message being put together
-	fragOp     byte      // the opcode of that message; 0: none in progress
-	lastFrame  time.Time // when the last complete frame arrived
-	pingedAt   time.Time // when the last ping was sent (at first: the upgrade)
-	pingSeq    uint64    // the payload of the last ping
-	awaiting   bool      // the last ping has not been answered
-	armed      time.Time // the read deadline set on nc; zero: none
-	expired    bool      // armed has passed
-	rerr       error     // sticky read error
+	rbuf       []byte       // buffered input is rbuf[rpos:rend]; it grows for a large frame
+	rpos, rend int          //
+	frag       []byte       // a fragmented message being put together
+	fragOp     byte         // the opcode of that message; 0: none in progress
+	lastFrame  time.Time    // when the last complete frame arrived
+	pingedAt   time.Time    // when the last ping was sent (at first: the upgrade)
+	pingSeq    uint64       // the payload of the last ping
+	awaiting   bool         // the last ping has not been answered
+	armed      time.Time    // the read deadline set on nc; zero: none
+	expired    bool         // armed has passed
+	rerr       error        // sticky read error
+	rtt        atomic.Int64 // the last answered ping's round trip (a time.Duration); read by RTT from any goroutine
 
 	mu       sync.Mutex // guards the following fields
 	state    int
@@ -173,6 +175,11 @@ func newConn(nc net.Conn, opts Options) *Conn {
 	c.initSys()
 	return c
 }
+
+// RTT returns the round trip of the last ping the client answered
+// (Options.PingInterval), as the reader saw it; 0 before the first. Any
+// goroutine may call it.
+func (c *Conn) RTT() time.Duration { return time.Duration(c.rtt.Load()) }
 
 // RemoteAddr returns the client's network address.
 func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
@@ -477,6 +484,7 @@ func (c *Conn) nextMessage() (isBinary bool, payload []byte, need int, err error
 		case opPong:
 			if c.awaiting && len(payload) == 8 && binary.BigEndian.Uint64(payload) == c.pingSeq {
 				c.awaiting = false
+				c.rtt.Store(int64(time.Since(c.pingedAt)))
 			}
 		case opClose:
 			return false, nil, 0, c.peerClosed(payload)

@@ -2,6 +2,7 @@ package wsconn_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -231,3 +232,38 @@ func TestPollerCloseEndsItsConnections(t *testing.T) {
 		t.Fatal("Close left a connection being read")
 	}
 }
+
+// TestRTTIsTheAnsweredPingsRoundTrip: a client that answers pings gives
+// its connection a round trip, whether Read or a Poller reads it.
+func TestRTTIsTheAnsweredPingsRoundTrip(t *testing.T) {
+	opts := wsconn.Options{PingInterval: 20 * time.Millisecond}
+	read := map[string]func(t *testing.T) string{
+		"Read": func(t *testing.T) string {
+			return startServer(t, opts, func(c *wsconn.Conn) { echoConns <- c; echo(c) })
+		},
+		"Poller": func(t *testing.T) string {
+			addr, conns := startPolled(t, newPoller(t), opts, false)
+			go func() { echoConns <- (<-conns).c }()
+			return addr
+		},
+	}
+	for name, start := range read {
+		t.Run(name, func(t *testing.T) {
+			addr := start(t)
+			c := dial(t, addr)
+			go c.Read(context.Background()) // answers pings
+			server := <-echoConns
+			deadline := time.Now().Add(5 * time.Second)
+			for server.RTT() == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if rtt := server.RTT(); rtt <= 0 || rtt > time.Second {
+				t.Errorf("RTT = %v, want a round trip on loopback", rtt)
+			}
+		})
+	}
+}
+
+// echoConns hands TestRTTIsTheAnsweredPingsRoundTrip the server's side of
+// its connection.
+var echoConns = make(chan *wsconn.Conn, 1)

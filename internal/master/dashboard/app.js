@@ -172,6 +172,7 @@ function render(ev) {
   fill($("players"), ev.players, (tr, p) => {
     tr.dataset.name = p.name;
     cell(tr, p.name); cell(tr, p.class); cell(tr, p.level); cell(tr, p.world); cell(tr, p.map);
+    cell(tr, p.ping_ms > 0 ? p.ping_ms + " ms" : "–");
     const td = cell(tr, "");
     for (const action of ["kick", "mute", "ban"]) {
       const b = document.createElement("button");
