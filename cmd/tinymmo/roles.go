@@ -45,6 +45,7 @@ func gatewayFlags(fs *flag.FlagSet, c *gateway.Config) {
 	fs.IntVar(&c.FailureBurst, "failure-burst", 10, "failed logins of one username, from anywhere, before its logins wait")
 	fs.DurationVar(&c.FailureEvery, "failure-every", 2*time.Second, "then each waits until one more per this interval")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take client IPs from X-Forwarded-For (only behind your own proxy)")
+	fs.DurationVar(&c.Heartbeat, "heartbeat", 2*time.Second, "how often to announce the gateway to the master (for its dashboard)")
 }
 
 // motdFlag adds --motd, the world's message of the day.

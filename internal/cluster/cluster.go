@@ -42,6 +42,9 @@ const (
 	// SubjectMasterStarted is published by a master when it starts, so the
 	// worlds re-register at once instead of at their next heartbeat.
 	SubjectMasterStarted = "tinymmo.master.started"
+	// SubjectGatewayHeartbeat carries a gateway's GatewayHeartbeat, for
+	// the admin dashboard's list of gateways.
+	SubjectGatewayHeartbeat = "tinymmo.gateway.heartbeat"
 )
 
 // Operations a world answers on WorldSubject(id, op).
@@ -83,6 +86,17 @@ type Heartbeat struct {
 	Instances int       `json:"instances"`
 	// Interval is how often the world sends heartbeats; the master drops a
 	// world it has not heard from for three intervals.
+	Interval time.Duration `json:"interval"`
+}
+
+// GatewayHeartbeat is a gateway's periodic announcement of itself.
+type GatewayHeartbeat struct {
+	// Addr is the gateway's public HTTP address, which names it.
+	Addr    string `json:"addr"`
+	Version string `json:"version"`
+	// Requests counts the HTTP requests it has answered since it started.
+	Requests uint64 `json:"requests"`
+	// Interval is how often the gateway sends heartbeats.
 	Interval time.Duration `json:"interval"`
 }
 

@@ -317,6 +317,10 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 			Map    string `json:"map"`
 			PingMS int64  `json:"ping_ms"`
 		} `json:"players"`
+		Gateways []struct {
+			Addr     string `json:"addr"`
+			Requests uint64 `json:"requests"`
+		} `json:"gateways"`
 		Worlds []struct {
 			ID        string  `json:"id"`
 			TickP99   float64 `json:"tick_p99_ms"`
@@ -349,7 +353,7 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 			t.Fatalf("an event that is not JSON: %v: %q", err, data)
 		}
 		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 && len(last.Chat) > 0 &&
-			last.Players[0].PingMS > 0 && last.Players[1].PingMS > 0 {
+			last.Players[0].PingMS > 0 && last.Players[1].PingMS > 0 && len(last.Gateways) == 1 && last.Gateways[0].Requests > 0 {
 			break
 		}
 	}
@@ -358,6 +362,10 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 	}
 	if last.CCU != 2 || len(last.Players) != 2 {
 		t.Fatalf("no event counted the two players with a tick duration and chat in 10 s; the last: %+v", last)
+	}
+	// The gateway answered the logins and character calls above.
+	if len(last.Gateways) != 1 || last.Gateways[0].Addr != c.Gateway.Addr().String() || last.Gateways[0].Requests == 0 {
+		t.Errorf("gateways %+v, want %s with the requests it answered", last.Gateways, c.Gateway.Addr())
 	}
 	for _, pl := range last.Players {
 		// Loopback, and up to a read_every (25 ms) before the pong is read.

@@ -11,6 +11,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -70,6 +71,9 @@ type Config struct {
 	// TrustProxy takes the client IP from X-Forwarded-For (the last hop).
 	// Enable it only behind a proxy you run. Default false.
 	TrustProxy bool `toml:"trust_proxy"`
+	// Heartbeat is how often the gateway announces itself to the master,
+	// whose admin dashboard lists the gateways. Default 2s.
+	Heartbeat time.Duration `toml:"heartbeat"`
 	// Web holds the web client's files, served at /. Nil (or empty) serves a page
 	// that says how to build them.
 	Web fs.FS `toml:"-"`
@@ -87,6 +91,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.DataDir == "" {
 		c.DataDir = "data"
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 2 * time.Second
 	}
 	if c.IPBurst == 0 {
 		c.IPBurst = 60
@@ -134,6 +141,8 @@ type Gateway struct {
 	metricsHTTP    *http.Server // serves /metrics and /healthz on MetricsListen
 	metricsAddr    net.Addr
 	stopped        sync.Once
+	stopHeartbeat  chan struct{} // closed by Shutdown
+	heartbeats     sync.WaitGroup
 }
 
 // ipAndName keys the limit on one address's attempts at one username.
@@ -162,6 +171,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 		byIPName:       ratelimit.New[ipAndName](cfg.NameEvery, cfg.NameBurst, ratelimit.DefaultMaxKeys),
 		failuresByName: ratelimit.New[string](cfg.FailureEvery, cfg.FailureBurst, ratelimit.DefaultMaxKeys),
 		metrics:        newMetrics(),
+		stopHeartbeat:  make(chan struct{}),
 	}
 	nc, err := cluster.Connect(cfg.NATSURL, cfg.Secret, "gateway", log)
 	if err != nil {
@@ -192,8 +202,28 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Gateway, error) 
 			log.Error("gateway http server failed", "err", err)
 		}
 	}()
+	g.heartbeats.Go(g.heartbeatLoop)
 	log.Info("gateway started", "addr", g.addr.String(), "metrics", g.metricsAddr.String())
 	return g, nil
+}
+
+// heartbeatLoop announces the gateway to the master until Shutdown.
+func (g *Gateway) heartbeatLoop() {
+	t := time.NewTicker(g.cfg.Heartbeat)
+	defer t.Stop()
+	for {
+		hb := cluster.GatewayHeartbeat{Addr: g.addr.String(), Version: g.cfg.Version,
+			Requests: g.metrics.served.Load(), Interval: g.cfg.Heartbeat}
+		data, _ := json.Marshal(hb) // a GatewayHeartbeat always encodes
+		if err := g.nc.Publish(cluster.SubjectGatewayHeartbeat, data); err != nil {
+			g.log.Debug("gateway: heartbeat", "err", err)
+		}
+		select {
+		case <-g.stopHeartbeat:
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Addr returns the bound HTTP address.
@@ -210,6 +240,8 @@ func (g *Gateway) URL() string { return "http://" + g.addr.String() }
 func (g *Gateway) Shutdown(ctx context.Context) error {
 	var err error
 	g.stopped.Do(func() {
+		close(g.stopHeartbeat)
+		g.heartbeats.Wait()
 		err = errors.Join(g.http.Shutdown(ctx), g.metricsHTTP.Shutdown(ctx))
 		g.nc.Close()
 	})

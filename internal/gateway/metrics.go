@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,6 +37,8 @@ type metrics struct {
 	loginSeconds *prometheus.HistogramVec
 	// rateLimited counts calls refused or delayed by a rate limit.
 	rateLimited *prometheus.CounterVec
+	// served counts the requests answered, for the heartbeat.
+	served atomic.Uint64
 }
 
 func newMetrics() *metrics {
@@ -77,6 +80,7 @@ func (m *metrics) instrument(next http.Handler) http.Handler {
 			route = "none"
 		}
 		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		m.served.Add(1)
 		m.requestSeconds.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
 }

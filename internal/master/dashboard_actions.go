@@ -136,7 +136,7 @@ func (d *dashboard) targetWorlds(id string) ([]string, error) {
 		return []string{id}, err
 	}
 	var ids []string
-	for _, w := range d.m.worlds.list(time.Now()) {
+	for _, w := range d.m.liveWorlds(time.Now()) {
 		ids = append(ids, w.ID)
 	}
 	return ids, nil

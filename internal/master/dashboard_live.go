@@ -54,12 +54,14 @@ type sample struct {
 
 // liveEvent is the message the event stream sends each second.
 type liveEvent struct {
-	Time            time.Time    `json:"time"`
-	CCU             int          `json:"ccu"`
-	LoginsPerMinute uint64       `json:"logins_per_minute"`
-	Worlds          []liveWorld  `json:"worlds"`
-	Players         []livePlayer `json:"players"`
-	Audit           []auditLine  `json:"audit"`
+	Time            time.Time   `json:"time"`
+	CCU             int         `json:"ccu"`
+	LoginsPerMinute uint64      `json:"logins_per_minute"`
+	Worlds          []liveWorld `json:"worlds"`
+	// Gateways are the live gateways' last heartbeats, by address.
+	Gateways []cluster.GatewayHeartbeat `json:"gateways"`
+	Players  []livePlayer               `json:"players"`
+	Audit    []auditLine                `json:"audit"`
 	// Chat is the last public chat lines of every world, newest first.
 	Chat   []liveSay `json:"chat"`
 	Sample sample    `json:"sample"`
@@ -123,10 +125,11 @@ func (f *liveFeed) run(ctx context.Context) {
 // now. previous holds each world's answer at the last sample, elapsed
 // ago, for the rates; gather updates it.
 func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[string]cluster.WorldStatus, elapsed time.Duration) liveEvent {
-	ev := liveEvent{Time: now.UTC(), Worlds: []liveWorld{}, Players: []livePlayer{}, Audit: []auditLine{}, Chat: []liveSay{}}
+	ev := liveEvent{Time: now.UTC(), Worlds: []liveWorld{}, Players: []livePlayer{}, Audit: []auditLine{}, Chat: []liveSay{},
+		Gateways: f.m.gateways.list(now)}
 	ev.Sample.Time, ev.Sample.logins = now.Unix(), f.m.logins.Load()
 	seen := make(map[string]bool)
-	for _, w := range f.m.worlds.list(now) {
+	for _, w := range f.m.liveWorlds(now) {
 		lw := liveWorld{World: w, Instances: []cluster.InstanceStatus{}}
 		wctx, cancel := context.WithTimeout(ctx, worldStatusTimeout)
 		st, err := cluster.Request[cluster.WorldStatus](wctx, f.m.nc, cluster.WorldSubject(w.ID, cluster.WorldOpStatus), cluster.Empty{})

@@ -139,8 +139,9 @@ type Master struct {
 	embedded *cluster.Embedded // nil with an external NATS
 	nc       *nats.Conn
 	svc      *cluster.Service
-	worlds   *registry
-	enters   *ratelimit.Keyed[int64] // enter calls per account
+	worlds   *registry[cluster.Heartbeat]
+	gateways *registry[cluster.GatewayHeartbeat] // the live gateways, by address
+	enters   *ratelimit.Keyed[int64]             // enter calls per account
 	metrics  *metrics
 	http     *http.Server
 	httpAddr net.Addr
@@ -159,7 +160,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err er
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	m := &Master{cfg: cfg, log: log, worlds: newRegistry(), metrics: newMetrics(),
+	m := &Master{cfg: cfg, log: log, worlds: newRegistry[cluster.Heartbeat](), gateways: newRegistry[cluster.GatewayHeartbeat](), metrics: newMetrics(),
 		enters: ratelimit.New[int64](cfg.EnterEvery, cfg.EnterBurst, ratelimit.DefaultMaxKeys)}
 	defer func() {
 		if err != nil {
@@ -221,6 +222,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Master, err er
 func (m *Master) serveControlPlane() error {
 	m.svc = cluster.NewService(m.nc, m.log)
 	// The subscription ends when the connection closes.
+	if _, err := m.nc.Subscribe(cluster.SubjectGatewayHeartbeat, m.onGatewayHeartbeat); err != nil {
+		return fmt.Errorf("master: subscribe gateway heartbeats: %w", err)
+	}
 	if _, err := m.nc.Subscribe(cluster.SubjectHeartbeat, m.onHeartbeat); err != nil {
 		return fmt.Errorf("master: subscribe heartbeats: %w", err)
 	}

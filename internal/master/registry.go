@@ -13,59 +13,67 @@ import (
 	"github.com/tinymmo/tinymmo/internal/cluster"
 )
 
-// missedHeartbeats is how many heartbeat intervals a world may stay silent
-// before it leaves the world list.
+// missedHeartbeats is how many heartbeat intervals a world or gateway may
+// stay silent before it leaves its list.
 const missedHeartbeats = 3
 
-// registry is the set of live worlds, learned from their heartbeats. Safe
-// for concurrent use.
-type registry struct {
-	mu     sync.Mutex // guards worlds
-	worlds map[string]registered
+// registry is a set of live peers (worlds, gateways) by key, learned from
+// their heartbeats: a peer silent for missedHeartbeats of its intervals
+// leaves it. Safe for concurrent use.
+type registry[T any] struct {
+	mu    sync.Mutex // guards peers
+	peers map[string]registered[T]
 }
 
-type registered struct {
-	hb       cluster.Heartbeat
-	deadline time.Time // the world is gone after this
+type registered[T any] struct {
+	last     T         // the last heartbeat
+	deadline time.Time // the peer is gone after this
 }
 
-func newRegistry() *registry {
-	return &registry{worlds: make(map[string]registered)}
+func newRegistry[T any]() *registry[T] {
+	return &registry[T]{peers: make(map[string]registered[T])}
 }
 
-// update records a heartbeat received at now.
-func (r *registry) update(hb cluster.Heartbeat, now time.Time) {
-	interval := min(max(hb.Interval, 100*time.Millisecond), 3*time.Second)
+// update records key's heartbeat hb, received at now, which promises the
+// next within interval (bounded to 100 ms to 3 s).
+func (r *registry[T]) update(key string, hb T, interval time.Duration, now time.Time) {
+	interval = min(max(interval, 100*time.Millisecond), 3*time.Second)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.worlds[hb.World.ID] = registered{hb: hb, deadline: now.Add(missedHeartbeats * interval)}
+	r.peers[key] = registered[T]{last: hb, deadline: now.Add(missedHeartbeats * interval)}
 }
 
-// lookup returns the live world id.
-func (r *registry) lookup(id string, now time.Time) (api.World, bool) {
+// lookup returns the last heartbeat of the live peer key.
+func (r *registry[T]) lookup(key string, now time.Time) (T, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	w, ok := r.worlds[id]
-	if !ok || now.After(w.deadline) {
-		delete(r.worlds, id)
-		return api.World{}, false
+	p, ok := r.peers[key]
+	if !ok || now.After(p.deadline) {
+		delete(r.peers, key)
+		var zero T
+		return zero, false
 	}
-	return w.hb.World, true
+	return p.last, true
 }
 
-// list returns the live worlds ordered by id, forgetting the silent ones.
-func (r *registry) list(now time.Time) []api.World {
+// list returns the live peers' last heartbeats ordered by key, forgetting
+// the silent ones.
+func (r *registry[T]) list(now time.Time) []T {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]api.World, 0, len(r.worlds))
-	for id, w := range r.worlds {
-		if now.After(w.deadline) {
-			delete(r.worlds, id)
+	keys := make([]string, 0, len(r.peers))
+	for key, p := range r.peers {
+		if now.After(p.deadline) {
+			delete(r.peers, key)
 			continue
 		}
-		out = append(out, w.hb.World)
+		keys = append(keys, key)
 	}
-	slices.SortFunc(out, func(a, b api.World) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(keys, strings.Compare)
+	out := make([]T, len(keys))
+	for i, key := range keys {
+		out[i] = r.peers[key].last
+	}
 	return out
 }
 
@@ -78,7 +86,29 @@ func (m *Master) onHeartbeat(msg *nats.Msg) {
 	if _, known := m.worlds.lookup(hb.World.ID, time.Now()); !known {
 		m.log.Info("world registered", "id", hb.World.ID, "name", hb.World.Name)
 	}
-	m.worlds.update(hb, time.Now())
+	m.worlds.update(hb.World.ID, hb, hb.Interval, time.Now())
+}
+
+func (m *Master) onGatewayHeartbeat(msg *nats.Msg) {
+	var hb cluster.GatewayHeartbeat
+	if err := json.Unmarshal(msg.Data, &hb); err != nil || hb.Addr == "" || len(hb.Addr) > 256 {
+		m.log.Warn("master: ignoring malformed gateway heartbeat", "err", err)
+		return
+	}
+	if _, known := m.gateways.lookup(hb.Addr, time.Now()); !known {
+		m.log.Info("gateway registered", "addr", hb.Addr)
+	}
+	m.gateways.update(hb.Addr, hb, hb.Interval, time.Now())
+}
+
+// liveWorlds returns the world list: the live worlds by id.
+func (m *Master) liveWorlds(now time.Time) []api.World {
+	hbs := m.worlds.list(now)
+	out := make([]api.World, len(hbs))
+	for i, hb := range hbs {
+		out[i] = hb.World
+	}
+	return out
 }
 
 // WorldOnline reports whether world id is in the world list.

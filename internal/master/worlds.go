@@ -12,17 +12,17 @@ func (m *Master) listWorlds(ctx context.Context, req cluster.SessionRequest) (ap
 	if _, err := m.authenticate(ctx, req.Session); err != nil {
 		return api.WorldsResponse{}, err
 	}
-	return api.WorldsResponse{Worlds: m.worlds.list(time.Now())}, nil
+	return api.WorldsResponse{Worlds: m.liveWorlds(time.Now())}, nil
 }
 
 // liveWorld returns the registered world id, or a not-found error a player
 // can read.
 func (m *Master) liveWorld(id string) (api.World, error) {
-	w, ok := m.worlds.lookup(id, time.Now())
+	hb, ok := m.worlds.lookup(id, time.Now())
 	if !ok {
 		return api.World{}, api.Errorf(api.CodeNotFound, "world %q is not online", id)
 	}
-	return w, nil
+	return hb.World, nil
 }
 
 func (m *Master) characters(ctx context.Context, req cluster.CharactersRequest) (api.CharactersResponse, error) {

@@ -154,6 +154,9 @@ function render(ev) {
   $("lpm").textContent = ev.logins_per_minute;
   $("bw").textContent = bytes(ev.sample.in) + " / " + bytes(ev.sample.out);
   $("updated").textContent = new Date(ev.time).toLocaleTimeString();
+  fill($("gateways"), ev.gateways, (tr, g) => {
+    cell(tr, g.addr); cell(tr, g.version || "–"); cell(tr, g.requests);
+  });
   fill($("worlds"), ev.worlds, (tr, w) => {
     cell(tr, w.id); cell(tr, w.name); cell(tr, w.population + " / " + w.capacity);
     cell(tr, w.error || w.status);
