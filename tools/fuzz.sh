@@ -32,14 +32,34 @@ while read -r pkg file; do
   done
 done <<<"$files"
 
+# fuzz runs one target, printing its output, and reports how it ended.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+fuzz() {
+  go test -run '^$' -fuzz "^$2\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimizetime" "$1" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+# A failure that is only "context deadline exceeded", with no failing input
+# written, is Go 1.26's fuzz coordinator racing its own -fuzztime deadline
+# on a loaded machine (go.dev/issue/75804, fixed in Go 1.27), not a bug
+# found: such a target runs once more, and must pass then.
+deadlineRace() {
+  grep -q 'context deadline exceeded' "$log" && ! grep -qE 'Failing input written|panic:' "$log"
+}
+
 failed=()
 start=$SECONDS
 for target in "${targets[@]}"; do
   read -r pkg name <<<"$target"
   echo "== $pkg $name ($fuzztime)"
-  if ! go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimizetime" "$pkg"; then
-    failed+=("$pkg $name")
+  if fuzz "$pkg" "$name"; then
+    continue
   fi
+  if deadlineRace; then
+    echo "== $pkg $name: the fuzz coordinator's deadline race (go.dev/issue/75804); once more"
+    fuzz "$pkg" "$name" && continue
+  fi
+  failed+=("$pkg $name")
 done
 
 echo "== ${#targets[@]} fuzz targets in $((SECONDS - start)) s"
