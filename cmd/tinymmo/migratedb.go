@@ -47,8 +47,8 @@ func runMigrateDB(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	slices.Sort(worlds)
 
-	copyOne := func(what, fromDB, toDB string, copyFn func(ctx context.Context, from, to string) (store.Copied, error)) error {
-		copied, err := copyFn(ctx, fromDB, toDB)
+	copyOne := func(what string, run func() (store.Copied, error)) error {
+		copied, err := run()
 		if err != nil {
 			return fmt.Errorf("migrate-db: %s: %w", what, err)
 		}
@@ -63,7 +63,10 @@ func runMigrateDB(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("migrate-db: %w", err)
 	}
-	if err := copyOne("master", store.MasterFile(dir), master, copyMaster); err != nil {
+	err = copyOne("master", func() (store.Copied, error) {
+		return copyDatabase(ctx, store.MasterFile(dir), master, store.OpenMaster, store.CopyMaster)
+	})
+	if err != nil {
 		return err
 	}
 	for _, file := range worlds {
@@ -72,39 +75,29 @@ func runMigrateDB(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("migrate-db: world %s: %w", id, err)
 		}
-		if err := copyOne("world "+id, file, world, copyWorld); err != nil {
+		err = copyOne("world "+id, func() (store.Copied, error) {
+			return copyDatabase(ctx, file, world, store.OpenWorld, store.CopyWorld)
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// copyMaster copies the master database from into to.
-func copyMaster(ctx context.Context, from, to string) (store.Copied, error) {
-	src, err := store.OpenMaster(ctx, from)
+// copyDatabase opens the databases from and to with open and copies one
+// into the other with copyAll.
+func copyDatabase[DB interface{ Close() error }](ctx context.Context, from, to string,
+	open func(context.Context, string) (DB, error), copyAll func(context.Context, DB, DB) (store.Copied, error)) (store.Copied, error) {
+	src, err := open(ctx, from)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	dst, err := store.OpenMaster(ctx, to)
+	dst, err := open(ctx, to)
 	if err != nil {
 		return nil, err
 	}
 	defer dst.Close()
-	return store.CopyMaster(ctx, src, dst)
-}
-
-// copyWorld copies the world database from into to.
-func copyWorld(ctx context.Context, from, to string) (store.Copied, error) {
-	src, err := store.OpenWorld(ctx, from)
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	dst, err := store.OpenWorld(ctx, to)
-	if err != nil {
-		return nil, err
-	}
-	defer dst.Close()
-	return store.CopyWorld(ctx, src, dst)
+	return copyAll(ctx, src, dst)
 }
