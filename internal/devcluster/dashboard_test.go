@@ -241,20 +241,8 @@ func TestDashboardKicksAndBroadcastsToPlayers(t *testing.T) {
 	_, err := q.gw.Enter(t.Context(), c.World.ID(), q.id)
 	wantCode(t, "entering again after a ban", err, api.CodeBanned)
 
-	db, err := c.OpenMasterDB(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	log, err := db.AuditLog(t.Context(), 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range log {
-		got = append(got, e.ActorName+" "+string(e.Action)+" "+e.TargetName)
-	}
-	want := []string{"boss ban " + q.name, "boss mute " + q.name, "boss kick " + p.name, "boss broadcast "}
+	got := auditTrail(auditLog(t, c))
+	want := []string{"broadcast boss ", "kick boss " + p.name, "mute boss " + q.name, "ban boss " + q.name}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("audit log %q, want %q", got, want)
 	}

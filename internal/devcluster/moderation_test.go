@@ -186,19 +186,8 @@ func TestModeratorsMuteKickAndBanOverRealSockets(t *testing.T) {
 	wantCode(t, "entering after a ban", err, api.CodeBanned)
 
 	// Every action is in the master's audit log, with who and whom.
-	db, err := c.OpenMasterDB(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	log, err := db.AuditLog(t.Context(), 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range slices.Backward(log) {
-		got = append(got, string(e.Action)+" "+e.ActorName+" "+e.TargetName)
-	}
+	log := auditLog(t, c)
+	got := auditTrail(log)
 	want := []string{
 		"mute " + mod.name + " " + vic.name,
 		"unmute " + mod.name + " " + vic.name,
@@ -214,7 +203,7 @@ func TestModeratorsMuteKickAndBanOverRealSockets(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if ban := log[0]; ban.Detail != "24h0m0s" || !strings.HasPrefix(ban.Reason, "cheating cheating") {
+	if ban := log[len(log)-1]; ban.Detail != "24h0m0s" || !strings.HasPrefix(ban.Reason, "cheating cheating") {
 		t.Errorf("the ban's row = %+v", ban)
 	}
 }
@@ -235,4 +224,29 @@ func TestAMuteEnds(t *testing.T) {
 	if l := vic.hear(t, protocol.ChannelSay); l.Text != "free at last" {
 		t.Errorf("after the mute ended vic's say came back as %+v", l)
 	}
+}
+
+// auditLog returns the master's audit log, oldest first.
+func auditLog(t *testing.T, c *devcluster.Cluster) []store.AuditEntry {
+	t.Helper()
+	db, err := c.OpenMasterDB(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	log, err := db.AuditLog(t.Context(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(log)
+	return log
+}
+
+// auditTrail is the audit log as "ACTION ACTOR TARGET" lines.
+func auditTrail(log []store.AuditEntry) []string {
+	var lines []string
+	for _, e := range log {
+		lines = append(lines, string(e.Action)+" "+e.ActorName+" "+e.TargetName)
+	}
+	return lines
 }
