@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pressly/goose/v3"
@@ -71,4 +72,38 @@ func postgresBackend(dsn string) *backend {
 func eachBackend(t *testing.T, test func(t *testing.T, b *backend)) {
 	t.Run("sqlite", func(t *testing.T) { test(t, sqliteBackend) })
 	t.Run("postgres", func(t *testing.T) { test(t, postgresBackend(storetest.URL(t))) })
+}
+
+// TestWhereTheTablesAre: without a URL the roles use files in the data
+// directory; with one, schemas of their own in it; anything else is an
+// error, not a file name.
+func TestWhereTheTablesAre(t *testing.T) {
+	const pg = "postgres://u:secret@db.example:5432/tinymmo?sslmode=disable"
+	if got, err := MasterDatabase("data", ""); err != nil || got != filepath.Join("data", "master.db") {
+		t.Errorf("MasterDatabase(data, \"\") = %q, %v", got, err)
+	}
+	if got, err := WorldDatabase("data", "", "w1"); err != nil || got != filepath.Join("data", "world-w1.db") {
+		t.Errorf("WorldDatabase(data, \"\", w1) = %q, %v", got, err)
+	}
+	if got, err := MasterDatabase("data", pg); err != nil || !IsPostgres(got) || !strings.Contains(got, "search_path=master") {
+		t.Errorf("MasterDatabase(data, pg) = %q, %v; want the URL in schema master", got, err)
+	}
+	if got, err := WorldDatabase("data", pg, "Big-World"); err != nil || !strings.Contains(got, "search_path=world_big_world") {
+		t.Errorf("WorldDatabase(data, pg, Big-World) = %q, %v; want schema world_big_world", got, err)
+	}
+	for _, bad := range []string{"mysql://u@h/db", "data/master.db", "postgres://u:secret@h/db\x7f"} {
+		if got, err := MasterDatabase("data", bad); err == nil {
+			t.Errorf("MasterDatabase(data, %q) = %q, want an error", bad, got)
+		} else if strings.Contains(err.Error(), "secret") {
+			t.Errorf("the error for %q shows the password: %v", bad, err)
+		}
+	}
+	for _, bad := range []string{"", "Master", "1world", "a-b", "x;DROP"} {
+		if _, err := WithSchema(pg, bad); err == nil {
+			t.Errorf("WithSchema(%q) succeeded, want an error", bad)
+		}
+	}
+	if _, err := OpenMaster(t.Context(), pg); err == nil {
+		t.Error("OpenMaster with no schema in the URL succeeded")
+	}
 }
