@@ -40,16 +40,14 @@ func (se *session) chat(m protocol.Chat, now time.Time) {
 	case isCommand:
 		se.runCommand(text, now)
 	case m.Channel == protocol.ChannelSay:
-		select {
-		case se.member.said <- text:
+		if se.member.say(text) {
 			se.srv.metrics.chat.WithLabelValues("say").Inc()
 			mapName := ""
 			if onMap := se.member.onMap.Load(); onMap != nil {
 				mapName = *onMap
 			}
 			se.srv.says.add(now, se.name, mapName, text)
-		default: // the limiter lets no more through than the queue holds
-		}
+		} // else the limiter lets no more through than the queue holds
 	case m.Channel == protocol.ChannelWhisper:
 		se.whisper(m.To, text)
 	case m.Channel == protocol.ChannelParty:

@@ -162,16 +162,10 @@ func (r *runner) deliverChat() {
 	r.said = r.said[:0]
 	for p := range r.core.Players() {
 		m := memberOf(p)
-		for drained := false; !drained; {
-			select {
-			case text := <-m.said:
-				r.said = append(r.said, protocol.ChatLine{Channel: protocol.ChannelSay, From: p.Char.Name, Text: text}.Append(nil))
-			case line := <-m.mail:
-				m.out.queue(line)
-			default:
-				drained = true
-			}
-		}
+		take(&m.inbox, &m.inbox.said, false, func(text string) {
+			r.said = append(r.said, protocol.ChatLine{Channel: protocol.ChannelSay, From: p.Char.Name, Text: text}.Append(nil))
+		})
+		take(&m.inbox, &m.inbox.mail, false, m.out.queue)
 	}
 	for _, line := range r.said {
 		for p := range r.core.Players() {
@@ -234,7 +228,7 @@ func (r *runner) admit() {
 }
 
 // obey carries out the orders given to the instance's players (see
-// member.orders), before the tick's inputs are drained: a player an order
+// member.give), before the tick's inputs are drained: a player an order
 // moves away leaves its inputs queued for the instance it goes to.
 func (r *runner) obey() {
 	type given struct {
@@ -244,13 +238,8 @@ func (r *runner) obey() {
 	var todo []given
 	for p := range r.core.Players() {
 		m := memberOf(p)
-		for drained := m.gone.Load(); !drained; {
-			select {
-			case o := <-m.orders:
-				todo = append(todo, given{m, o})
-			default:
-				drained = true
-			}
+		if !m.gone.Load() {
+			take(&m.inbox, &m.inbox.orders, false, func(o order) { todo = append(todo, given{m, o}) })
 		}
 	}
 	for _, g := range todo {
@@ -278,14 +267,10 @@ func placeOf(m *member) place {
 
 // drainInputs appends the messages m's session queued since the last tick.
 func drainInputs(m *member, inputs []sim.Input) []sim.Input {
-	for {
-		select {
-		case in := <-m.inputs:
-			inputs = append(inputs, sim.Input{Player: m.player, Input: in})
-		default:
-			return inputs
-		}
-	}
+	take(&m.inbox, &m.inbox.inputs, true, func(in protocol.Input) {
+		inputs = append(inputs, sim.Input{Player: m.player, Input: in})
+	})
+	return inputs
 }
 
 // replicate queues every client's snapshot of this tick and sends the

@@ -70,7 +70,7 @@ func TestLogoutDuringDiskFullKeepsProgress(t *testing.T) {
 	if w.TickRate == 0 {
 		t.Fatal("no Welcome within 10 s")
 	}
-	m.inputs <- protocol.Input{Seq: 1, Tick: w.Tick + 1, Move: protocol.DirS}
+	m.input(protocol.Input{Seq: 1, Tick: w.Tick + 1, Move: protocol.DirS})
 	time.Sleep(500 * time.Millisecond) // the walk: the instance ticks on its own
 	m.gone.Store(true)
 	se := &session{srv: s, char: <-m.final}

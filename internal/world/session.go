@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,10 +36,11 @@ const (
 )
 
 // session is one player's connection. The world's poller reads and
-// decodes its messages (Message) and passes them on without blocking. The
-// session runs one goroutine (run): it owns the session's game state until
-// it hands it to the game, says the player's chat lines, and saves the
-// character at the end. Messages to the client are written by whoever
+// decodes its messages (Message) and passes them on without blocking. What
+// may block (saying a chat line, which can wait on the control plane, and
+// saving the character when the connection ends) runs on the session's
+// goroutine, which exists only while it has such work (see work): an idle
+// player costs no goroutine. Messages to the client are written by whoever
 // sends them (the instance's runner, or the poller for a Pong) straight to
 // the socket; wsconn starts a writer goroutine only while the socket is
 // full.
@@ -50,13 +52,18 @@ type session struct {
 	done    chan struct{} // closed when the session has saved and left
 	limiter *rate.Limiter // the message cap, owned by the reader (Message)
 	flood   *rate.Limiter // the flood policy's bucket, owned by the reader
-	// The reader (the world's poller, see Message) hands the session's
-	// goroutine the client's chat lines on chats, and how reading ended on
-	// ended, after setting closeWith when it stopped for a misbehaviour.
-	chats     chan protocol.Chat
-	ended     chan error
+	// closeWith is the code to close with when Message stops reading for
+	// a misbehaviour; set by the reader before it calls Ended.
 	closeWith protocol.CloseCode
-	member    *member // the game's side of the session
+	// work is what the reader hands the session's goroutine.
+	work struct {
+		sync.Mutex
+		chats   []protocol.Chat // lines to say, at most chat.Burst
+		ended   bool            // reading has ended, with err
+		err     error
+		running bool // the session's goroutine is running
+	}
+	member *member // the game's side of the session
 	// name is the character's, set before the session enters the game
 	// and never changed.
 	name string
@@ -105,16 +112,16 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 		return // Upgrade has answered the request
 	}
 	go func() {
-		defer s.conns.Done()
 		s.metrics.connections.Inc()
-		defer s.metrics.connections.Dec()
 		sess, code := s.handshake(conn)
 		s.handshakes.release(ip)
 		if sess == nil {
 			s.refuse(conn, ip, code)
+			s.metrics.connections.Dec()
+			s.conns.Done()
 			return
 		}
-		sess.run()
+		sess.start() // the session ends in finish
 	}()
 }
 
@@ -178,8 +185,6 @@ func (s *Server) handshake(conn *wsconn.Conn) (*session, protocol.CloseCode) {
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
 		flood:   rate.NewLimiter(floodRate, floodBurst),
-		chats:   make(chan protocol.Chat, chat.Burst),
-		ended:   make(chan error, 1),
 	}
 	sess.mute.Store(grant.Mute)
 	old, ok := s.players.claim(sess, s.cfg.Capacity)
@@ -240,12 +245,11 @@ func (s *Server) loadCharacter(id int64) (store.Character, error) {
 	return l.c, l.err
 }
 
-// run serves an admitted session until it ends, then saves the character and
-// gives up the account's slot.
-func (se *session) run() {
+// start enters an admitted session into the game and has the world's
+// poller read its connection. Ended then leads to finish.
+func (se *session) start() {
 	s := se.srv
 	s.metrics.players.Inc()
-	defer s.metrics.players.Dec()
 	se.member = newMember(se, se.char)
 	se.name = se.char.Name
 	s.players.enterGame(se)
@@ -253,13 +257,30 @@ func (se *session) run() {
 		se.tell(s.cfg.MOTD) // delivered after the Welcome, by the instance
 	}
 	s.registry.join(se.member) // the instance sends Welcome
-	se.serve()
+	s.poller.Add(se.conn, se)
+}
+
+// finish ends a session whose connection is no longer read, for err (nil
+// when Message stopped reading; see closeWith): it takes the character
+// back from the game, saves it and gives up the account's slot.
+func (se *session) finish(err error) {
+	s := se.srv
+	var perr *wsconn.ProtocolError
+	switch {
+	case err == nil:
+		se.close(se.closeWith)
+	case errors.As(err, &perr):
+		s.metrics.malformed.Inc() // wsconn closed it with the code that says why
+	}
 	se.member.gone.Store(true)
 	se.char = <-se.member.final // its owner hands it back within a tick
 	se.save()
 	s.parties.loggedOut(se.name)
 	s.players.release(se)
 	close(se.done)
+	s.metrics.players.Dec()
+	s.metrics.connections.Dec()
+	s.conns.Done()
 }
 
 // Message implements wsconn.Handler: it handles one message from the
@@ -292,18 +313,17 @@ func (se *session) Message(binary bool, data []byte) bool {
 			s.metrics.bytesOut.Add(float64(len(pong)))
 		}
 	case protocol.Input:
-		select {
-		case se.member.inputs <- m:
-		default:
+		if !se.member.input(m) {
 			s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
 		}
 	case protocol.Chat:
-		select {
-		case se.chats <- m:
-		default:
-			// More lines than the chat limit lets through are waiting:
-			// the limit would refuse this one too.
-		}
+		se.hand(func() {
+			// More lines than the chat limit lets through waiting: the
+			// limit would refuse this one too.
+			if len(se.work.chats) < chat.Burst {
+				se.work.chats = append(se.work.chats, m)
+			}
+		})
 	default:
 		// A second Hello, or a type only the world sends.
 		s.metrics.malformed.Inc()
@@ -315,26 +335,49 @@ func (se *session) Message(binary bool, data []byte) bool {
 }
 
 // Ended implements wsconn.Handler: reading the client's socket stopped,
-// because Message returned false (err is nil) or for err.
-func (se *session) Ended(err error) { se.ended <- err }
+// because Message returned false (err is nil) or for err. The session's
+// goroutine then finishes the session.
+func (se *session) Ended(err error) {
+	se.hand(func() { se.work.ended, se.work.err = true, err })
+}
 
-// serve runs the session's side of its connection until reading it ends:
-// it says the client's chat lines, which may wait on the control plane.
-// It closes the connection with closeWith if Message asked for it.
+// hand records work for the session's goroutine with record, under the
+// work lock, and starts the goroutine unless it runs already. It never
+// blocks for long: the poller calls it.
+func (se *session) hand(record func()) {
+	se.work.Lock()
+	record()
+	start := !se.work.running
+	se.work.running = true
+	se.work.Unlock()
+	if start {
+		go se.serve()
+	}
+}
+
+// serve is the session's goroutine: it says the chat lines handed to it,
+// in order, then finishes the session if reading has ended, and returns
+// when nothing is left to do.
 func (se *session) serve() {
-	se.srv.poller.Add(se.conn, se)
 	for {
-		select {
-		case m := <-se.chats:
-			se.chat(m, time.Now())
-		case err := <-se.ended:
-			var perr *wsconn.ProtocolError
-			switch {
-			case err == nil:
-				se.close(se.closeWith)
-			case errors.As(err, &perr):
-				se.srv.metrics.malformed.Inc() // wsconn closed it with the code that says why
+		se.work.Lock()
+		switch {
+		case len(se.work.chats) > 0:
+			m := se.work.chats[0]
+			se.work.chats = se.work.chats[1:]
+			if len(se.work.chats) == 0 {
+				se.work.chats = nil // an idle player keeps no buffer
 			}
+			se.work.Unlock()
+			se.chat(m, time.Now())
+		case se.work.ended:
+			err := se.work.err
+			se.work.Unlock()
+			se.finish(err)
+			return
+		default:
+			se.work.running = false
+			se.work.Unlock()
 			return
 		}
 	}
