@@ -102,8 +102,27 @@ function cell(tr, text) {
   return td;
 }
 
+// fill shows rows in tbody, a tr each, drawn by render. A row drawn again
+// with the same key (render may set tr.dataset.key; else its place and
+// text) keeps its element and the cells whose text is unchanged, so the
+// once-a-second update never takes a button from under the pointer.
 function fill(tbody, rows, render) {
-  tbody.replaceChildren(...rows.map((r) => { const tr = document.createElement("tr"); render(tr, r); return tr; }));
+  const old = new Map([...tbody.children].map((tr) => [tr.dataset.key, tr]));
+  const trs = rows.map((r, i) => {
+    const tr = document.createElement("tr");
+    render(tr, r);
+    if (!tr.dataset.key) tr.dataset.key = i + ":" + tr.textContent;
+    const was = old.get(tr.dataset.key);
+    if (!was || was.cells.length !== tr.cells.length) return tr;
+    const kept = [...was.cells];
+    [...tr.cells].forEach((td, c) => {
+      if (kept[c].textContent !== td.textContent) was.replaceChild(td, kept[c]);
+    });
+    return was;
+  });
+  if (trs.length !== tbody.children.length || trs.some((tr, i) => tbody.children[i] !== tr)) {
+    tbody.replaceChildren(...trs);
+  }
 }
 
 function bytes(n) {
@@ -174,6 +193,7 @@ function render(ev) {
   });
   fill($("players"), ev.players, (tr, p) => {
     tr.dataset.name = p.name;
+    tr.dataset.key = p.name + "@" + p.world; // its buttons act on p
     cell(tr, p.name); cell(tr, p.class); cell(tr, p.level); cell(tr, p.world); cell(tr, p.map);
     cell(tr, p.ping_ms > 0 ? p.ping_ms + " ms" : "–");
     const td = cell(tr, "");
