@@ -143,7 +143,7 @@ func (p *Poller) poll(now time.Time) {
 	}
 	// The one error a wait that does not block can meet is EINTR (n is
 	// then -1): the next round reads instead.
-	n, _ := unix.EpollWait(p.epfd, p.events, 0)
+	n, _ := readyNow(p.epfd, p.events)
 	for _, ev := range p.events[:max(n, 0)] {
 		if pc := p.conns[ev.Fd]; pc != nil {
 			p.read(pc)
@@ -210,7 +210,7 @@ func (p *Poller) read(pc *polled) {
 // readFd is the raw read: once, without waiting.
 func (pc *polled) readFd(fd uintptr) bool {
 	for {
-		pc.n, pc.err = syscall.Read(int(fd), pc.buf)
+		pc.n, pc.err = rawRead(int(fd), pc.buf)
 		if pc.err != syscall.EINTR {
 			return true
 		}

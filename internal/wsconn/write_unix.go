@@ -15,7 +15,7 @@ type sysConn struct {
 }
 
 func (s *sysConn) write(fd uintptr) bool {
-	s.n, s.err = syscall.Write(int(fd), s.b)
+	s.n, s.err = rawWrite(int(fd), s.b)
 	return true
 }
 
