@@ -77,9 +77,11 @@ type Options struct {
 	// Send fails with ErrSlow (default 64 KiB). It does not count what the
 	// kernel's socket buffer already took.
 	MaxQueuedBytes int
-	// WriteTimeout is how long queued bytes may stay unwritten before the
-	// connection is closed (default 10 s). It also bounds how long Close
-	// waits for queued data and the close frame.
+	// WriteTimeout is how long queued bytes may wait for a socket that
+	// takes none of them (with a writer goroutine: how long one write of
+	// the queue may block) before the connection is closed (default
+	// 10 s). It also bounds how long Close waits for queued data and the
+	// close frame.
 	WriteTimeout time.Duration
 	// PingInterval is how often the server pings the client, whatever the
 	// client sends (default 15 s; negative disables pings). A ping carries
@@ -281,13 +283,15 @@ func (c *Conn) enqueueLocked(op byte, payload, raw []byte) {
 		if c.queue == nil {
 			c.queue, c.spare = c.spare, nil
 		}
+		c.wakePollerLocked()
 	}
 	if raw != nil {
 		c.queue = append(c.queue, raw...)
 	} else {
 		c.queue = appendFrame(c.queue, op, payload)
 	}
-	if !c.writing {
+	if !c.writing && !c.detached() {
+		// A detached connection's queue is the poller's to write.
 		c.writing = true
 		go c.writeLoop()
 	}
@@ -366,7 +370,11 @@ func (c *Conn) closeSocketLocked() {
 	if !c.writing {
 		c.queue, c.spare = nil, nil
 	}
-	c.nc.Close()
+	if c.detached() {
+		c.wakePollerLocked() // to close the descriptor
+	} else {
+		c.nc.Close()
+	}
 }
 
 // startCloseLocked queues a close frame after any queued data; the socket

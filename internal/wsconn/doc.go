@@ -24,6 +24,11 @@
 //     then exits. Send never blocks on the network.
 //   - Send, [Conn.Close] and [Conn.CloseNow] may be called from any
 //     goroutine; a per-connection mutex orders them.
+//   - A [Poller] can serve a connection instead of a reader: one goroutine
+//     reads all of its connections in batches and runs their timers. On
+//     Linux it also takes the socket's descriptor from the net.Conn, so
+//     the runtime's network poller no longer wakes for it, and it writes
+//     the queue of a socket that was full, in place of a writer goroutine.
 //
 // On platforms other than unix (and for connections that are not
 // syscall.Conn), every Send hands its bytes to the writer goroutine.

@@ -3,8 +3,10 @@ package wsconn_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -267,3 +269,99 @@ func TestRTTIsTheAnsweredPingsRoundTrip(t *testing.T) {
 // echoConns hands TestRTTIsTheAnsweredPingsRoundTrip the server's side of
 // its connection.
 var echoConns = make(chan *wsconn.Conn, 1)
+
+// registered waits until the poller serves r's connection: it has read a
+// message the client sent.
+func registered(t *testing.T, rc *wstest.Client, r *recorder) {
+	t.Helper()
+	rc.Write(wstest.Frame(0x82, []byte("hello"), true))
+	deadline := time.Now().Add(5 * time.Second)
+	for len(r.messages()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the poller never read the connection")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// floodBytes is more than loopback's socket buffers hold at both ends, so
+// that a client that does not read leaves most of it queued.
+const floodBytes = 24 << 20
+
+// flood sends r's client floodBytes in numbered messages of 64 KiB, and
+// returns how many it sent before the first error, and that error.
+func flood(r *recorder) (int, error) {
+	msg := make([]byte, 64<<10)
+	for i := range floodBytes / len(msg) {
+		binary.BigEndian.PutUint32(msg, uint32(i))
+		if err := r.c.Send(msg); err != nil {
+			return i, err
+		}
+	}
+	return floodBytes / len(msg), nil
+}
+
+// TestPollerWritesWhatAFullSocketQueued: what a full socket did not take
+// reaches the client, in order, once it reads.
+func TestPollerWritesWhatAFullSocketQueued(t *testing.T) {
+	p := newPoller(t)
+	addr, conns := startPolled(t, p, wsconn.Options{MaxQueuedBytes: 2 * floodBytes}, false)
+	rc := wstest.Dial(t, addr, "/")
+	r := <-conns
+	registered(t, rc, r)
+	n, err := flood(r)
+	if err != nil {
+		t.Fatalf("Send %d: %v", n, err)
+	}
+	rc.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for i := range n {
+		b0, payload, err := rc.ReadFrame()
+		if err != nil || b0 != 0x82 || len(payload) != 64<<10 || binary.BigEndian.Uint32(payload) != uint32(i) {
+			t.Fatalf("message %d of %d: %#x, %d bytes, %v", i, n, b0, len(payload), err)
+		}
+	}
+}
+
+// TestPollerDropsAClientThatStopsReading: queued data that waits longer
+// than WriteTimeout closes the connection, and reading ends with why.
+func TestPollerDropsAClientThatStopsReading(t *testing.T) {
+	p := newPoller(t)
+	const writeTimeout = 300 * time.Millisecond
+	addr, conns := startPolled(t, p, wsconn.Options{MaxQueuedBytes: 2 * floodBytes, WriteTimeout: writeTimeout, IdleTimeout: -1, PingInterval: -1}, false)
+	rc := wstest.Dial(t, addr, "/")
+	r := <-conns
+	registered(t, rc, r)
+	flood(r) // never read; it may fail once the connection is dropped
+	select {
+	case err := <-r.ended:
+		if !errors.Is(err, wsconn.ErrClosed) || !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("Ended(%v), want ErrClosed for data not written in time", err)
+		}
+	case <-time.After(writeTimeout + 10*time.Second):
+		t.Fatal("a client that stopped reading was kept")
+	}
+}
+
+// TestPollerWritesTheCloseAfterReadingEnds: a handler that stops reading
+// closes the connection later, and its close frame still goes out.
+func TestPollerWritesTheCloseAfterReadingEnds(t *testing.T) {
+	p := newPoller(t)
+	conns := make(chan *recorder, 1)
+	closed := make(chan struct{})
+	addr := startServer(t, wsconn.Options{}, func(c *wsconn.Conn) {
+		r := &recorder{c: c, ended: make(chan error, 1)}
+		conns <- r
+		p.Add(c, r)
+		<-closed // the handler's return would close the connection at once
+	})
+	defer close(closed)
+	rc := wstest.Dial(t, addr, "/")
+	r := <-conns
+	registered(t, rc, r)
+	rc.Write(wstest.Frame(0x82, []byte("stop"), true))
+	if err := <-r.ended; err != nil {
+		t.Fatalf("Ended(%v), want nil", err)
+	}
+	r.c.Close(4002, "after the end")
+	rc.ExpectClose(t, 4002, "after the end")
+}

@@ -10,4 +10,8 @@ func (c *Conn) initSys() {}
 
 func (c *Conn) direct() bool { return false }
 
+func (c *Conn) detached() bool { return false }
+
+func (c *Conn) wakePollerLocked() {}
+
 func (c *Conn) tryWriteLocked(b []byte) (int, error) { return 0, nil }
