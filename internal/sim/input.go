@@ -24,13 +24,14 @@ var (
 //
 // The zero value is an empty queue with no input in force (the player
 // stands still). It is a value owned by whoever steps the player, with no
-// locking; Push and Advance do not allocate (except for the error of a
-// refused input).
+// locking. Advance does not allocate, nor does Push (except for the error
+// of a refused input) once the queue has held as many inputs before: an
+// emptied queue keeps its buffer unless a burst grew it past
+// keptInputs, so a player who stands still holds none.
 type InputQueue struct {
-	// waiting is a ring of the inputs not yet applied, in Seq order:
-	// n of them from waiting[head].
-	waiting [protocol.MaxQueuedInputs]protocol.Input
-	head, n int
+	// waiting holds the inputs not yet applied, in Seq order, at most
+	// protocol.MaxQueuedInputs.
+	waiting []protocol.Input
 	// lastSeq and lastTick are those of the last input pushed (dropped or
 	// not); lastSeq is 0 before the first, since Seq 0 is never valid.
 	lastSeq, lastTick uint32
@@ -60,13 +61,15 @@ func (q *InputQueue) Push(in protocol.Input, tick uint32) error {
 			ErrMalformedInput, in.Seq, in.Tick, protocol.MaxInputLead, tick)
 	}
 	q.lastSeq, q.lastTick = in.Seq, in.Tick
-	if q.n == len(q.waiting) {
-		return fmt.Errorf("%w: seq %d dropped with %d waiting", ErrInputQueueFull, in.Seq, q.n)
+	if len(q.waiting) == protocol.MaxQueuedInputs {
+		return fmt.Errorf("%w: seq %d dropped with %d waiting", ErrInputQueueFull, in.Seq, len(q.waiting))
 	}
-	q.waiting[(q.head+q.n)%len(q.waiting)] = in
-	q.n++
+	q.waiting = append(q.waiting, in)
 	return nil
 }
+
+// keptInputs is the largest buffer an emptied InputQueue keeps.
+const keptInputs = 8
 
 // Advance is called once per step, with the tick the step makes (k+1). It
 // takes every queued input with Tick <= tick, makes the last one the input
@@ -77,14 +80,22 @@ func (q *InputQueue) Push(in protocol.Input, tick uint32) error {
 // not from its own Tick. Inputs taken together in one step are superseded
 // by the last of them at once: only its Move moves the player.
 func (q *InputQueue) Advance(tick uint32) (inForce protocol.Input, applied bool) {
-	for q.n > 0 && q.waiting[q.head].Tick <= tick {
-		next := q.waiting[q.head]
+	taken := 0
+	for _, next := range q.waiting {
+		if next.Tick > tick {
+			break
+		}
 		q.pressed |= next.Buttons &^ q.current.Buttons
 		q.released |= q.current.Buttons &^ next.Buttons
 		q.current = next
-		q.head = (q.head + 1) % len(q.waiting)
-		q.n--
+		taken++
+	}
+	if taken > 0 {
 		applied = true
+		q.waiting = q.waiting[:copy(q.waiting, q.waiting[taken:])]
+		if len(q.waiting) == 0 && cap(q.waiting) > keptInputs {
+			q.waiting = nil
+		}
 	}
 	return q.current, applied
 }
@@ -102,4 +113,4 @@ func (q *InputQueue) Edges() (pressed, released protocol.Buttons) {
 func (q *InputQueue) Current() protocol.Input { return q.current }
 
 // Len returns how many inputs wait for their tick.
-func (q *InputQueue) Len() int { return q.n }
+func (q *InputQueue) Len() int { return len(q.waiting) }

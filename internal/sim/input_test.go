@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/sim"
@@ -162,5 +163,51 @@ func BenchmarkInputQueue(b *testing.B) {
 		_ = q.Push(input(seq, tick+3, protocol.DirE), tick)
 		tick++
 		q.Advance(tick)
+	}
+}
+
+// TestInputQueueAllocatesOnlyToGrow: a player who sends an input now and
+// then costs no allocation once its queue has held one, and the queue of
+// a player standing still is a few words, not room for
+// MaxQueuedInputs inputs.
+func TestInputQueueAllocatesOnlyToGrow(t *testing.T) {
+	var q sim.InputQueue
+	if size, room := unsafe.Sizeof(q), unsafe.Sizeof(protocol.Input{})*protocol.MaxQueuedInputs; size >= room/4 {
+		t.Errorf("an empty queue takes %d bytes; room for all its inputs is %d", size, room)
+	}
+	if q.Len() != 0 {
+		t.Fatalf("a new queue holds %d inputs", q.Len())
+	}
+	seq, tick := uint32(0), uint32(0)
+	walk := func() {
+		seq++
+		if err := q.Push(input(seq, tick+1, protocol.DirE), tick); err != nil {
+			t.Fatal(err)
+		}
+		tick++
+		if _, applied := q.Advance(tick); !applied {
+			t.Fatalf("input %d not applied at tick %d", seq, tick)
+		}
+	}
+	walk()
+	if allocs := testing.AllocsPerRun(100, walk); allocs != 0 {
+		t.Errorf("a push and an advance allocate %v times, want 0", allocs)
+	}
+	// A burst of the most inputs a queue holds, then applied at once.
+	for i := range protocol.MaxQueuedInputs {
+		seq++
+		if err := q.Push(input(seq, tick+1, protocol.Direction(i%4)), tick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q.Len() != protocol.MaxQueuedInputs {
+		t.Fatalf("queue holds %d, want %d", q.Len(), protocol.MaxQueuedInputs)
+	}
+	tick++
+	if in, applied := q.Advance(tick); !applied || in.Seq != seq {
+		t.Fatalf("Advance = %d, %v; want the burst's last, %d", in.Seq, applied, seq)
+	}
+	if q.Len() != 0 {
+		t.Errorf("%d inputs wait after the burst was applied", q.Len())
 	}
 }

@@ -50,7 +50,14 @@ type Poller struct {
 	events []unix.EpollEvent
 	spare  []*polled // the woken list before last, for reuse
 	rounds int       // polls so far
+	// buf is what a connection with no partial frame reads into, so
+	// that an idle connection keeps no read buffer (see settle).
+	buf []byte
 }
+
+// pollerBufSize is the size of Poller.buf: many client messages, so that
+// a frame is seldom cut at its end.
+const pollerBufSize = 16 << 10
 
 // timerEvery is how often the poller visits every connection, for its
 // timers (pings, the idle and pong timeouts, and a queue that no longer
@@ -83,6 +90,7 @@ func NewPoller(every time.Duration) (*Poller, error) {
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
 		conns: make(map[int32]*polled),
+		buf:   make([]byte, pollerBufSize),
 	}
 	go p.loop()
 	return p, nil
@@ -248,6 +256,7 @@ func (p *Poller) register(pc *polled) {
 		return
 	}
 	p.deliver(pc)
+	p.settle(pc.c)
 }
 
 // detach moves the socket's descriptor from the net.Conn to c itself: it
@@ -312,6 +321,10 @@ func (c *Conn) flushQueued(now time.Time) (closed, queued bool) {
 // read reads pc's socket once and hands on the complete messages.
 func (p *Poller) read(pc *polled) {
 	c := pc.c
+	if c.rpos == c.rend {
+		c.rbuf, c.rpos, c.rend = p.buf, 0, 0 // see settle
+	}
+	defer p.settle(c)
 	c.reserve(pc.need)
 	n, err := readFd(c.sys.fd, c.rbuf[c.rend:])
 	switch {
@@ -324,6 +337,19 @@ func (p *Poller) read(pc *polled) {
 	default:
 		c.rend += n
 		p.deliver(pc)
+	}
+}
+
+// settle leaves c a read buffer of its own only while it holds part of a
+// frame: a connection whose buffered bytes were all handed on drops its
+// buffer, and one that read into the poller's keeps what is left of it.
+func (p *Poller) settle(c *Conn) {
+	switch {
+	case c.rpos == c.rend:
+		c.rbuf, c.rpos, c.rend = nil, 0, 0
+	case &c.rbuf[0] == &p.buf[0]:
+		own := make([]byte, max(readBufSize, c.rend-c.rpos))
+		c.rend, c.rpos, c.rbuf = copy(own, c.rbuf[c.rpos:c.rend]), 0, own
 	}
 }
 
