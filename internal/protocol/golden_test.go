@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -236,5 +237,18 @@ func TestDocListsCloseCodes(t *testing.T) {
 				t.Errorf("%s: the row for close code %d lacks %q:\n%s", docPath, c, want, row)
 			}
 		}
+	}
+}
+
+// TestDocStatesTheVersion: the protocol page names the version the code
+// speaks.
+func TestDocStatesTheVersion(t *testing.T) {
+	doc, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("Protocol version: **%d** (`protocol.Version`)", protocol.Version)
+	if !strings.Contains(string(doc), want) {
+		t.Errorf("%s does not say %q", docPath, want)
 	}
 }
