@@ -27,6 +27,7 @@ type dashboardUser struct {
 	base string // the dashboard's URL, ending in /admin/
 	http *http.Client
 	csrf string
+	set  []*http.Cookie // the cookies the last answer set
 }
 
 // newAccount creates an account with a password and gives it role.
@@ -78,6 +79,7 @@ func (u *dashboardUser) call(t *testing.T, method, path string, body any, csrf b
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
+	u.set = resp.Cookies()
 	var raw bytes.Buffer
 	raw.ReadFrom(resp.Body)
 	var eb api.ErrorBody
@@ -154,6 +156,12 @@ func TestDashboardLetsOnlyAdminsIn(t *testing.T) {
 	}
 
 	u.mustLogin(t, "boss")
+	// The login's cookie, as the server set it: out of reach of the
+	// page's scripts and of other sites' requests.
+	if set := u.set; len(set) != 1 || set[0].Name != "tinymmo_admin" || !set[0].HttpOnly ||
+		set[0].SameSite != http.SameSiteStrictMode || set[0].Path != "/admin/" || len(set[0].Value) < 43 {
+		t.Errorf("the login set %v, want one HttpOnly, SameSite=Strict cookie for /admin/ with a 256-bit token", set)
+	}
 	cookies := u.http.Jar.Cookies(mustParseURL(t, u.base))
 	if len(cookies) != 1 || cookies[0].Name != "tinymmo_admin" {
 		t.Fatalf("cookies after login: %v", cookies)
@@ -265,6 +273,9 @@ func TestDashboardResetsPasswords(t *testing.T) {
 	}
 	if _, err := gw.Login(t.Context(), "forgetful", "a brand new one"); err != nil {
 		t.Errorf("the new password: %v", err)
+	}
+	if got, want := auditTrail(auditLog(t, c)), "reset-password boss forgetful"; strings.Join(got, "|") != want {
+		t.Errorf("audit log %q, want %q", got, want)
 	}
 }
 
@@ -406,6 +417,9 @@ func TestDashboardSavesEveryoneNow(t *testing.T) {
 			t.Fatal(err)
 		}
 		if now.Version > before.Version {
+			if got := auditTrail(auditLog(t, c)); len(got) != 1 || !strings.HasPrefix(got[0], "save-now boss") {
+				t.Errorf("audit log %q, want boss's save-now", got)
+			}
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -432,5 +446,10 @@ func TestDashboardShutsAWorldDownAfterACountdown(t *testing.T) {
 	case <-c.World.Stopped():
 	case <-time.After(10 * time.Second):
 		t.Fatal("the world did not stop")
+	}
+	// Each request is written before the world is told, the refused one
+	// too, so that no action can go unrecorded.
+	if got, want := auditTrail(auditLog(t, c)), "shutdown boss w1|shutdown boss w1"; strings.Join(got, "|") != want {
+		t.Errorf("audit log %q, want %q", got, want)
 	}
 }
