@@ -179,6 +179,8 @@ there means the option has no flag, so the description's default holds.
 		{"master", "Accounts, sessions, the world registry and the embedded NATS server.", &masterOptions{}, false},
 		{"world", "The simulation: one process per world.", &worldOptions{}, false},
 		{"gateway", "The public HTTP API and the web client.", &gatewayOptions{}, false},
+		{"nats", "One node of a NATS cluster for the control plane, for a deployment that does not use the " +
+			"master's embedded server.", &natsOptions{}, false},
 	}
 	cell := func(s string) string {
 		if s == "" {
