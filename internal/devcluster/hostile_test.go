@@ -324,6 +324,24 @@ func TestHostileClients(t *testing.T) {
 			}()
 			return rc
 		}, uint16(protocol.CloseRateLimited), ""},
+		{"a button for an ability no class has", func(t *testing.T) *wstest.Client {
+			rc, welcome := w.join(t)
+			rc.Write(wstest.Binary(protocol.Input{Seq: 1, Tick: welcome.Tick + 1, Buttons: protocol.ButtonSpecial2 << 1}.Append(nil)))
+			return rc
+		}, uint16(protocol.CloseMalformed), ""},
+		{"1,000 chat lines a second", func(t *testing.T) *wstest.Client {
+			rc, _ := w.join(t)
+			line := wstest.Binary(protocol.Chat{Channel: protocol.ChannelSay, Text: "spam"}.Append(nil))
+			go func() {
+				for range 5000 {
+					if _, err := rc.Write(line); err != nil {
+						return // closed by the world
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}()
+			return rc
+		}, uint16(protocol.CloseRateLimited), ""},
 		{"sends but never reads", func(t *testing.T) *wstest.Client {
 			rc, _ := w.join(t)
 			// It keeps the connection busy with pings, and fakes pongs.
