@@ -10,6 +10,13 @@ const (
 	// MaxClockJump is how far behind its target the client tick may fall
 	// (a stalled tab, a lost connection) before TickClock jumps to it.
 	MaxClockJump = 20
+	// MaxClockSilence is how far past the world's last report, lead
+	// included, the client tick runs while the world sends nothing. It is
+	// twice the longest the world stays quiet with a client in the game
+	// (sim.DefaultQuietTicks), so it holds only a stalled or paused world:
+	// the clock then waits for it, instead of tagging inputs ever further
+	// ahead until the world refuses them (protocol.MaxInputLead).
+	MaxClockSilence = 40
 )
 
 // TickClock runs the client tick: the player tick the client predicts and
@@ -23,6 +30,9 @@ const (
 // far ahead, so that it follows the world smoothly. Its target is the world's
 // current player tick as the last snapshot shows it (it was made half a
 // round trip before it arrived) plus the lead.
+//
+// While the world sends nothing for longer than it ever stays quiet, the
+// clock stops at MaxClockSilence ticks past its last report.
 //
 // A TickClock is owned by one goroutine; time is passed in.
 type TickClock struct {
@@ -99,6 +109,14 @@ func (c *TickClock) Advance(now time.Time) (tick uint32, jumped bool) {
 		// Back from a gap: no extra step on top.
 	case d > MaxClockDrift:
 		next++
+	}
+	if limit := c.snapTick + c.Lead() + MaxClockSilence; int32(next-limit) > 0 {
+		// The world has been silent too long: wait for it.
+		next = c.tick
+		if int32(limit-next) > 0 {
+			next = limit
+		}
+		jumped = false
 	}
 	if int32(next-c.snapTick) <= 0 {
 		// Behind the world's last tick: every input would be late, and

@@ -3,6 +3,9 @@ package client
 import (
 	"testing"
 	"time"
+
+	"github.com/tinymmo/tinymmo/internal/protocol"
+	"github.com/tinymmo/tinymmo/internal/sim"
 )
 
 func TestTickClockLeadsByTheRoundTrip(t *testing.T) {
@@ -148,5 +151,50 @@ func TestTickClockFollowsTheWorldInASlowTab(t *testing.T) {
 			t.Fatalf("after %v the client tick %d leads the world's %d by %d, want at most %d",
 				now.Sub(start), c.Tick(), world, lead, c.Lead()+MaxClockDrift+2)
 		}
+	}
+}
+
+// TestTickClockWaitsForASilentWorld: a world that stalls (a pause, a
+// machine frozen for seconds) must not find the client's inputs tagged so
+// far ahead that it refuses them when it resumes; and the clock never goes
+// back, so the inputs keep their order.
+func TestTickClockWaitsForASilentWorld(t *testing.T) {
+	if MaxClockSilence <= sim.DefaultQuietTicks || MaxClockSilence+MaxClockJump >= protocol.MaxInputLead/2 {
+		t.Fatalf("MaxClockSilence %d must exceed the world's quiet ticks %d and stay well inside the input lead %d",
+			MaxClockSilence, sim.DefaultQuietTicks, protocol.MaxInputLead)
+	}
+	t0 := time.Unix(1000, 0)
+	const period = 50 * time.Millisecond
+	c := NewTickClock(20, 100, t0)
+	c.SetRTT(80 * time.Millisecond) // lead 4
+	now := t0
+	tick, _ := c.Advance(now)
+	// The world goes silent for 30 s while the client keeps ticking.
+	for range 600 {
+		now = now.Add(period)
+		prev := tick
+		tick, _ = c.Advance(now)
+		if int32(tick-prev) < 0 {
+			t.Fatalf("the clock went back from %d to %d", prev, tick)
+		}
+	}
+	if limit := uint32(100 + 4 + MaxClockSilence); tick != limit {
+		t.Errorf("after 30 s of silence the clock is at %d, want it waiting at %d", tick, limit)
+	}
+	// The world resumes a little past where it stopped: the clock holds
+	// until the world's tick and lead catch up with it, then moves on.
+	world := uint32(103)
+	for range 100 {
+		now = now.Add(period)
+		world++
+		c.Observe(world, now)
+		prev := tick
+		tick, _ = c.Advance(now)
+		if int32(tick-prev) < 0 || int32(tick-world) > int32(c.Lead()+MaxClockSilence) {
+			t.Fatalf("world at %d: the clock moved from %d to %d", world, prev, tick)
+		}
+	}
+	if d := int32(tick - (world + c.Lead())); d < -MaxClockDrift || d > MaxClockDrift {
+		t.Errorf("5 s after the world resumed the clock is %d ticks from its target", d)
 	}
 }
