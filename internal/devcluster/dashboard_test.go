@@ -24,9 +24,10 @@ const dashboardPassword = "correct horse battery"
 // dashboardUser is a browser-like HTTP client of c's admin dashboard: it
 // keeps cookies, and sends the CSRF token once logged in.
 type dashboardUser struct {
-	base string // the dashboard's URL, ending in /admin/
-	http *http.Client
-	csrf string
+	base    string // the dashboard's URL, ending in /admin/
+	http    *http.Client
+	csrf    string
+	cookies []*http.Cookie // those the last response set
 }
 
 // newAccount creates an account with a password and gives it role.
@@ -78,6 +79,7 @@ func (u *dashboardUser) call(t *testing.T, method, path string, body any, csrf b
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
+	u.cookies = resp.Cookies()
 	var raw bytes.Buffer
 	raw.ReadFrom(resp.Body)
 	var eb api.ErrorBody
@@ -157,6 +159,10 @@ func TestDashboardLetsOnlyAdminsIn(t *testing.T) {
 	cookies := u.http.Jar.Cookies(mustParseURL(t, u.base))
 	if len(cookies) != 1 || cookies[0].Name != "tinymmo_admin" {
 		t.Fatalf("cookies after login: %v", cookies)
+	}
+	// Scripts cannot read it, and other sites' requests do not carry it.
+	if set := u.cookies; len(set) != 1 || !set[0].HttpOnly || set[0].SameSite != http.SameSiteStrictMode || set[0].Path != "/admin/" {
+		t.Errorf("the login set %v, want one HttpOnly, SameSite=Strict cookie for /admin/", set)
 	}
 	status, code, _ = u.call(t, "POST", "actions/broadcast", map[string]string{"message": "hi"}, false)
 	wantStatus(t, "an action without the CSRF header", status, code, http.StatusForbidden, api.CodeForbidden)
