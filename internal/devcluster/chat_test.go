@@ -305,6 +305,18 @@ func TestPartiesChatAndShareTheirDungeon(t *testing.T) {
 	if p := ann.hearParty(t); len(p.Members) != 0 {
 		t.Errorf("ann's party alone: %+v, want it disbanded", p)
 	}
+
+	// An invitation turned down: the inviter is told, and the invitee is
+	// in no party and has nothing left to accept.
+	ann.command(t, "/invite "+dan.name)
+	if l := dan.hear(t, protocol.ChannelInvite); l.From != ann.name {
+		t.Fatalf("dan's invitation: %+v", l)
+	}
+	dan.command(t, "/decline")
+	dan.told(t, "You declined.")
+	ann.told(t, dan.name+" declined the invitation.")
+	dan.command(t, "/p anyone?")
+	dan.told(t, "You are not in a party.")
 	dan.command(t, "/accept")
 	dan.told(t, "You have no invitation.")
 }

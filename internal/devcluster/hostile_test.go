@@ -8,10 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/api"
+	"github.com/tinymmo/tinymmo/internal/chat"
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/devcluster"
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -21,8 +24,9 @@ import (
 
 // The hostile-client suite: every case is an attacker's or a broken
 // client's connection to a real world, over a real socket, and each one
-// must end with its documented close code (docs/protocol.md §5) while a
-// walking bystander in the same instance keeps getting its snapshots.
+// must end with its documented close code (docs/protocol.md §5), or over
+// HTTP with its documented error (docs/api.md), while a walking bystander
+// in the same instance keeps getting its snapshots.
 //
 // The world runs with short timeouts so the slow cases are quick.
 const (
@@ -31,19 +35,21 @@ const (
 	hostilePong  = 1500 * time.Millisecond
 	hostileIdle  = 1500 * time.Millisecond
 	// maxBystanderGap is the longest the bystander may go without a
-	// message. It walks, so it gets one every tick (50 ms) while the world
-	// keeps up; the bound leaves room for a loaded machine running every
-	// package under -race, and still catches a world held up by a hostile
-	// socket (a blocked write would hold it for the 10 s write timeout).
-	// The test logs the longest gap it saw.
-	maxBystanderGap = 3 * time.Second
+	// message. It walks, so it gets one every tick (50 ms; a write every
+	// second tick) while the world keeps up; the bound leaves room for a
+	// loaded machine running every package under -race, and still catches
+	// a world held up by a hostile socket (a blocked write would hold it
+	// for the 10 s write timeout). The test logs the longest gap it saw.
+	maxBystanderGap = time.Second
 )
 
 // bystander is a player walking east and west in the overworld, who
 // records the longest gap between two messages from the world.
 type bystander struct {
-	conn *client.Conn
-	done chan error // the connection's end
+	conn      *client.Conn
+	done      chan error // the connection's end
+	token     string     // the join token it used
+	character int64      // its character's ID
 
 	mu      sync.Mutex
 	last    time.Time
@@ -54,12 +60,12 @@ type bystander struct {
 
 func startBystander(t *testing.T, c *devcluster.Cluster) *bystander {
 	t.Helper()
-	_, _, enter := enterWorld(t, c)
+	_, ch, enter := enterWorld(t, c)
 	conn, err := client.Join(t.Context(), enter.URL, enter.Token)
 	if err != nil {
 		t.Fatalf("bystander Join: %v", err)
 	}
-	b := &bystander{conn: conn, done: make(chan error, 1), last: time.Now(), tick: conn.Welcome.Tick}
+	b := &bystander{conn: conn, done: make(chan error, 1), token: enter.Token, character: ch.ID, last: time.Now(), tick: conn.Welcome.Tick}
 	go b.read()
 	go b.walk(t.Context())
 	return b
@@ -146,29 +152,60 @@ func (w hostileWorld) join(t *testing.T) (*wstest.Client, protocol.Welcome) {
 	token := w.token() // before the dial: the Hello timeout is short
 	rc := w.dial()
 	rc.Write(wstest.Binary(protocol.Hello{Version: protocol.Version, Token: token}.Append(nil)))
+	m := nextMessage(t, rc, "Welcome")
+	welcome, ok := m.(protocol.Welcome)
+	if !ok {
+		t.Fatalf("first message %v, want a Welcome", m.Type())
+	}
+	return rc, welcome
+}
+
+// nextMessage reads rc's frames for up to 10 s until a message, answering
+// the world's pings on the way, and decodes it. The test fails, saying it
+// was waiting for what, if the connection ends first or the message does
+// not decode.
+func nextMessage(t *testing.T, rc *wstest.Client, what string) protocol.Message {
+	t.Helper()
 	rc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		b0, p, err := rc.ReadFrame()
-		if err != nil {
-			t.Fatalf("reading Welcome: %v", err)
-		}
-		if b0&0x0F == 0x8 {
-			t.Fatalf("closed before Welcome: %d %q", binary.BigEndian.Uint16(p), p[2:])
-		}
-		if b0&0x08 != 0 {
-			continue // a ping
+		switch {
+		case err != nil:
+			t.Fatalf("waiting for %s: %v", what, err)
+		case b0&0x0F == 0x8:
+			t.Fatalf("closed waiting for %s: %d %q", what, binary.BigEndian.Uint16(p), p[2:])
+		case b0&0x0F == 0x9:
+			rc.Write(wstest.Frame(0x8A, p, true)) // the pong
+			continue
+		case b0&0x08 != 0:
+			continue // a pong
 		}
 		m, err := protocol.Decode(p)
-		welcome, ok := m.(protocol.Welcome)
-		if err != nil || !ok {
-			t.Fatalf("first message %x (%v), want a Welcome", p, err)
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", what, err)
 		}
-		return rc, welcome
+		return m
+	}
+}
+
+// chatLine reads rc's messages until a chat line on channel, and returns
+// its text.
+func chatLine(t *testing.T, rc *wstest.Client, channel protocol.Channel) string {
+	t.Helper()
+	for {
+		if l, ok := nextMessage(t, rc, fmt.Sprintf("a %v line", channel)).(protocol.ChatLine); ok && l.Channel == channel {
+			return l.Text
+		}
 	}
 }
 
 func input(seq, tick uint32, move protocol.Direction) []byte {
 	return wstest.Binary(protocol.Input{Seq: seq, Tick: tick, Move: move}.Append(nil))
+}
+
+// say is one Chat frame that says text.
+func say(text string) []byte {
+	return wstest.Binary(protocol.Chat{Channel: protocol.ChannelSay, Text: text}.Append(nil))
 }
 
 func TestHostileClients(t *testing.T) {
@@ -325,16 +362,33 @@ func TestHostileClients(t *testing.T) {
 			return rc
 		}, uint16(protocol.CloseRateLimited), ""},
 		{"a button for an ability no class has", func(t *testing.T) *wstest.Client {
+			// Every class has three abilities, one per defined button, so
+			// an Input cannot name one its class lacks but by a reserved
+			// bit, which is malformed (docs/protocol.md §3).
 			rc, welcome := w.join(t)
-			rc.Write(wstest.Binary(protocol.Input{Seq: 1, Tick: welcome.Tick + 1, Buttons: protocol.ButtonSpecial2 << 1}.Append(nil)))
+			raw := protocol.Input{Seq: 1, Tick: welcome.Tick + 1, Buttons: protocol.ButtonSpecial2}.Append(nil)
+			raw[len(raw)-2] = 1 << 3 // Buttons: before a one-byte Target
+			rc.Write(wstest.Binary(raw))
 			return rc
 		}, uint16(protocol.CloseMalformed), ""},
-		{"1,000 chat lines a second", func(t *testing.T) *wstest.Client {
+		{"chat flood", func(t *testing.T) *wstest.Client {
 			rc, _ := w.join(t)
-			line := wstest.Binary(protocol.Chat{Channel: protocol.ChannelSay, Text: "spam"}.Append(nil))
+			// Five lines in ten seconds are said; the sixth is refused
+			// with a system line, and the connection stays.
+			for range chat.Burst {
+				rc.Write(say("spam"))
+				if got := chatLine(t, rc, protocol.ChannelSay); got != "spam" {
+					t.Fatalf("heard %q, want the line said", got)
+				}
+			}
+			rc.Write(say("one too many"))
+			if got := chatLine(t, rc, protocol.ChannelSystem); !strings.HasPrefix(got, "Slow down") {
+				t.Fatalf("told %q, want to slow down", got)
+			}
+			// A thousand lines a second go over the message cap too.
 			go func() {
 				for range 5000 {
-					if _, err := rc.Write(line); err != nil {
+					if _, err := rc.Write(say("spam")); err != nil {
 						return // closed by the world
 					}
 					time.Sleep(time.Millisecond)
@@ -342,6 +396,11 @@ func TestHostileClients(t *testing.T) {
 			}()
 			return rc
 		}, uint16(protocol.CloseRateLimited), ""},
+		{"the bystander's token, replayed", func(t *testing.T) *wstest.Client {
+			rc := w.dial()
+			rc.Write(hello(by.token))
+			return rc
+		}, uint16(protocol.CloseTokenUsed), ""},
 		{"sends but never reads", func(t *testing.T) *wstest.Client {
 			rc, _ := w.join(t)
 			// It keeps the connection busy with pings, and fakes pongs.
@@ -365,6 +424,15 @@ func TestHostileClients(t *testing.T) {
 			rc.ExpectClose(t, tc.code, tc.reason)
 		})
 	}
+
+	t.Run("entering with another account's character", func(t *testing.T) {
+		gw := client.NewGateway(c.URL(), nil)
+		if _, err := gw.Guest(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		_, err := gw.Enter(t.Context(), c.World.ID(), by.character)
+		wantCode(t, "entering with the bystander's character", err, api.CodeNotFound)
+	})
 
 	t.Run("not HTTP at all", func(t *testing.T) {
 		nc, err := net.Dial("tcp", w.addr)

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"encoding/hex"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -240,15 +240,29 @@ func TestDocListsCloseCodes(t *testing.T) {
 	}
 }
 
-// TestDocStatesTheVersion: the protocol page names the version the code
-// speaks.
+// TestDocStatesTheVersion checks that the protocol version docs/protocol.md
+// states at its top and in the Hello table, and the one docs/api.md shows
+// GET /version answering, are protocol.Version.
 func TestDocStatesTheVersion(t *testing.T) {
-	doc, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := fmt.Sprintf("Protocol version: **%d** (`protocol.Version`)", protocol.Version)
-	if !strings.Contains(string(doc), want) {
-		t.Errorf("%s does not say %q", docPath, want)
+	for _, tt := range []struct {
+		path string
+		re   *regexp.Regexp // its first group is the stated version
+	}{
+		{docPath, regexp.MustCompile("(?m)^Protocol version: \\*\\*(\\d+)\\*\\* \\(`protocol.Version`\\)")},
+		{docPath, regexp.MustCompile("\\| Version \\| the client's protocol version. It must be `(\\d+)`")},
+		{"../../docs/api.md", regexp.MustCompile(`"protocol":(\d+)`)},
+	} {
+		doc, err := os.ReadFile(tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := tt.re.FindAllSubmatch(doc, -1)
+		if len(m) != 1 {
+			t.Errorf("%s states the version %d times where %s matches, want once", tt.path, len(m), tt.re)
+			continue
+		}
+		if got := string(m[0][1]); got != strconv.Itoa(protocol.Version) {
+			t.Errorf("%s states protocol version %s (%s), want %d", tt.path, got, m[0][0], protocol.Version)
+		}
 	}
 }
