@@ -76,19 +76,25 @@ var shutdownWarnings = []time.Duration{5 * time.Minute, time.Minute, 10 * time.S
 // shutdownTimeout bounds a scheduled shutdown's saving.
 const shutdownTimeout = 30 * time.Second
 
-// countDown tells the players that the world stops in d, again at each of
-// shutdownWarnings that falls within d, and then shuts the world down,
-// unless something else shuts it down first.
-func (s *Server) countDown(d time.Duration) {
-	end := time.Now().Add(d)
+// countdown returns the times left at which a shutdown d away is told to
+// the players: at once, at each of shutdownWarnings that falls within d,
+// and 0 for the shutdown itself.
+func countdown(d time.Duration) []time.Duration {
 	warnings := []time.Duration{d}
 	for _, w := range shutdownWarnings {
 		if w < d {
 			warnings = append(warnings, w)
 		}
 	}
-	warnings = append(warnings, 0)
-	for _, left := range warnings {
+	return append(warnings, 0)
+}
+
+// countDown tells the players that the world stops in d, again at each of
+// shutdownWarnings that falls within d (see countdown), and then shuts the
+// world down, unless something else shuts it down first.
+func (s *Server) countDown(d time.Duration) {
+	end := time.Now().Add(d)
+	for _, left := range countdown(d) {
 		t := time.NewTimer(time.Until(end.Add(-left)))
 		select {
 		case <-s.ctx.Done():
