@@ -312,9 +312,16 @@ func TestPartiesChatAndShareTheirDungeon(t *testing.T) {
 	if l := dan.hear(t, protocol.ChannelInvite); l.From != ann.name {
 		t.Fatalf("dan's invitation: %+v", l)
 	}
+	if p := ann.hearParty(t); len(p.Members) != 1 {
+		t.Errorf("ann's party while her invitation waits: %+v, want her alone", p)
+	}
 	dan.command(t, "/decline")
 	dan.told(t, "You declined.")
 	ann.told(t, dan.name+" declined the invitation.")
+	// Nobody else was asked: the party of one ends.
+	if p := ann.hearParty(t); len(p.Members) != 0 {
+		t.Errorf("ann's party after the only invitation was declined: %+v, want none", p)
+	}
 	dan.command(t, "/p anyone?")
 	dan.told(t, "You are not in a party.")
 	dan.command(t, "/accept")

@@ -99,6 +99,9 @@ func (ps *parties) answer(se *session, accept bool, now time.Time) string {
 	inv, ok := ps.invites[key(se.name)]
 	if !ok || now.After(inv.expires) {
 		delete(ps.invites, key(se.name))
+		if ok {
+			ps.disbandIfAloneLocked(inv.p, now)
+		}
 		return "You have no invitation."
 	}
 	delete(ps.invites, key(se.name))
@@ -106,6 +109,7 @@ func (ps *parties) answer(se *session, accept bool, now time.Time) string {
 	switch {
 	case !accept:
 		ps.tellParty(p, fmt.Sprintf("%s declined the invitation.", se.name))
+		ps.disbandIfAloneLocked(p, now)
 		return "You declined."
 	case ps.byName[key(se.name)] != nil:
 		return "You are already in a party."
@@ -119,6 +123,24 @@ func (ps *parties) answer(se *session, accept bool, now time.Time) string {
 	ps.changed(p)
 	ps.tellParty(p, fmt.Sprintf("%s joined the party.", se.name))
 	return ""
+}
+
+// disbandIfAloneLocked ends p, made by an invitation, when its leader is
+// still alone in it and no other invitation to it waits.
+func (ps *parties) disbandIfAloneLocked(p *party, now time.Time) {
+	if len(p.members) != 1 {
+		return
+	}
+	for _, inv := range ps.invites {
+		if inv.p == p && !now.After(inv.expires) {
+			return
+		}
+	}
+	leader := p.members[0]
+	delete(ps.byName, key(leader))
+	p.members = nil
+	ps.setParty(leader, 0)
+	ps.sendState(leader, nil)
 }
 
 // leave takes se out of its party; it returns what to tell se.
