@@ -10,7 +10,8 @@
 // a client.Predictor, and counts every correction the world forces on the
 // prediction, desyncs apart from resyncs. Some walkers head for portals, so
 // map changes happen too. "fight" plays like "walk" but hunts the hostile
-// NPCs in view with its class's abilities (fight.go). "social" walks like
+// NPCs in view with its class's abilities, and on a world with PvP the
+// other players too (fight.go). "social" walks like
 // "walk" and chats, forms parties and takes them into private Dungeon
 // instances, checking that every whisper and party line arrives
 // (social.go).
@@ -42,8 +43,8 @@ const (
 	ScenarioIdle = "idle"
 	// ScenarioWalk walks with prediction, one input a tick; see walk.go.
 	ScenarioWalk = "walk"
-	// ScenarioFight walks like ScenarioWalk and fights the NPCs it sees;
-	// see fight.go.
+	// ScenarioFight walks like ScenarioWalk and fights the NPCs it sees,
+	// and the players too where the world has PvP; see fight.go.
 	ScenarioFight = "fight"
 	// ScenarioSocial walks like ScenarioWalk, chats and goes into the
 	// Dungeon in parties; see social.go.
@@ -107,10 +108,12 @@ type Summary struct {
 	// PortalTrips counts the map changes the bots went through. They are
 	// predicted exactly: a trip causes no resync.
 	PortalTrips int `json:"portal_trips"`
-	// What the fighters did (ScenarioFight): NPCs they attacked that died
-	// (several fighters may count one), their own deaths, abilities the world let them use and those it
-	// refused, and levels gained.
+	// What the fighters did (ScenarioFight): NPCs and, on a world with
+	// PvP, players they attacked that died (several fighters may count
+	// one), their own deaths, abilities the world let them use and those
+	// it refused, and levels gained.
 	Kills          int `json:"kills"`
+	PlayerKills    int `json:"player_kills"`
 	Deaths         int `json:"deaths"`
 	AbilitiesUsed  int `json:"abilities_used"`
 	ActionsRefused int `json:"actions_refused"`
@@ -272,7 +275,8 @@ func summarize(results []result) Summary {
 		s.PortalTrips += r.play.trips
 		s.Resyncs += r.play.resyncs
 		f := r.play.fight
-		s.Kills, s.Deaths, s.LevelsGained = s.Kills+f.kills, s.Deaths+f.deaths, s.LevelsGained+f.levels
+		s.Kills, s.PlayerKills = s.Kills+f.kills, s.PlayerKills+f.playerKills
+		s.Deaths, s.LevelsGained = s.Deaths+f.deaths, s.LevelsGained+f.levels
 		s.AbilitiesUsed, s.ActionsRefused = s.AbilitiesUsed+f.used, s.ActionsRefused+f.refused
 		so := r.play.social
 		s.ChatSent, s.ChatReceived, s.Whispers = s.ChatSent+so.sent, s.ChatReceived+so.received, s.Whispers+so.whispers
@@ -346,6 +350,7 @@ type bot struct {
 	fleet *fleet
 	index int
 	gw    *client.Gateway
+	pvp   bool // the world it plays in lets players fight each other
 }
 
 // bot runs bot i from start to logout.
@@ -377,13 +382,14 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	if err != nil {
 		return fail("worlds", err)
 	}
-	char, created, err := b.character(ctx, world)
+	b.pvp = world.PvP
+	char, created, err := b.character(ctx, world.ID)
 	if err != nil {
 		return fail("character", err)
 	}
 	r.created = created
 	start = time.Now()
-	enter, err := retry(ctx, func() (api.EnterResponse, error) { return b.gw.Enter(ctx, world, char.ID) })
+	enter, err := retry(ctx, func() (api.EnterResponse, error) { return b.gw.Enter(ctx, world.ID, char.ID) })
 	if err != nil {
 		return fail("enter", err)
 	}
@@ -463,17 +469,19 @@ func (b *bot) login(ctx context.Context) error {
 	return err
 }
 
-func (b *bot) pickWorld(ctx context.Context) (string, error) {
+// pickWorld returns the world to enter: the configured one, or the first
+// listed.
+func (b *bot) pickWorld(ctx context.Context) (api.World, error) {
 	worlds, err := retry(ctx, func() ([]api.World, error) { return b.gw.Worlds(ctx) })
 	if err != nil {
-		return "", err
+		return api.World{}, err
 	}
 	for _, w := range worlds {
 		if b.cfg.World == "" || w.ID == b.cfg.World {
-			return w.ID, nil
+			return w, nil
 		}
 	}
-	return "", fmt.Errorf("bots: world %q is not online", b.cfg.World)
+	return api.World{}, fmt.Errorf("bots: world %q is not online", b.cfg.World)
 }
 
 // character returns the account's first character on world, creating one

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -18,15 +19,21 @@ import (
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
-// startCluster starts a whole cluster on loopback with cheap password
-// hashing and its data in dir, and stops it when the test ends.
-func startCluster(t *testing.T, dir string) *devcluster.Cluster {
-	t.Helper()
+// clusterConfig is the tests' cluster: its data in dir, cheap password
+// hashing and quick heartbeats.
+func clusterConfig(dir string) devcluster.Config {
 	cfg := devcluster.Config{
 		DataDir:    dir,
 		HashParams: password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
 	}
 	cfg.World.Heartbeat = 200 * time.Millisecond
+	return cfg
+}
+
+// startCluster starts a whole cluster of cfg on loopback, and stops it
+// when the test ends.
+func startCluster(t *testing.T, cfg devcluster.Config) *devcluster.Cluster {
+	t.Helper()
 	c, err := devcluster.Start(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("devcluster.Start: %v", err)
@@ -45,7 +52,7 @@ func startCluster(t *testing.T, dir string) *devcluster.Cluster {
 // prediction matches the world exactly, and wherever one bot saw another,
 // it saw it where that bot's own view, from the world, says it was.
 func TestWalkingBotsStayInSync(t *testing.T) {
-	c := startCluster(t, t.TempDir())
+	c := startCluster(t, clusterConfig(t.TempDir()))
 	const n = 20
 	check := newViewCheck()
 	sum, err := runWith(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: 3 * time.Second, Scenario: ScenarioWalk}, hooks{check: check})
@@ -84,13 +91,13 @@ func TestWalkingBotsStayInSync(t *testing.T) {
 	}
 }
 
-// firstVisit runs n bots of the accounts in cfg once against a cluster on
-// dir, so that their accounts and characters exist, then moves every
-// character to map mapName at pos in the world's database, and returns a
-// fresh cluster on dir for the visit that matters.
-func firstVisit(t *testing.T, dir string, cfg Config, mapName string, pos rules.Vec) *devcluster.Cluster {
+// firstVisit runs n bots of the accounts in cfg once against a cluster of
+// cc, so that their accounts and characters exist, then changes every
+// character with edit in the world's database, and returns a fresh cluster
+// of cc for the visit that matters.
+func firstVisit(t *testing.T, cc devcluster.Config, cfg Config, edit func(*store.Character)) *devcluster.Cluster {
 	t.Helper()
-	c := startCluster(t, dir)
+	c := startCluster(t, cc)
 	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 100*time.Millisecond, ScenarioIdle
 	if sum, err := Run(t.Context(), cfg); err != nil || sum.Entered != cfg.Count {
 		t.Fatalf("first visit: %+v, %v", sum, err)
@@ -98,7 +105,7 @@ func firstVisit(t *testing.T, dir string, cfg Config, mapName string, pos rules.
 	if err := c.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.OpenWorld(t.Context(), filepath.Join(dir, "world-w1.db"))
+	db, err := store.OpenWorld(t.Context(), filepath.Join(cc.DataDir, "world-w1.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +114,7 @@ func firstVisit(t *testing.T, dir string, cfg Config, mapName string, pos rules.
 		if err != nil {
 			t.Fatalf("character %d: %v", id+1, err)
 		}
-		ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y
+		edit(&ch)
 		ch.Version++ // newer than the stored save, or the store refuses it
 		if _, err := db.SaveCharacters(t.Context(), ch); err != nil {
 			t.Fatal(err)
@@ -116,7 +123,13 @@ func firstVisit(t *testing.T, dir string, cfg Config, mapName string, pos rules.
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return startCluster(t, dir)
+	return startCluster(t, cc)
+}
+
+// placeAt returns an edit for firstVisit that puts a character on map
+// mapName at pos.
+func placeAt(mapName string, pos rules.Vec) func(*store.Character) {
+	return func(ch *store.Character) { ch.Map, ch.X, ch.Y = mapName, pos.X, pos.Y }
 }
 
 // TestWalkingBotsThroughPortals places walkers next to the overworld's
@@ -131,7 +144,7 @@ func TestWalkingBotsThroughPortals(t *testing.T) {
 	}
 	nearPortal, _ := overworld.Spawn("from_dungeon_entrance")
 	cfg := Config{Count: n, AccountPrefix: "walker", Password: "walker password"}
-	c := firstVisit(t, t.TempDir(), cfg, "overworld", nearPortal)
+	c := firstVisit(t, clusterConfig(t.TempDir()), cfg, placeAt("overworld", nearPortal))
 	// Second visit: walk.
 	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 4*time.Second, ScenarioWalk
 	check := newViewCheck()
@@ -154,8 +167,10 @@ func TestWalkingBotsThroughPortals(t *testing.T) {
 }
 
 // TestFightingBots places fighters of every class in the overworld's rat
-// meadow and lets them hunt: they use their abilities, kill rats, and stay
-// in sync with the world through every death and respawn.
+// meadow, each one experience point short of level 2, on a world without
+// PvP, and lets them hunt: they use their abilities, kill rats, level up,
+// and stay in sync with the world through every death and respawn. They
+// never hunt each other.
 func TestFightingBots(t *testing.T) {
 	const n = 9
 	overworld, err := maps.Load("overworld")
@@ -170,7 +185,11 @@ func TestFightingBots(t *testing.T) {
 		}
 	}
 	cfg := Config{Count: n, AccountPrefix: "fighter", Password: "fighter password"}
-	c := firstVisit(t, t.TempDir(), cfg, "overworld", rules.Vec{X: (meadow.Min.X + meadow.Max.X) / 2, Y: (meadow.Min.Y + meadow.Max.Y) / 2})
+	inMeadow := placeAt("overworld", rules.Vec{X: (meadow.Min.X + meadow.Max.X) / 2, Y: (meadow.Min.Y + meadow.Max.Y) / 2})
+	c := firstVisit(t, clusterConfig(t.TempDir()), cfg, func(ch *store.Character) {
+		inMeadow(ch)
+		ch.XP = rules.XPToNext(1) - 1
+	})
 	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 8*time.Second, ScenarioFight
 	sum, err := Run(t.Context(), cfg)
 	if err != nil {
@@ -180,13 +199,95 @@ func TestFightingBots(t *testing.T) {
 	if sum.Entered != n || sum.Failed != 0 || sum.Desyncs != 0 {
 		t.Fatalf("entered %d, failed %d (%v), desyncs %d; want all in, none failed, no desyncs", sum.Entered, sum.Failed, sum.Errors, sum.Desyncs)
 	}
-	if sum.AbilitiesUsed == 0 || sum.Kills == 0 {
-		t.Errorf("abilities used %d, kills %d; want fighters that fight and kill", sum.AbilitiesUsed, sum.Kills)
+	if sum.AbilitiesUsed == 0 || sum.Kills == 0 || sum.PlayerKills != 0 {
+		t.Errorf("abilities used %d, kills %d, players killed %d; want fighters that fight and kill rats, and no player", sum.AbilitiesUsed, sum.Kills, sum.PlayerKills)
+	}
+	// Every share of a rat's experience is a point at least: whoever
+	// helps kill one levels up, once (a second level is 140 XP away).
+	if sum.LevelsGained < 1 || sum.LevelsGained > n {
+		t.Errorf("levels gained %d; want 1 to %d, one for each fighter that helped kill a rat", sum.LevelsGained, n)
+	}
+	// Fighters wait out their cooldowns and use specials only with the
+	// mana: the world refuses only the odd input that came late.
+	if sum.ActionsRefused*10 > sum.AbilitiesUsed {
+		t.Errorf("actions refused %d, abilities used %d; want at most one refused for ten used", sum.ActionsRefused, sum.AbilitiesUsed)
 	}
 }
 
+// TestFightingBotsFightEachOtherUnderPvP places fighters on a world with
+// PvP, at the spot of the overworld farthest from every hostile NPC's
+// zone, out of their sight and reach, so that only players can hurt them:
+// they hunt each other, and some of them die, killed by players.
+func TestFightingBotsFightEachOtherUnderPvP(t *testing.T) {
+	const n = 9
+	overworld, err := maps.Load("overworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := clusterConfig(t.TempDir())
+	cc.World.PvP = true
+	cc.World.ViewWidth, cc.World.ViewHeight = 1280, 720
+	spot := quietSpot(t, overworld, cc.World.ViewWidth, cc.World.ViewHeight)
+	cfg := Config{Count: n, AccountPrefix: "duellist", Password: "duellist password"}
+	c := firstVisit(t, cc, cfg, placeAt("overworld", spot))
+	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 8*time.Second, ScenarioFight
+	sum, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("at %v: summary: %+v", spot, sum)
+	if sum.Entered != n || sum.Failed != 0 || sum.Desyncs != 0 {
+		t.Fatalf("entered %d, failed %d (%v), desyncs %d; want all in, none failed, no desyncs", sum.Entered, sum.Failed, sum.Errors, sum.Desyncs)
+	}
+	if sum.AbilitiesUsed == 0 || sum.Deaths == 0 || sum.PlayerKills == 0 {
+		t.Errorf("abilities used %d, deaths %d, players killed %d; want fighters that fight each other to death",
+			sum.AbilitiesUsed, sum.Deaths, sum.PlayerKills)
+	}
+}
+
+// quietSpot returns the centre of the open tile of m, with open tiles all
+// around, that lies farthest from every hostile NPC's zone in views of
+// viewW×viewH pixels (the farther of the two axes counts), and fails the
+// test unless that is more than a view and a half away.
+func quietSpot(t *testing.T, m *maps.Map, viewW, viewH int) rules.Vec {
+	t.Helper()
+	halfW, halfH := float64(viewW*rules.SubpixelsPerPixel/2), float64(viewH*rules.SubpixelsPerPixel/2)
+	var best rules.Vec
+	bestViews := -1.0
+	for ty := 1; ty < m.Height-1; ty++ {
+		for tx := 1; tx < m.Width-1; tx++ {
+			open := true
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					open = open && !m.Solid(tx+dx, ty+dy)
+				}
+			}
+			if !open {
+				continue
+			}
+			p := rules.TileCenter(tx, ty)
+			views := math.Inf(1)
+			for _, z := range m.NPCZones {
+				if k, ok := rules.NPCNamed(z.Kind); !ok || !k.Hostile {
+					continue
+				}
+				dx := max(z.Rect.Min.X-p.X, p.X-z.Rect.Max.X, 0)
+				dy := max(z.Rect.Min.Y-p.Y, p.Y-z.Rect.Max.Y, 0)
+				views = min(views, max(float64(dx)/halfW, float64(dy)/halfH))
+			}
+			if views > bestViews {
+				best, bestViews = p, views
+			}
+		}
+	}
+	if bestViews <= 1.5 {
+		t.Fatalf("%s: the open spot farthest from hostile NPCs, %v, is %.2f views from one; want more than 1.5", m.Name, best, bestViews)
+	}
+	return best
+}
+
 func TestIdleBotsCountSnapshots(t *testing.T) {
-	c := startCluster(t, t.TempDir())
+	c := startCluster(t, clusterConfig(t.TempDir()))
 	sum, err := Run(t.Context(), Config{Gateway: c.URL(), Count: 3, Duration: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -208,7 +309,7 @@ func TestRunRefusesAnUnknownScenario(t *testing.T) {
 func TestWorldShutdownIsADisconnectNotAFailure(t *testing.T) {
 	for _, scenario := range []string{ScenarioIdle, ScenarioWalk} {
 		t.Run("scenario="+scenario, func(t *testing.T) {
-			c := startCluster(t, t.TempDir())
+			c := startCluster(t, clusterConfig(t.TempDir()))
 			const n = 5
 			var entered sync.WaitGroup
 			entered.Add(n)

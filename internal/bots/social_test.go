@@ -22,7 +22,7 @@ func TestSocialBots(t *testing.T) {
 	}
 	spawn, _ := entrance.Spawn("from_overworld")
 	cfg := Config{Count: n, AccountPrefix: "social", Password: "social password"}
-	c := firstVisit(t, t.TempDir(), cfg, "dungeon_entrance", spawn)
+	c := firstVisit(t, clusterConfig(t.TempDir()), cfg, placeAt("dungeon_entrance", spawn))
 	cfg.Gateway, cfg.Duration, cfg.Scenario = c.URL(), 25*time.Second, ScenarioSocial
 	sum, err := Run(t.Context(), cfg)
 	if err != nil {

@@ -156,7 +156,7 @@ func (b *bot) newGame(w protocol.Welcome, char api.Character) (*game, error) {
 	}
 	switch b.cfg.Scenario {
 	case ScenarioFight:
-		g.fight = newHunter(char.Class)
+		g.fight = newHunter(char.Class, g.view.TickRate(), b.pvp)
 	case ScenarioSocial:
 		// Social bots seek only the dungeon, with their party (social.go).
 		g.social = newSocialite(b.fleet.social, g.walk.rng, b.index, b.cfg.Count, char.Name, time.Now())
@@ -282,7 +282,13 @@ func (g *game) events(s protocol.Snapshot) {
 			}
 			continue
 		}
-		if g.fight != nil && e.Kind == protocol.EventDeath && g.fight.killed(e.Subject) {
+		if g.fight == nil || e.Kind != protocol.EventDeath {
+			continue
+		}
+		switch killed, player := g.fight.killed(e.Subject); {
+		case player:
+			g.stats.fight.playerKills++
+		case killed:
 			g.stats.fight.kills++
 		}
 	}
