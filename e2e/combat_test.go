@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,89 @@ func (f *player) attack(t *testing.T, down bool) {
 	sendKey(t, f.ctx, typ, "Space", 32)
 }
 
+// playAsGuest starts a browser that plays as a guest through the pages:
+// Play as guest, the first world, a new character called name of class,
+// Play. Before it plays, edit (if not nil) changes the character in the
+// world's database, as if it had logged out so.
+func playAsGuest(t *testing.T, c *cluster, name string, class api.Class, edit func(*store.Character)) *player {
+	t.Helper()
+	p := &player{name: name, ctx: newBrowser(t)}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(c.URL()+"/")); err != nil {
+		t.Fatalf("opening %s: %v", c.URL(), err)
+	}
+	onScreen(t, p.ctx, "login")
+	click(t, p.ctx, "login.guest")
+	s := waitFor(t, p.ctx, name+"'s world list", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "servers" && widget(s, "servers.world.0") != nil
+	})
+	if !strings.HasPrefix(s.Account, api.GuestPrefix) {
+		t.Fatalf("account = %q, want a guest account", s.Account)
+	}
+	p.user = s.Account
+	click(t, p.ctx, "servers.world.0")
+	waitFor(t, p.ctx, name+"'s create form", 30*time.Second, func(s *ui.Snapshot) bool {
+		return s.Screen == "characters" && s.Mode == "create" && !s.Busy
+	})
+	typeInto(t, p.ctx, "create.name", name)
+	click(t, p.ctx, "create.class."+string(class))
+	click(t, p.ctx, "create.submit")
+	waitFor(t, p.ctx, name+" in the character list", 30*time.Second, func(s *ui.Snapshot) bool {
+		w := widget(s, "characters.char.0")
+		return s.Screen == "characters" && s.Mode == "list" && w != nil && w.Label == name && w.Selected
+	})
+	if edit != nil {
+		if err := c.EditCharacter(t.Context(), guestCharacter(t, c, p.user), edit); err != nil {
+			t.Fatal(err)
+		}
+	}
+	click(t, p.ctx, "characters.play")
+	s = waitFor(t, p.ctx, name+" in the game", 30*time.Second, func(s *ui.Snapshot) bool { return s.Screen == "game" && s.Received > 0 })
+	if s.Character != name || s.Cooldowns[0].Ability != classAttack(t, class) {
+		t.Fatalf("in the game as %q with %+v; want %s, a %s", s.Character, s.Cooldowns, name, class)
+	}
+	return p
+}
+
+// guestCharacter returns the ID of the one character of the guest account
+// in c's world.
+func guestCharacter(t *testing.T, c *cluster, account string) int64 {
+	t.Helper()
+	master, err := c.OpenMasterDB(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	acc, err := master.AccountByUsername(t.Context(), account)
+	if err != nil {
+		t.Fatalf("account %s: %v", account, err)
+	}
+	where, err := store.WorldDatabase(c.dataDir, "", c.World.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := store.OpenWorld(t.Context(), where)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	chars, err := w.Characters(t.Context(), acc.ID)
+	if err != nil || len(chars) != 1 {
+		t.Fatalf("characters of %s: %+v, %v; want one", account, chars, err)
+	}
+	return chars[0].ID
+}
+
+// classAttack returns the name of class's basic attack.
+func classAttack(t *testing.T, class api.Class) string {
+	t.Helper()
+	c, ok := rules.ClassNamed(string(class))
+	if !ok {
+		t.Fatalf("no class %q", class)
+	}
+	a, _ := rules.AbilityByID(c.Abilities[0])
+	return a.Name
+}
+
 // gained waits until f has gained experience: only a kill it helped with
 // gives any.
 func (f *player) gained(t *testing.T) *ui.Snapshot {
@@ -32,11 +116,11 @@ func (f *player) gained(t *testing.T) *ui.Snapshot {
 	return waitFor(t, f.ctx, f.name+"'s first kill", 90*time.Second, func(s *ui.Snapshot) bool { return s.XP > 0 || s.Level > 1 })
 }
 
-// TestAKnightAndAWizardFightInTheWorld plays a Knight and a Wizard in two
-// browsers, in the Overworld's rat meadow of a real world: each kills a rat
-// and gains experience, the Wizard heals the Knight, and then, as neither
-// fights on, the rats bite one of them to death, and it comes back at the
-// spawn, all without a desync.
+// TestAKnightAndAWizardFightInTheWorld plays a guest Knight and a guest
+// Wizard in two browsers, in the Overworld's rat meadow of a real world:
+// each kills a rat and gains experience, the Wizard heals the Knight, and
+// then, as neither fights on, the rats bite one of them to death, and it
+// comes back at the spawn, all without a desync.
 func TestAKnightAndAWizardFightInTheWorld(t *testing.T) {
 	needBrowser(t)
 	c := startCluster(t, buildWeb(t))
@@ -62,18 +146,18 @@ func TestAKnightAndAWizardFightInTheWorld(t *testing.T) {
 			s.Level = 6
 		}
 	}
-	knight := newPlayer(t, c, "sir_knight", "Rowan", api.ClassKnight, inMeadow(0))
-	wizard := newPlayer(t, c, "the_wizard", "Mira", api.ClassWizard, inMeadow(1))
 	// The Knight fights on, and lives, while the Wizard comes. A browser
 	// each (a tab in the background would have its frames throttled), the
 	// second started once the first has its kill, so that two games do not
-	// share the machine's two cores from the start.
-	knight.playAs(t, c)
+	// share the machine's two cores from the start. Each guest creates its
+	// character in the pages, which the test then moves to the meadow in
+	// the world's database before it plays.
+	knight := playAsGuest(t, c, "Rowan", api.ClassKnight, inMeadow(0))
 	knight.attack(t, true)
 	if s := knight.gained(t); s.Desyncs != 0 {
 		t.Errorf("the Knight after its kill: %d desyncs", s.Desyncs)
 	}
-	wizard.playAs(t, c)
+	wizard := playAsGuest(t, c, "Mira", api.ClassWizard, inMeadow(1))
 	wizard.attack(t, true)
 	if s := wizard.gained(t); s.Desyncs != 0 {
 		t.Errorf("the Wizard after its kill: %d desyncs", s.Desyncs)
