@@ -23,10 +23,10 @@ import (
 const dashboardPath = "../../deploy/grafana/tinymmo.json"
 
 // TestEveryRoleServesItsMetrics runs a cluster, makes an account, a login,
-// a failed login, a rate-limited login, a guest login and a character
-// save, and checks that each role's /metrics counted them and that its
-// /healthz answers. It then checks that every metric the Grafana
-// dashboard queries is one the roles serve.
+// a failed login, a rate-limited login, a guest login, a say, an attack
+// and a character save, and checks that each role's /metrics counted them
+// (and the world its NPCs) and that its /healthz answers. It then checks
+// that every metric the Grafana dashboard queries is one the roles serve.
 func TestEveryRoleServesItsMetrics(t *testing.T) {
 	c := startCluster(t, "", func(cfg *devcluster.Config) {
 		cfg.Gateway.NameBurst, cfg.Gateway.NameEvery = 3, time.Hour
@@ -48,20 +48,31 @@ func TestEveryRoleServesItsMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Join: %v", err)
 	}
-	conn.Close(protocol.CloseLogout) // the world saves the character
-
-	worldURL := "http://" + c.World.Addr().String()
-	var world promtext.Scrape
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		world = scrape(t, worldURL)
-		if n, err := world.ValueWhere("tinymmo_world_save_seconds_count", map[string]string{"result": "ok"}); err == nil && n >= 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the world's /metrics never showed a timed save after a logout")
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := conn.Send(ctx, protocol.Chat{Channel: protocol.ChannelSay, Text: "counted"}); err != nil {
+		t.Fatal(err)
 	}
+	// The rogue charges its bow for half a second and shoots.
+	at := conn.Welcome.Tick
+	for _, in := range []protocol.Input{{Seq: 1, Tick: at + 1, Buttons: protocol.ButtonPrimary}, {Seq: 2, Tick: at + 11}} {
+		if err := conn.Send(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	worldURL := "http://" + c.World.Addr().String()
+	// NPCs' attacks count as well: the shot makes at least one.
+	world := scrapeUntil(t, worldURL, "the say and the shot", func(s promtext.Scrape) bool {
+		return hasSeries(s, "tinymmo_world_chat_total", map[string]string{"what": "say"}) &&
+			hasSeries(s, "tinymmo_world_combat_total", map[string]string{"what": "ability"})
+	})
+	wantValue(t, world, "tinymmo_world_chat_total", map[string]string{"what": "say"}, 1)
+	if npcs, err := world.Value("tinymmo_world_npcs"); err != nil || npcs <= 0 {
+		t.Errorf("tinymmo_world_npcs = %v, %v with the overworld running; want its NPCs", npcs, err)
+	}
+
+	conn.Close(protocol.CloseLogout) // the world saves the character
+	world = scrapeUntil(t, worldURL, "a timed save after a logout", func(s promtext.Scrape) bool {
+		return hasSeries(s, "tinymmo_world_save_seconds_count", map[string]string{"result": "ok"})
+	})
 	wantAtLeast(t, world, "tinymmo_world_saves_written_total", nil, 1)
 
 	gatewayURL := "http://" + c.Gateway.MetricsAddr().String()
@@ -154,6 +165,30 @@ func scrape(t *testing.T, base string) promtext.Scrape {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// scrapeUntil reads the /metrics page under base until ok accepts it, for
+// up to 10 s, and returns it; it fails the test, saying it was waiting
+// for what, if ok never does.
+func scrapeUntil(t *testing.T, base, what string, ok func(promtext.Scrape) bool) promtext.Scrape {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		s := scrape(t, base)
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s/metrics never showed %s", base, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// hasSeries reports whether the series of name with labels add up to more
+// than zero.
+func hasSeries(s promtext.Scrape, name string, labels map[string]string) bool {
+	v, err := s.ValueWhere(name, labels)
+	return err == nil && v > 0
 }
 
 // wantValue fails the test unless the series of name with labels adds up
