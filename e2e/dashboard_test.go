@@ -14,15 +14,18 @@ import (
 	"github.com/tinymmo/tinymmo/internal/bots"
 	"github.com/tinymmo/tinymmo/internal/client"
 	"github.com/tinymmo/tinymmo/internal/devcluster"
+	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
 )
 
 // dashboardBots is how many bots play while the admin watches.
 const dashboardBots = 3
 
-// TestDashboardShowsBotsAndKicksOne logs in to the admin dashboard
-// through its page, waits for the bots to show, kicks one with its
-// button, and checks that it left the world.
+// TestDashboardShowsBotsAndKicksOne checks that the dashboard's API
+// refuses a page that has not logged in, and that its login form refuses a
+// wrong password. It then logs in through the page, waits for the bots to
+// show, kicks one with its button and checks that it left the world, and
+// sends a broadcast from the page that a player in the world receives.
 func TestDashboardShowsBotsAndKicksOne(t *testing.T) {
 	needBrowser(t)
 	cfg := devcluster.Config{DataDir: t.TempDir(), HashParams: fastHash}
@@ -59,7 +62,28 @@ func TestDashboardShowsBotsAndKicksOne(t *testing.T) {
 		chromedp.EmulateViewport(1200, 900),
 		chromedp.Navigate(c.Master.DashboardURL()),
 		chromedp.WaitVisible("#login"),
+	)
+	if err != nil {
+		t.Fatalf("opening the dashboard: %v", err)
+	}
+	status, err := chromedp.Run(page, chromedp.Evaluate[int](`fetch("api/events").then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if err != nil || status != 401 {
+		t.Errorf("the live events before logging in: HTTP %d, %v; want 401", status, err)
+	}
+	err = chromedp.Do(page,
 		chromedp.SendKeys("#username", "overseer"),
+		chromedp.SendKeys("#password", "not the password"),
+		chromedp.Click(`#login button[type="submit"]`),
+	)
+	if err != nil {
+		t.Fatalf("logging in with a wrong password: %v", err)
+	}
+	waitText(t, page, "#login-error", "the wrong password refused", 10*time.Second, func(s string) bool { return s == "wrong username or password" })
+	if open, err := chromedp.Run(page, chromedp.Evaluate[bool](`!document.getElementById("dash").hidden`)); err != nil || open {
+		t.Errorf("the dashboard opened after a wrong password (%v)", err)
+	}
+	err = chromedp.Do(page,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("password").value = ""`),
 		chromedp.SendKeys("#password", playerPassword),
 		chromedp.Click(`#login button[type="submit"]`),
 		chromedp.WaitVisible("#dash"),
@@ -96,6 +120,56 @@ func TestDashboardShowsBotsAndKicksOne(t *testing.T) {
 	}
 	if !strings.Contains(audit, "overseer") || !strings.Contains(audit, "kick") || !strings.Contains(audit, kicked) {
 		t.Errorf("the moderation log shows %q, want overseer's kick of %s", audit, kicked)
+	}
+
+	// A player, a client like the bots, hears what the page broadcasts.
+	listener := client.NewGateway(c.URL(), nil)
+	if _, err := listener.Guest(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := listener.CreateCharacter(t.Context(), c.World.ID(), "Listener", api.ClassKnight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enter, err := listener.Enter(t.Context(), c.World.ID(), ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Join(t.Context(), enter.URL, enter.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(protocol.CloseLogout)
+	const message = "The end-to-end test says hello"
+	err = chromedp.Do(page,
+		chromedp.SendKeys("#broadcast-message", message),
+		chromedp.Click(`#broadcast button[type="submit"]`),
+	)
+	if err != nil {
+		t.Fatalf("sending a broadcast: %v", err)
+	}
+	waitText(t, page, "#action-result", "the broadcast sent", 10*time.Second, func(s string) bool { return s == "Broadcast sent." })
+	awaitSystemLine(t, conn, "[Broadcast] "+message)
+}
+
+// awaitSystemLine reads conn's messages until a system line reads text,
+// for up to 10 s.
+func awaitSystemLine(t *testing.T, conn *client.Conn, text string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var heard []string
+	for {
+		m, err := conn.Recv(ctx)
+		if err != nil {
+			t.Fatalf("the player heard %q, never %q: %v", heard, text, err)
+		}
+		if l, ok := m.(protocol.ChatLine); ok && l.Channel == protocol.ChannelSystem {
+			if l.Text == text {
+				return
+			}
+			heard = append(heard, l.Text)
+		}
 	}
 }
 
