@@ -252,6 +252,9 @@ type PlayerStatus struct {
 type InstanceStatus struct {
 	Map     string `json:"map"`
 	Players int    `json:"players"`
+	// TickP99MS is the 99th percentile of the instance's recent tick
+	// durations, in milliseconds; 0 before it has run long enough.
+	TickP99MS float64 `json:"tick_p99_ms"`
 }
 
 // Admin actions a world carries out for the dashboard.

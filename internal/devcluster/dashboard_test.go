@@ -322,8 +322,9 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 			ID        string  `json:"id"`
 			TickP99   float64 `json:"tick_p99_ms"`
 			Instances []struct {
-				Map     string `json:"map"`
-				Players int    `json:"players"`
+				Map     string  `json:"map"`
+				Players int     `json:"players"`
+				TickP99 float64 `json:"tick_p99_ms"`
 			} `json:"instances"`
 		} `json:"worlds"`
 		Chat []struct {
@@ -349,7 +350,8 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 		if err := json.Unmarshal([]byte(data), &last); err != nil {
 			t.Fatalf("an event that is not JSON: %v: %q", err, data)
 		}
-		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 && len(last.Chat) > 0 &&
+		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 &&
+			len(last.Worlds[0].Instances) > 0 && last.Worlds[0].Instances[0].TickP99 > 0 && len(last.Chat) > 0 &&
 			last.Players[0].PingMS > 0 && last.Players[1].PingMS > 0 && len(last.Gateways) == 1 && last.Gateways[0].Requests > 0 {
 			break
 		}
@@ -379,6 +381,8 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 	}
 	if len(last.Worlds) != 1 || len(last.Worlds[0].Instances) == 0 || last.Worlds[0].Instances[0].Players != 2 {
 		t.Errorf("worlds %+v, want one with an instance holding both players", last.Worlds)
+	} else if p99 := last.Worlds[0].Instances[0].TickP99; p99 <= 0 || p99 > 1000 {
+		t.Errorf("the instance's tick p99 is %v ms, want a tick's duration", p99)
 	}
 }
 

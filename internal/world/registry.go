@@ -29,7 +29,7 @@ type registry struct {
 	instances atomic.Int32 // running, for heartbeats
 	// published is the instances and their populations after the last
 	// event, for the master's dashboard; written by loop.
-	published atomic.Pointer[[]cluster.InstanceStatus]
+	published atomic.Pointer[[]publishedInstance]
 
 	// Owned by loop.
 	shared  map[string][]*runner // by map name, in the order opened
@@ -117,28 +117,40 @@ func (r *registry) join(m *member) { r.events <- joinEvent{m} }
 // count returns how many instances are running.
 func (r *registry) count() int { return int(r.instances.Load()) }
 
+// publishedInstance is an instance as the registry last published it: its
+// map and players, and its runner, for the tick times it keeps current.
+type publishedInstance struct {
+	cluster.InstanceStatus
+	r *runner
+}
+
 // instanceStatus returns the running instances as of the registry's last
-// event (none before the first).
+// event (none before the first), each with its current tick p99.
 func (r *registry) instanceStatus() []cluster.InstanceStatus {
+	out := []cluster.InstanceStatus{}
 	if p := r.published.Load(); p != nil {
-		return *p
+		for _, in := range *p {
+			st := in.InstanceStatus
+			st.TickP99MS = float64(in.r.tickP99.Load()) / float64(time.Millisecond)
+			out = append(out, st)
+		}
 	}
-	return []cluster.InstanceStatus{}
+	return out
 }
 
 // status lists the running instances by map name, for published.
 // Called by loop.
-func (r *registry) status() *[]cluster.InstanceStatus {
-	out := []cluster.InstanceStatus{}
+func (r *registry) status() *[]publishedInstance {
+	out := []publishedInstance{}
 	for _, ins := range r.shared {
 		for _, in := range ins {
-			out = append(out, cluster.InstanceStatus{Map: in.core.Map(), Players: in.population})
+			out = append(out, publishedInstance{cluster.InstanceStatus{Map: in.core.Map(), Players: in.population}, in})
 		}
 	}
 	for _, in := range r.private {
-		out = append(out, cluster.InstanceStatus{Map: in.core.Map(), Players: in.population})
+		out = append(out, publishedInstance{cluster.InstanceStatus{Map: in.core.Map(), Players: in.population}, in})
 	}
-	slices.SortStableFunc(out, func(a, b cluster.InstanceStatus) int { return strings.Compare(a.Map, b.Map) })
+	slices.SortStableFunc(out, func(a, b publishedInstance) int { return strings.Compare(a.Map, b.Map) })
 	return &out
 }
 

@@ -3,7 +3,9 @@ package world
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
@@ -30,6 +32,10 @@ type runner struct {
 	// population is the players inside or on their way in. Owned by the
 	// registry's goroutine, not by run.
 	population int
+	// tickP99 is the 99th percentile of the last tickWindow ticks'
+	// durations (a time.Duration), which run refreshes every
+	// tickP99Every ticks; any goroutine may read it.
+	tickP99 atomic.Int64
 
 	// Owned by run.
 	ticks   uint32 // steps run
@@ -38,6 +44,30 @@ type runner struct {
 	said    [][]byte     // this tick's say lines, encoded
 	scratch []byte       // reused to encode a message queued at once
 	counted sim.Counters // the core's counters as last added to the metrics
+	// tickTimes are the last tickWindow ticks' durations, a ring at
+	// ticks % tickWindow; tickSorted is scratch for their percentile.
+	tickTimes, tickSorted [tickWindow]time.Duration
+}
+
+// The window of an instance's tick p99: the last 200 ticks (10 s at
+// 20 Hz), or all of them while there are fewer, refreshed every 20.
+const (
+	tickWindow   = 200
+	tickP99Every = 20
+)
+
+// timeTick records how long a tick took, for the metrics and tickP99.
+func (r *runner) timeTick(d time.Duration) {
+	r.metrics.tickSeconds.Observe(d.Seconds())
+	r.tickTimes[(r.ticks-1)%tickWindow] = d // r.ticks counts the tick just run
+	if r.ticks%tickP99Every != 0 {
+		return
+	}
+	n := min(int(r.ticks), tickWindow)
+	sorted := r.tickSorted[:n]
+	copy(sorted, r.tickTimes[:n])
+	slices.Sort(sorted)
+	r.tickP99.Store(int64(sorted[n*99/100]))
 }
 
 // defaultReplicatorShare is the fewest clients worth a replicating
@@ -75,7 +105,7 @@ func (r *runner) run(ctx context.Context) {
 		for n := 0; !now.Before(next) && n < maxCatchUp; n++ {
 			start := time.Now()
 			r.step(start)
-			r.metrics.tickSeconds.Observe(time.Since(start).Seconds())
+			r.timeTick(time.Since(start))
 			next = next.Add(step)
 		}
 		if now.After(next) {

@@ -180,7 +180,8 @@ function render(ev) {
     cell(tr, w.id); cell(tr, w.name); cell(tr, w.population + " / " + w.capacity);
     cell(tr, w.error || w.status);
     cell(tr, w.tick_p99_ms ? "≤ " + w.tick_p99_ms + " ms" : "–");
-    cell(tr, (w.instances || []).map((i) => i.map + " (" + i.players + ")").join(", "));
+    cell(tr, (w.instances || []).map((i) =>
+      i.map + " (" + i.players + (i.tick_p99_ms ? ", tick p99 " + i.tick_p99_ms.toFixed(1) + " ms" : "") + ")").join(", "));
     const b = document.createElement("button");
     b.textContent = "shut down in 5 min";
     b.className = "shutdown";
