@@ -100,7 +100,7 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "server memory: RSS %.1f MB, %.1f KiB per player\n", r.RSSMB, r.RSSKiBPerPlayer)
 		fmt.Fprintf(stdout, "per client: down %.0f B/s, up %.0f B/s (message payloads)\n", r.DownBytesPerClientS, r.UpBytesPerClientS)
 		fmt.Fprintf(stdout, "per client: %.1f reads/s, %.1f writes/s (the server's read and write system calls)\n", r.ReadsPerClientS, r.WritesPerClientS)
-		fmt.Fprintf(stdout, "world tick: p50 %.3f ms, p99 %.3f ms\n", r.TickMSP50, r.TickMSP99)
+		fmt.Fprintf(stdout, "world tick: p50 %.3f ms, p99 %.3f ms; host steal %.1f%% of the machine's CPU\n", r.TickMSP50, r.TickMSP99, r.StealPercent)
 		fmt.Fprintf(stdout, "bots: entered %d, disconnected %d, failed %d, desyncs %d, resyncs %d (%d processes)\n",
 			r.Entered, r.Disconnected, r.Failed, r.Desyncs, r.Resyncs, r.BotProcs)
 		fmt.Fprintf(stdout, "cpu pinning: %s; %d CPUs\n", r.CPUPinning, r.CPUs)

@@ -44,8 +44,8 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 			sum.LoginMS.P50, sum.LoginMS.P99, sum.EnterMS.P50, sum.EnterMS.P99)
 		fmt.Fprintf(stdout, "per bot: down p50 %.0f B/s p99 %.0f B/s; up p50 %.0f B/s p99 %.0f B/s; %.1f snapshots/s\n",
 			sum.DownBytesPerS.P50, sum.DownBytesPerS.P99, sum.UpBytesPerS.P50, sum.UpBytesPerS.P99, sum.SnapshotsPerS)
-		fmt.Fprintf(stdout, "desyncs %d, resyncs %d; portal trips %d; world tick p50 %.3f ms p99 %.3f ms\n",
-			sum.Desyncs, sum.Resyncs, sum.PortalTrips, sum.TickMS.P50, sum.TickMS.P99)
+		fmt.Fprintf(stdout, "desyncs %d, resyncs %d; portal trips %d; world tick p50 %.3f ms p99 %.3f ms (host steal %.1f%% of this machine's CPU)\n",
+			sum.Desyncs, sum.Resyncs, sum.PortalTrips, sum.TickMS.P50, sum.TickMS.P99, sum.StealPercent)
 		if cfg.Scenario == bots.ScenarioSocial {
 			fmt.Fprintf(stdout, "chat: sent %d (%d whispers), received %d, refused %d; %d deliveries expected, %d lost\n",
 				sum.ChatSent, sum.Whispers, sum.ChatReceived, sum.ChatRefused, sum.ChatExpected, sum.ChatLost)

@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/hostcpu"
 	"github.com/tinymmo/tinymmo/internal/pprofhttp"
 	"github.com/tinymmo/tinymmo/internal/promtext"
 )
@@ -189,6 +190,11 @@ type Result struct {
 	// durations over the window, in milliseconds.
 	TickMSP50 float64 `json:"tick_ms_p50"`
 	TickMSP99 float64 `json:"tick_ms_p99"`
+	// StealPercent is the share of the machine's CPU time over the
+	// window that the host of its virtual machine took back (see package
+	// hostcpu), in percent. It stretches ticks and inflates their p99;
+	// the CPU figures above count only the time the server ran.
+	StealPercent float64 `json:"steal_percent"`
 	// Desyncs, Resyncs, Failed, Entered and Disconnected add up the
 	// bots' summaries over their whole run, joining included;
 	// Disconnected counts bots the world dropped, whatever the close code.
@@ -226,6 +232,7 @@ type botSummary struct {
 type sample struct {
 	at       time.Time
 	cpu      cpuTimes
+	host     hostcpu.Times // the machine's, for its steal
 	io       ioCalls
 	rssKiB   int64
 	heapLive float64 // bytes
@@ -407,6 +414,7 @@ func compute(res *Result, base, first, last sample, sums []botSummary) error {
 		return fmt.Errorf("loadbench: %w", err)
 	}
 	res.TickMSP50, res.TickMSP99 = d.Quantile(0.50)*1000, d.Quantile(0.99)*1000
+	res.StealPercent = hostcpu.StealPercent(first.host, last.host)
 	for _, s := range sums {
 		res.Entered += s.Entered
 		res.Failed += s.Failed
@@ -427,6 +435,9 @@ func measure(ctx context.Context, pid int, metricsURL string) (sample, error) {
 		return sample{}, err
 	}
 	s.at = time.Now()
+	if s.host, err = hostcpu.Read(); err != nil {
+		return sample{}, fmt.Errorf("loadbench: %w", err)
+	}
 	if s.io, err = readIO(pid); err != nil {
 		return sample{}, err
 	}

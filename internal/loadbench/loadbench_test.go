@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tinymmo/tinymmo/internal/hostcpu"
 	"github.com/tinymmo/tinymmo/internal/promtext"
 )
 
@@ -71,6 +72,10 @@ func TestComputeFromTwoScrapes(t *testing.T) {
 	// system CPU; 100 players, each sent 1000 B/s and sending 100 B/s.
 	last := sampleOf(t, scrape(t, 100, 1e6+100*100*10, 5e6+100*1000*10, [4]float64{500, 500, 700, 700}, [2]float64{22<<20 + 100<<10, 1<<20 + 400<<10}),
 		t0.Add(10*time.Second), cpuTimes{User: 4, Sys: 2}, 70_000)
+	// The machine's two CPUs: 2,000 clock ticks in the window, 50 of
+	// them taken by the host.
+	first.host = hostcpu.Times{Steal: 400, Total: 100_000}
+	last.host = hostcpu.Times{Steal: 450, Total: 102_000}
 	res := Result{TickRate: 20}
 	sums := []botSummary{{Entered: 60, Desyncs: 1}, {Entered: 40, Failed: 2, Resyncs: 3, Disconnected: map[string]int{"4011": 2, "1006": 1}}}
 	if err := compute(&res, base, first, last, sums); err != nil {
@@ -92,6 +97,7 @@ func TestComputeFromTwoScrapes(t *testing.T) {
 		{"up_bytes_per_client_s", res.UpBytesPerClientS, 100},
 		{"tick_ms_p50", res.TickMSP50, 3},    // rank 100 of 200 in (2, 4]
 		{"tick_ms_p99", res.TickMSP99, 3.98}, // rank 198
+		{"steal_percent", res.StealPercent, 2.5},
 		{"entered", float64(res.Entered), 100},
 		{"failed", float64(res.Failed), 2},
 		{"desyncs", float64(res.Desyncs), 1},
