@@ -17,6 +17,7 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg bots.Config
 	fs := flag.NewFlagSet("bots", flag.ContinueOnError)
 	fs.StringVar(&cfg.Gateway, "gateway", "http://127.0.0.1:8080", "gateway base URL")
+	fs.StringVar(&cfg.WorldMetrics, "world-metrics", "", "URL of the world's /metrics (tinymmo dev prints it), for the world's tick percentiles over the run")
 	fs.IntVar(&cfg.Count, "count", 10, "bots to run at once")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long each bot stays in the world")
 	fs.StringVar(&cfg.AccountPrefix, "accounts", "", "use accounts PREFIX_0..PREFIX_N-1 (created on first use) instead of guests")

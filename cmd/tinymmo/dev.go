@@ -38,6 +38,7 @@ func runDev(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 	if url := c.Master.DashboardURL(); url != "" {
 		fmt.Fprintf(stdout, "admin dashboard: %s (create an admin with: tinymmo admin create-user NAME --role admin)\n", url)
 	}
+	fmt.Fprintf(stdout, "world metrics: http://%s/metrics\n", c.World.MetricsAddr())
 	if err := c.WaitReady(ctx); err == nil {
 		fmt.Fprintln(stdout, "ready")
 	}
@@ -66,7 +67,8 @@ func (o *devOptions) flags() *flag.FlagSet {
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address of the gateway (the URL to open)")
 	fs.StringVar(&o.webDir, "web", "", "directory of the web client to serve (default web/dist, built or rebuilt first when run from the source tree's root)")
 	fs.StringVar(&cfg.Gateway.MetricsListen, "gateway-metrics-listen", "127.0.0.1:0", "address of the gateway's /metrics and /healthz (port 0: a free one)")
-	fs.StringVar(&cfg.World.Listen, "world-listen", "127.0.0.1:0", "address of the world's /play, /healthz and /metrics (port 0: a free one)")
+	fs.StringVar(&cfg.World.Listen, "world-listen", "127.0.0.1:0", "address of the world's /play and /healthz (port 0: a free one)")
+	fs.StringVar(&cfg.World.MetricsListen, "world-metrics-listen", "127.0.0.1:0", "address of the world's /metrics and /healthz (port 0: a free one)")
 	fs.IntVar(&cfg.World.Capacity, "capacity", 2000, "most players online at once")
 	fs.IntVar(&cfg.World.TickRate, "tick-rate", 20, "simulation rate in Hz")
 	fs.IntVar(&cfg.World.SendEvery, "send-every", 2, "ticks whose messages a client gets in one write (1: every tick)")

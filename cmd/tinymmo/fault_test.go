@@ -202,7 +202,7 @@ func TestFaultWorldSIGTERMSavesEveryone(t *testing.T) {
 }
 
 // worldMetrics is the URL of the world's /metrics.
-func (c *localCluster) worldMetrics() string { return "http://" + c.worldAddr + "/metrics" }
+func (c *localCluster) worldMetrics() string { return "http://" + c.worldMetricsAddr + "/metrics" }
 
 // startBots runs bots in the background and sends their summary when they
 // are done.

@@ -130,6 +130,7 @@ type localCluster struct {
 	data                          string
 	secret                        string
 	gatewayAddr, worldAddr        string
+	worldMetricsAddr              string // its /metrics
 	masterArgs, worldArgs, gwArgs []string
 	// worldCommand, when set, makes the command that runs tinymmo with
 	// the world's arguments and the cluster secret.
@@ -153,9 +154,9 @@ func startClusterWith(t *testing.T, worldCommand func(args []string, secret stri
 	t.Helper()
 	natsAddr, masterHTTP := freePort(t), freePort(t)
 	natsURL := "nats://" + natsAddr
-	c := &localCluster{data: t.TempDir(), gatewayAddr: freePort(t), worldAddr: freePort(t), worldCommand: worldCommand}
+	c := &localCluster{data: t.TempDir(), gatewayAddr: freePort(t), worldAddr: freePort(t), worldMetricsAddr: freePort(t), worldCommand: worldCommand}
 	c.masterArgs = []string{"master", "--data", c.data, "--nats-listen", natsAddr, "--http-listen", masterHTTP}
-	c.worldArgs = append([]string{"world", "--data", c.data, "--nats", natsURL, "--listen", c.worldAddr, "--heartbeat", "500ms"}, worldFlags...)
+	c.worldArgs = append([]string{"world", "--data", c.data, "--nats", natsURL, "--listen", c.worldAddr, "--metrics-listen", c.worldMetricsAddr, "--heartbeat", "500ms"}, worldFlags...)
 	c.gwArgs = []string{"gateway", "--data", c.data, "--nats", natsURL, "--listen", c.gatewayAddr, "--metrics-listen", "127.0.0.1:0", "--ip-burst", "1000"}
 	c.master = startRole(t, c.masterArgs...)
 	// The master writes the cluster secret; the other roles read it from
@@ -268,16 +269,19 @@ func TestDevPrintsURLsThenReady(t *testing.T) {
 			break
 		}
 	}
-	if len(got) != 3 || !strings.Contains(got[0], "http://"+addr+"/") || !strings.HasPrefix(got[1], "admin dashboard: http://127.0.0.1:") || got[2] != "ready" {
-		t.Fatalf("dev printed %q, want a line with the URL, one with the dashboard's, then \"ready\"", got)
+	if len(got) != 4 || !strings.Contains(got[0], "http://"+addr+"/") || !strings.HasPrefix(got[1], "admin dashboard: http://127.0.0.1:") ||
+		!strings.HasPrefix(got[2], "world metrics: http://127.0.0.1:") || got[3] != "ready" {
+		t.Fatalf("dev printed %q, want a line with the URL, one with the dashboard's, one with the world's metrics, then \"ready\"", got)
 	}
-	dashboard := strings.Fields(got[1])[2]
-	resp, err := http.Get(dashboard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET %s: %s", dashboard, resp.Status)
+	dashboard, metrics := strings.Fields(got[1])[2], strings.Fields(got[2])[2]
+	for _, url := range []string{dashboard, metrics} {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", url, resp.Status)
+		}
 	}
 }

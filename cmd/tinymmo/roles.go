@@ -56,7 +56,8 @@ func motdFlag(fs *flag.FlagSet, motd *string) {
 func worldFlags(fs *flag.FlagSet, c *world.Config) {
 	fs.StringVar(&c.ID, "id", "w1", "world id on the control plane")
 	fs.StringVar(&c.Name, "name", "Tiny Realm", "world name shown to players")
-	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8100", "address of /play, /healthz and /metrics")
+	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8100", "address of /play and /healthz, the one players reach")
+	fs.StringVar(&c.MetricsListen, "metrics-listen", "127.0.0.1:8101", "address of /metrics and /healthz, kept off the public address")
 	fs.StringVar(&c.PublicURL, "public-url", "", "WebSocket URL players are sent to (default ws://LISTEN/play)")
 	fs.StringVar(&c.NATSURL, "nats", "nats://127.0.0.1:4222", "control-plane NATS URL")
 	fs.StringVar(&c.Secret, "secret", "", "cluster secret; empty reads DATA/cluster.secret")

@@ -32,13 +32,14 @@ type scaledCluster struct {
 
 // scaledWorld is one of the cluster's worlds and how to start it again.
 type scaledWorld struct {
-	addr string
-	args []string // all but --nats
-	proc *process
+	addr        string   // its /play
+	metricsAddr string   // its /metrics
+	args        []string // all but --nats
+	proc        *process
 }
 
 // metrics is the URL of the world's /metrics.
-func (w *scaledWorld) metrics() string { return "http://" + w.addr + "/metrics" }
+func (w *scaledWorld) metrics() string { return "http://" + w.metricsAddr + "/metrics" }
 
 // startScaledCluster starts the cluster and returns once both gateways list
 // both worlds.
@@ -61,9 +62,9 @@ func startScaledCluster(t *testing.T) *scaledCluster {
 	c.firstRoles = append(c.firstRoles, startRole(t, "master", "--data", filepath.Join(data, "master"), "--secret", secret,
 		"--nats", firstNode, "--http-listen", freePort(t)))
 	for _, id := range []string{"w1", "w2"} {
-		w := &scaledWorld{addr: freePort(t)}
+		w := &scaledWorld{addr: freePort(t), metricsAddr: freePort(t)}
 		w.args = []string{"world", "--data", filepath.Join(data, id), "--secret", secret,
-			"--id", id, "--name", "Realm " + id, "--listen", w.addr, "--heartbeat", "500ms"}
+			"--id", id, "--name", "Realm " + id, "--listen", w.addr, "--metrics-listen", w.metricsAddr, "--heartbeat", "500ms"}
 		w.proc = startRole(t, append(w.args, "--nats", firstNode)...)
 		c.worlds[id] = w
 		c.firstRoles = append(c.firstRoles, w.proc)

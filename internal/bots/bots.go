@@ -55,6 +55,10 @@ const (
 type Config struct {
 	// Gateway is the gateway's base URL, e.g. "http://127.0.0.1:8080".
 	Gateway string
+	// WorldMetrics is the URL of the world's /metrics, on its monitoring
+	// address (tinymmo dev prints it), e.g. "http://127.0.0.1:8101/metrics".
+	// When set, the summary has the world's tick percentiles over the run.
+	WorldMetrics string
 	// Count is how many bots run at once. Default 1.
 	Count int
 	// Duration is how long each bot stays in the world. Default 10s.
@@ -152,7 +156,8 @@ type Summary struct {
 	// second in the world.
 	SnapshotsPerS float64 `json:"snapshots_per_s"`
 	// TickMS is the world's tick duration over the run, from the deltas of
-	// its tinymmo_world_tick_seconds histogram before and after.
+	// its tinymmo_world_tick_seconds histogram before and after: zeros
+	// without Config.WorldMetrics.
 	TickMS Percentiles `json:"tick_ms"`
 	// StealPercent is the share of this machine's CPU time, over the
 	// same ticks, that the host of its virtual machine took back (see
@@ -232,7 +237,7 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 		}
 	}
 	f := &fleet{
-		cfg: cfg, maps: client.NewMapCache(nil), seed: uint64(time.Now().UnixNano()),
+		cfg: cfg, maps: client.NewMapCache(nil), seed: uint64(time.Now().UnixNano()), ticks: tickProbe{url: cfg.WorldMetrics},
 		seekerEvery: cmp.Or(h.seekerEvery, seekerEvery), check: h.check, entered: h.entered,
 	}
 	if cfg.Scenario == ScenarioSocial {
@@ -398,7 +403,7 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	if err != nil {
 		return fail("enter", err)
 	}
-	f.ticks.start(ctx, enter.URL)
+	f.ticks.start(ctx)
 	conn, err := client.Join(ctx, enter.URL, enter.Token)
 	if err != nil {
 		return fail("join", err)

@@ -55,7 +55,8 @@ func TestWalkingBotsStayInSync(t *testing.T) {
 	c := startCluster(t, clusterConfig(t.TempDir()))
 	const n = 20
 	check := newViewCheck()
-	sum, err := runWith(t.Context(), Config{Gateway: c.URL(), Count: n, Duration: 3 * time.Second, Scenario: ScenarioWalk}, hooks{check: check})
+	metrics := "http://" + c.World.MetricsAddr().String() + "/metrics"
+	sum, err := runWith(t.Context(), Config{Gateway: c.URL(), WorldMetrics: metrics, Count: n, Duration: 3 * time.Second, Scenario: ScenarioWalk}, hooks{check: check})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

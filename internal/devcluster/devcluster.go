@@ -38,7 +38,7 @@ type Config struct {
 	// parameters are set here.
 	Master master.Config
 	// World configures the world; its DataDir, NATS and secret are set
-	// here, and its Listen defaults to "127.0.0.1:0".
+	// here, and its Listen and MetricsListen default to "127.0.0.1:0".
 	World world.Config
 	// Gateway configures the gateway's rate limits and its MetricsListen
 	// (default "127.0.0.1:0"); its other addresses, secret and version are
@@ -72,6 +72,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Cluster, error) 
 	wc.DataDir, wc.DB, wc.NATSURL, wc.Secret = cfg.DataDir, cfg.DB, c.Master.NATSURL(), c.Master.Secret()
 	if wc.Listen == "" {
 		wc.Listen = "127.0.0.1:0"
+	}
+	if wc.MetricsListen == "" {
+		wc.MetricsListen = "127.0.0.1:0"
 	}
 	if c.World, err = world.Start(ctx, wc, log.With("role", "world")); err != nil {
 		c.Shutdown(context.Background())

@@ -58,7 +58,7 @@ func TestEveryRoleServesItsMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	worldURL := "http://" + c.World.Addr().String()
+	worldURL := "http://" + c.World.MetricsAddr().String()
 	// NPCs' attacks count as well: the shot makes at least one.
 	world := scrapeUntil(t, worldURL, "the say and the shot", func(s promtext.Scrape) bool {
 		return hasSeries(s, "tinymmo_world_chat_total", map[string]string{"what": "say"}) &&
@@ -104,9 +104,17 @@ func TestEveryRoleServesItsMetrics(t *testing.T) {
 			t.Errorf("GET %s/healthz: HTTP %d, want 200", base, code)
 		}
 	}
-	// The public game port does not publish the numbers.
+	// The public addresses do not publish the numbers, and the world's
+	// answers its health check there too, for a load balancer.
 	if body := getBody(t, c.URL()+"/metrics"); strings.Contains(body, "tinymmo_gateway_requests_total") {
 		t.Error("the gateway's public address serves its metrics")
+	}
+	worldPlay := "http://" + c.World.Addr().String()
+	if code := get(t, worldPlay+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("GET /metrics on the world's public address: HTTP %d, want 404", code)
+	}
+	if code := get(t, worldPlay+"/healthz"); code != http.StatusOK {
+		t.Errorf("GET /healthz on the world's public address: HTTP %d, want 200", code)
 	}
 
 	served := map[string]bool{}

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
 )
@@ -109,15 +107,7 @@ func (g *Gateway) serveMetrics() error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", cluster.Healthz(g.nc))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(g.metrics.registry, promhttp.HandlerOpts{}))
-	g.metricsHTTP = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	g.metricsAddr = ln.Addr()
-	go func() {
-		if err := g.metricsHTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			g.log.Error("gateway metrics server failed", "err", err)
-		}
-	}()
+	g.metricsHTTP = cluster.ServeMonitoring(ln, g.nc, g.metrics.registry, g.log)
 	return nil
 }

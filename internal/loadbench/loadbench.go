@@ -283,12 +283,12 @@ func Run(ctx context.Context, cfg Config) (_ Result, err error) {
 	}
 	defer os.RemoveAll(dir)
 
-	worldAddr, err := freeAddr()
+	metricsAddr, err := freeAddr()
 	if err != nil {
 		return Result{}, err
 	}
-	metricsURL := "http://" + worldAddr + "/metrics"
-	serverArgs := []string{"dev", "--data", dir, "--listen", "127.0.0.1:0", "--world-listen", worldAddr,
+	metricsURL := "http://" + metricsAddr + "/metrics"
+	serverArgs := []string{"dev", "--data", dir, "--listen", "127.0.0.1:0", "--world-metrics-listen", metricsAddr,
 		"--tick-rate", fmt.Sprint(cfg.TickRate), "--capacity", fmt.Sprint(max(2000, cfg.Players+100)),
 		// Every bot logs in as a guest from 127.0.0.1.
 		"--ip-burst", fmt.Sprint(cfg.Players + 100), "--ip-every", "1ms"}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tinymmo/tinymmo/internal/promtext"
 	"github.com/tinymmo/tinymmo/internal/protocol"
 	"github.com/tinymmo/tinymmo/internal/store"
@@ -27,7 +28,7 @@ func (r *lockedRecorder) welcome() (protocol.Welcome, bool) {
 func scrape(t *testing.T, s *Server) promtext.Scrape {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	s.routes().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	promhttp.HandlerFor(s.gatherer(), promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	sc, err := promtext.Parse(rec.Body)
 	if err != nil {
 		t.Fatalf("parse /metrics: %v", err)

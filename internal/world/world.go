@@ -35,7 +35,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tinymmo/tinymmo/internal/cluster"
 	"github.com/tinymmo/tinymmo/internal/maps"
@@ -53,9 +52,13 @@ type Config struct {
 	ID string `toml:"id"`
 	// Name is shown to players. Default "Tiny Realm".
 	Name string `toml:"name"`
-	// Listen is the address of /play, /healthz and /metrics. Default
-	// "127.0.0.1:8100".
+	// Listen is the address of /play and /healthz, the one players reach.
+	// Default "127.0.0.1:8100".
 	Listen string `toml:"listen"`
+	// MetricsListen serves /metrics and /healthz for monitoring, apart from
+	// Listen so that players cannot read the numbers. Default
+	// "127.0.0.1:8101"; port 0 picks a free port.
+	MetricsListen string `toml:"metrics_listen"`
 	// PublicURL is the WebSocket URL clients are sent to. Default
 	// "ws://<Listen>/play" with the bound address.
 	PublicURL string `toml:"public_url"`
@@ -164,6 +167,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8100"
+	}
+	if c.MetricsListen == "" {
+		c.MetricsListen = "127.0.0.1:8101"
 	}
 	if c.NATSURL == "" {
 		c.NATSURL = "nats://127.0.0.1:4222"
@@ -300,23 +306,25 @@ func (c *Config) validate() error {
 
 // Server is a running world. Create it with Start.
 type Server struct {
-	cfg        Config
-	log        *slog.Logger
-	db         *store.WorldDB
-	maps       map[string]*maps.Map // immutable after Start
-	registry   *registry
-	poller     *wsconn.Poller // reads the players' sockets
-	saver      *saver.Saver
-	nc         *nats.Conn
-	svc        *cluster.Service
-	tokens     *tokens
-	players    *players
-	parties    *parties
-	handshakes *handshakes
-	refusals   *refusals
-	metrics    *metrics
-	http       *http.Server
-	addr       net.Addr
+	cfg         Config
+	log         *slog.Logger
+	db          *store.WorldDB
+	maps        map[string]*maps.Map // immutable after Start
+	registry    *registry
+	poller      *wsconn.Poller // reads the players' sockets
+	saver       *saver.Saver
+	nc          *nats.Conn
+	svc         *cluster.Service
+	tokens      *tokens
+	players     *players
+	parties     *parties
+	handshakes  *handshakes
+	refusals    *refusals
+	metrics     *metrics
+	http        *http.Server // serves /play and /healthz on Listen
+	addr        net.Addr
+	monitoring  *http.Server // serves /metrics and /healthz on MetricsListen
+	metricsAddr net.Addr
 
 	ctx    context.Context // ends when Shutdown begins; parent of every player's context
 	cancel context.CancelFunc
@@ -388,6 +396,14 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 		ln.Close()
 		return nil, err
 	}
+	metricsLn, err := net.Listen("tcp", cfg.MetricsListen)
+	if err != nil {
+		ln.Close()
+		s.nc.Close()
+		return nil, fmt.Errorf("world: listen %s: %w", cfg.MetricsListen, err)
+	}
+	s.metricsAddr = metricsLn.Addr()
+	s.monitoring = cluster.ServeMonitoring(metricsLn, s.nc, s.gatherer(), log)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -400,20 +416,28 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	return s, nil
 }
 
+// routes serves what players reach on Listen.
 func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /play", s.servePlay)
+	mux.HandleFunc("GET /healthz", cluster.Healthz(s.nc))
+	return mux
+}
+
+// gatherer gathers the world's metrics, its saver's and the runtime's.
+func (s *Server) gatherer() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(s.metrics.collectors()...)
 	reg.MustRegister(saverCollectors(s.saver)...)
 	reg.MustRegister(runtimeCollectors()...)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /play", s.servePlay)
-	mux.HandleFunc("GET /healthz", cluster.Healthz(s.nc))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return mux
+	return reg
 }
 
-// Addr returns the bound address.
+// Addr returns the bound address of /play.
 func (s *Server) Addr() net.Addr { return s.addr }
+
+// MetricsAddr returns the bound address of /metrics.
+func (s *Server) MetricsAddr() net.Addr { return s.metricsAddr }
 
 // ID returns the world's id.
 func (s *Server) ID() string { return s.cfg.ID }
@@ -431,7 +455,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		// Players hear first: http.Shutdown may wait seconds on a socket
 		// that has sent no request yet (a browser's preconnection).
 		s.players.closeAll(protocol.CloseShutdown) // sessions save and end
-		err = s.http.Shutdown(ctx)
+		err = errors.Join(s.http.Shutdown(ctx), s.monitoring.Shutdown(ctx))
 		s.connsMu.Lock()
 		s.stopping = true // no connection is added to conns while it is waited for
 		s.connsMu.Unlock()
