@@ -151,3 +151,67 @@ func TestNearestPutsTheKNearestFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestANearlyFullViewWaitsBeforeSearchingAgain fills a view to its most
+// visible, then takes entities out of it: while it keeps seven eighths it
+// takes newcomers only every maxDeferredSearches+1 searches, though it
+// despawns the leavers at once; below that it takes them at the next
+// search.
+func TestANearlyFullViewWaitsBeforeSearchingAgain(t *testing.T) {
+	const maxVisible, others = 16, 24
+	cfg := testConfig(0)
+	cfg.MaxVisible, cfg.ScanEvery = maxVisible, 1 // every tick searches
+	in := New(1, "crowd", openField{w: 100, h: 100}, cfg)
+	spot := rules.TileCenter(50, 50)
+	self := NewPlayer(character.Character{ID: 1, Name: "Self", Class: character.ClassKnight, X: spot.X, Y: spot.Y}, nil)
+	in.Add(Arrival{Player: self})
+	crowd := make([]*Player, others)
+	for i := range crowd {
+		at := rules.TileCenter(50+i%8, 48+i/8)
+		crowd[i] = NewPlayer(character.Character{ID: int64(i + 2), Name: "Crowd member", Class: character.ClassKnight, X: at.X, Y: at.Y}, nil)
+		in.Add(Arrival{Player: crowd[i]})
+	}
+	step := func() int {
+		in.Step(0, nil)
+		in.Replicate(0, 1)
+		return self.entity.view.known
+	}
+	for range 3 {
+		step()
+	}
+	if known := self.entity.view.known; known != maxVisible {
+		t.Fatalf("the view holds %d, want it full at %d", known, maxVisible)
+	}
+	// Take out one entity the view knows: the next search despawns it,
+	// and the view waits maxDeferredSearches more before taking a
+	// newcomer.
+	leave := func(n int) {
+		for _, e := range self.entity.view.handles {
+			if n == 0 {
+				return
+			}
+			if e != nil {
+				in.Remove(e.p)
+				n--
+			}
+		}
+	}
+	leave(1)
+	for i := range 1 + maxDeferredSearches {
+		if known := step(); known != maxVisible-1 {
+			t.Fatalf("search %d after one left: the view holds %d, want %d (the leaver despawned, no newcomer yet)", i+1, known, maxVisible-1)
+		}
+	}
+	if known := step(); known != maxVisible {
+		t.Fatalf("search %d after one left: the view holds %d, want it full again at %d", maxDeferredSearches+2, known, maxVisible)
+	}
+	// Below seven eighths it searches at the next search.
+	gone := maxVisible - nearlyFull(maxVisible) + 1
+	leave(gone)
+	if known := step(); known != maxVisible-gone {
+		t.Fatalf("the search after %d left: the view holds %d, want %d", gone, known, maxVisible-gone)
+	}
+	if known := step(); known != maxVisible {
+		t.Fatalf("the second search after %d left: the view holds %d, want it refilled to %d", gone, known, maxVisible)
+	}
+}

@@ -154,10 +154,15 @@ type viewer struct {
 	lowFree int       // no handle below it is free
 	known   int       // handles in use
 
-	ownSent  rules.Vec // the last own position the client was sent
-	scanned  bool      // the view has been searched at least once
-	sent     bool      // a snapshot was sent since the view began
-	sentTick uint32    // the player tick of the last snapshot sent
+	ownSent rules.Vec // the last own position the client was sent
+	scanned bool      // the view has been searched at least once
+	// wasFull is set when the view reached its most visible entities,
+	// and cleared by a search that looks for newcomers; deferred counts
+	// the searches skipped since that search (see nearlyFull).
+	wasFull  bool
+	deferred int
+	sent     bool   // a snapshot was sent since the view began
+	sentTick uint32 // the player tick of the last snapshot sent
 
 	// told holds the handles of the entities that changed or left since
 	// the last snapshot (Instance.notify fills it); joined and left log
@@ -417,11 +422,19 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	maxVisible := cmp.Or(in.cfg.MaxVisible, DefaultMaxVisible)
 	keep := viewRect(self.pos, in.cfg.KeepHalf)
 	if v.known >= maxVisible {
-		// No room for anyone new: check only those the client knows, so
-		// that a crowd costs what its visible part costs.
+		v.wasFull = true
+	}
+	if v.known >= maxVisible || v.wasFull && v.known >= nearlyFull(maxVisible) && v.deferred < maxDeferredSearches {
+		// No room for anyone new, or little in a view that was full: check
+		// only those the client knows, so that a crowd costs what its
+		// visible part costs.
+		if v.known < maxVisible {
+			v.deferred++
+		}
 		in.recheck(v, s, keep)
 		return in.encode(self, v, s)
 	}
+	v.wasFull, v.deferred = false, 0
 	// Mark the entities this client knows.
 	stamp, mine, tick := r.next(in.entities), r.index, in.tick
 	for h, e := range v.handles {
@@ -467,6 +480,18 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 	}
 	return in.encode(self, v, s)
 }
+
+// A view that was full and has lost a few of its entities, as happens all
+// the time in a moving crowd, searches for newcomers only every
+// maxDeferredSearches+1 searches while it holds at least nearlyFull of its
+// most visible: each such search looks at the whole crowd to add a
+// handful. One that falls below searches at once; one filling up from
+// empty is not slowed.
+const maxDeferredSearches = 3
+
+// nearlyFull is the fewest entities a view that was full keeps between
+// its searches for newcomers: seven eighths of maxVisible.
+func nearlyFull(maxVisible int) int { return maxVisible - maxVisible/8 }
 
 // recheck fills s for a search of a full view: the entities v knows that
 // left the instance or the keep rectangle are despawned, and what changed
