@@ -225,6 +225,10 @@ func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return p.DB.QueryRowContext(ctx, bind(query, p.postgres), args...)
 }
 
+func (p pool) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return p.DB.PrepareContext(ctx, bind(query, p.postgres))
+}
+
 // tx is a transaction that speaks its database's dialect, as pool does.
 type tx struct {
 	*sql.Tx

@@ -15,7 +15,16 @@ import (
 // concurrent use.
 type WorldDB struct {
 	c *conns
+	// save is SaveCharacters' statement, prepared once on the write
+	// connection: parsing it took most of a save's time.
+	save *sql.Stmt
 }
+
+// saveCharacter writes one character's save, unless the stored one is as
+// new or newer.
+const saveCharacter = `UPDATE characters SET level = ?, xp = ?, map = ?, x = ?, y = ?, hp = ?, max_hp = ?, mp = ?, max_mp = ?,
+	updated_at = ?, save_version = ?
+WHERE id = ? AND save_version < ?`
 
 // OpenWorld opens (creating if needed) a world database, as OpenMaster
 // does the master's, and migrates it. The caller must Close it.
@@ -24,11 +33,15 @@ func OpenWorld(ctx context.Context, db string) (*WorldDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &WorldDB{c: c}, nil
+	save, err := c.rw.PrepareContext(ctx, saveCharacter)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("store: prepare the save: %w", err), c.close())
+	}
+	return &WorldDB{c: c, save: save}, nil
 }
 
 // Close closes the database. Calls in flight may fail; later calls fail.
-func (w *WorldDB) Close() error { return w.c.close() }
+func (w *WorldDB) Close() error { return errors.Join(w.save.Close(), w.c.close()) }
 
 // Class is a character class (character.Class).
 type Class = character.Class
@@ -199,13 +212,7 @@ func (w *WorldDB) SaveCharacters(ctx context.Context, cs ...Character) (SaveResu
 		// held, so it is the time of this save and never earlier than that
 		// of a save committed before it.
 		now := currentTime()
-		update, err := tx.PrepareContext(ctx,
-			`UPDATE characters SET level = ?, xp = ?, map = ?, x = ?, y = ?, hp = ?, max_hp = ?, mp = ?, max_mp = ?,
-				updated_at = ?, save_version = ?
-			WHERE id = ? AND save_version < ?`)
-		if err != nil {
-			return err
-		}
+		update := tx.StmtContext(ctx, w.save)
 		defer update.Close()
 		for _, c := range cs {
 			r, err := update.ExecContext(ctx, c.Level, c.XP, c.Map, c.X, c.Y, c.HP, c.MaxHP, c.MP, c.MaxMP,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -447,5 +448,36 @@ func testConcurrentCreatesSameName(t *testing.T, bk *backend) {
 	}
 	if created != 1 {
 		t.Errorf("%d of %d concurrent creates of one name succeeded, want 1", created, n)
+	}
+}
+
+// BenchmarkSaveCharacters saves batches of characters on SQLite: one, as
+// a portal or a logout does, and ten, as the saver does with the autosaves
+// that fall due together.
+func BenchmarkSaveCharacters(b *testing.B) {
+	for _, n := range []int{1, 10} {
+		b.Run(fmt.Sprintf("batch=%d", n), func(b *testing.B) {
+			ctx := b.Context()
+			w, err := OpenWorld(ctx, filepath.Join(b.TempDir(), "world.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Close()
+			batch := make([]Character, n)
+			for i := range batch {
+				if batch[i], err = w.CreateCharacter(ctx, newCharacter(int64(i+1), fmt.Sprintf("Saved%d", i)), 5); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				for i := range batch {
+					batch[i].Version++
+					batch[i].X++
+				}
+				if res, err := w.SaveCharacters(ctx, batch...); err != nil || res.Written != len(batch) {
+					b.Fatalf("SaveCharacters = %+v, %v", res, err)
+				}
+			}
+		})
 	}
 }
