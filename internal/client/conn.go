@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync/atomic"
+	"time"
 
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
@@ -48,7 +51,36 @@ func (e *CloseError) Error() string {
 
 // Join opens a WebSocket to the world at url, presents the single-use join
 // token in Hello and waits for Welcome. A refusal comes back as *CloseError.
+//
+// A world that is letting too many players in at once refuses the join
+// before reading the token (protocol.CloseBusy); Join then tries again,
+// up to joinBusyRetries times, waiting a little longer each time.
 func Join(ctx context.Context, url, token string) (*Conn, error) {
+	for attempt := 1; ; attempt++ {
+		c, err := join(ctx, url, token)
+		var refused *CloseError
+		if err == nil || !errors.As(err, &refused) || refused.Code != protocol.CloseBusy || attempt > joinBusyRetries {
+			return c, err
+		}
+		wait := time.Duration(attempt)*joinBusyBackoff + rand.N(joinBusyBackoff)
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// How Join waits for a busy world: before the k-th retry, k times
+// joinBusyBackoff and up to one more at random, so that the players
+// refused together do not come back together; about 2.5 s in all.
+const (
+	joinBusyRetries = 6
+	joinBusyBackoff = 100 * time.Millisecond
+)
+
+// join makes one attempt of Join.
+func join(ctx context.Context, url, token string) (*Conn, error) {
 	ws, err := dial(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("client: dial %s: %w", url, err)

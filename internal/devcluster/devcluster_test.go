@@ -387,11 +387,14 @@ func TestJoinRefusals(t *testing.T) {
 
 // TestSilentSocketsAreBoundedAndClosed opens sockets that never say Hello:
 // beyond the per-address bound they are closed at once with 4014, and
-// each admitted one is closed with 4007 when its Hello is late.
+// each admitted one is closed with 4007 when its Hello is late. A player
+// refused with 4014 meanwhile gets in once they are gone, as client.Join
+// tries again.
 func TestSilentSocketsAreBoundedAndClosed(t *testing.T) {
 	c := startCluster(t, "", func(cfg *devcluster.Config) {
 		cfg.World.MaxHandshakesPerIP = 2
-		cfg.World.HelloTimeout = 300 * time.Millisecond
+		// Long enough for the player below to log in and be refused.
+		cfg.World.HelloTimeout = time.Second
 	})
 	ctx := t.Context()
 	url := c.World.PlayURL()
@@ -412,19 +415,26 @@ func TestSilentSocketsAreBoundedAndClosed(t *testing.T) {
 	if got := protocol.CloseCode(websocket.CloseStatus(err)); got != protocol.CloseBusy {
 		t.Fatalf("third silent socket from one address: %v, want close %v", err, protocol.CloseBusy)
 	}
+	// A player who joins now is refused as busy, and client.Join tries
+	// again until the silent sockets' slots are free.
+	_, _, enter := enterWorld(t, c)
+	joined := make(chan error, 1)
+	go func() {
+		conn, err := client.Join(ctx, enter.URL, enter.Token)
+		if err == nil {
+			conn.Close(protocol.CloseLogout)
+		}
+		joined <- err
+	}()
 	for i, ws := range silent {
 		_, _, err := ws.Read(ctx)
 		if got := protocol.CloseCode(websocket.CloseStatus(err)); got != protocol.CloseMalformed {
 			t.Fatalf("silent socket %d: %v, want close %v", i, err, protocol.CloseMalformed)
 		}
 	}
-	// The slots are free again: a real player gets in.
-	_, _, enter := enterWorld(t, c)
-	conn, err := client.Join(ctx, enter.URL, enter.Token)
-	if err != nil {
-		t.Fatalf("Join after the silent sockets were closed: %v", err)
+	if err := <-joined; err != nil {
+		t.Fatalf("Join while the silent sockets held every slot, retried after they were closed: %v", err)
 	}
-	conn.Close(protocol.CloseLogout)
 }
 
 // TestCharacterThatCannotBeLoadedGetsItsOwnReason deletes a character
