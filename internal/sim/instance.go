@@ -343,7 +343,10 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 		if e.dead {
 			continue
 		}
-		if in.tick >= e.guardUntil {
+		if e.arrivalMove != protocol.DirNone && e.p.inputs.Current().Move != e.arrivalMove {
+			e.arrivalMove = protocol.DirNone
+		}
+		if in.tick >= e.guardUntil && e.arrivalMove == protocol.DirNone {
 			if portal, ok := in.terrain.PortalAt(e.pos); ok {
 				p := e.p
 				p.Char.X, p.Char.Y = e.pos.X, e.pos.Y
@@ -368,12 +371,13 @@ func (in *Instance) admit(now uint64) {
 	for _, a := range in.arrivals {
 		p := a.Player
 		e := &entity{
-			slot:       len(in.entities),
-			scanPhase:  in.tick + uint32(len(in.entities)), // spread the searches over the ticks
-			p:          p,
-			pos:        rules.Vec{X: p.Char.X, Y: p.Char.Y},
-			guardUntil: in.tick + in.cfg.PortalGuardTicks,
-			fighter:    playerFighter(p.Char),
+			slot:        len(in.entities),
+			scanPhase:   in.tick + uint32(len(in.entities)), // spread the searches over the ticks
+			p:           p,
+			pos:         rules.Vec{X: p.Char.X, Y: p.Char.Y},
+			guardUntil:  in.tick + in.cfg.PortalGuardTicks,
+			arrivalMove: p.inputs.Current().Move,
+			fighter:     playerFighter(p.Char),
 		}
 		e.speed = rules.SpeedPerTick(int(e.stats.Speed), in.cfg.TickRate)
 		if a.Spread {

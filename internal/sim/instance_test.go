@@ -563,3 +563,46 @@ func TestLeavingJustAfterBeingSeenIsDespawnedAtOnce(t *testing.T) {
 		t.Errorf("the tick after player 2 left, player 1 still sees %d entities", n)
 	}
 }
+
+// TestArrivalHoldingOnDoesNotLeadBackOut sends a player through a portal
+// holding north, to a spot just south of another portal: walking on, it
+// stands in that portal and stays, long after the arrival's guard, until
+// it lets go of north.
+func TestArrivalHoldingOnDoesNotLeadBackOut(t *testing.T) {
+	h := newHarness(t, wallTerrain{rows: []string{
+		"....P.....",
+		"..........",
+		"..........",
+		"..........",
+	}}, testConfig(0))
+	p := h.join(1, rules.TileCenter(4, 3))
+	h.step()
+	h.walk(p, protocol.DirN)
+	travelled := func(ticks int) bool {
+		for range ticks {
+			if len(h.step().Travels) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	if !travelled(40) {
+		t.Fatal("walking north from 3 tiles south of the portal, the player never went through it")
+	}
+	// It arrives one tile south of the portal, as through a portal whose
+	// target spawn lies there, still holding north.
+	arrival := rules.TileCenter(4, 1)
+	p.Char.X, p.Char.Y = arrival.X, arrival.Y
+	h.in.Add(Arrival{Player: p})
+	guard := int(h.in.cfg.PortalGuardTicks)
+	if travelled(guard + 40) {
+		t.Fatalf("the player went back out holding the direction it arrived with")
+	}
+	if _, in := h.terrain.PortalAt(p.entity.pos); !in {
+		t.Fatalf("the player stands at %v, want it in the portal it walked into", p.entity.pos)
+	}
+	h.walk(p, protocol.DirNone)
+	if !travelled(2) {
+		t.Fatal("having let go of north inside the portal, the player did not go through it")
+	}
+}

@@ -28,6 +28,11 @@ type entity struct {
 	// guardUntil is the first instance tick at which portals work for this
 	// entity.
 	guardUntil uint32
+	// arrivalMove is the direction a player was holding when it arrived
+	// through a portal, until its input moves otherwise (then DirNone):
+	// portals ignore a player still holding it, so that walking on
+	// through the arrival does not lead straight back out.
+	arrivalMove protocol.Direction
 	// scanPhase sets the ticks on which this player's view is searched:
 	// those where (tick - scanPhase) % ScanEvery == 0.
 	scanPhase uint32
