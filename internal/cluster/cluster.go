@@ -201,10 +201,20 @@ type ModerateRequest struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// StatusRequest asks a world for its WorldStatus. The list of players is
+// the costly part of the answer (a world has thousands), so it comes only
+// when asked for: the dashboard asks for it while somebody watches.
+type StatusRequest struct {
+	Players bool `json:"players,omitempty"`
+}
+
 // WorldStatus is what a world tells the master's dashboard of itself.
 type WorldStatus struct {
-	Players   []PlayerStatus   `json:"players"`
-	Instances []InstanceStatus `json:"instances"`
+	// Population is the players in the game; Players lists them when the
+	// StatusRequest asked for them, and is empty otherwise.
+	Population int              `json:"population"`
+	Players    []PlayerStatus   `json:"players"`
+	Instances  []InstanceStatus `json:"instances"`
 	// BytesIn and BytesOut are the message payload bytes received from and
 	// sent to players since the world started.
 	BytesIn  uint64 `json:"bytes_in"`

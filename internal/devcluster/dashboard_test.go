@@ -350,6 +350,9 @@ func TestDashboardEventsCountPlayers(t *testing.T) {
 		if err := json.Unmarshal([]byte(data), &last); err != nil {
 			t.Fatalf("an event that is not JSON: %v: %q", err, data)
 		}
+		if len(last.Players) != last.CCU { // the worlds list their players only while a stream is open
+			t.Fatalf("an event counted %d players and listed %d: %q", last.CCU, len(last.Players), data)
+		}
 		if last.CCU == 2 && len(last.Players) == 2 && len(last.Worlds) == 1 && last.Worlds[0].TickP99 > 0 &&
 			len(last.Worlds[0].Instances) > 0 && last.Worlds[0].Instances[0].TickP99 > 0 && len(last.Chat) > 0 &&
 			last.Players[0].PingMS > 0 && last.Players[1].PingMS > 0 && len(last.Gateways) == 1 && last.Gateways[0].Requests > 0 {

@@ -184,7 +184,7 @@ func (d *dashboard) onlinePlayer(ctx context.Context, world, name string) (clust
 	if _, err := d.m.liveWorld(world); err != nil {
 		return cluster.PlayerStatus{}, err
 	}
-	st, err := cluster.Request[cluster.WorldStatus](ctx, d.m.nc, cluster.WorldSubject(world, cluster.WorldOpStatus), cluster.Empty{})
+	st, err := cluster.Request[cluster.WorldStatus](ctx, d.m.nc, cluster.WorldSubject(world, cluster.WorldOpStatus), cluster.StatusRequest{Players: true})
 	if err != nil {
 		return cluster.PlayerStatus{}, err
 	}

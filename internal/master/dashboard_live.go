@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tinymmo/tinymmo/internal/api"
@@ -27,11 +28,20 @@ const (
 // liveFeed gathers the cluster's figures once a second (run) and hands
 // them to the dashboard's event streams (serve). run owns the sampling;
 // the last event and the history it publishes are guarded by mu.
+//
+// The charts' samples are gathered whether or not anybody watches, so
+// that a dashboard opened later has its history. The list of players in
+// the game, which costs the worlds far more to gather and encode, is
+// asked for only while a stream is open.
 type liveFeed struct {
 	m *Master
 
+	watchers atomic.Int32  // open event streams
+	wake     chan struct{} // a stream that opened unwatched asks run for an event at once
+
 	mu      sync.Mutex
 	latest  []byte        // the last event, as JSON; nil before the first
+	listed  bool          // latest lists the players
 	changed chan struct{} // closed and replaced when latest changes
 	history [liveHistory]sample
 	next    int // where the next sample goes in history
@@ -99,7 +109,7 @@ type auditLine struct {
 }
 
 func newLiveFeed(m *Master) *liveFeed {
-	return &liveFeed{m: m, changed: make(chan struct{}), stopping: make(chan struct{})}
+	return &liveFeed{m: m, wake: make(chan struct{}, 1), changed: make(chan struct{}), stopping: make(chan struct{})}
 }
 
 // run samples the cluster every liveEvery until ctx ends.
@@ -110,21 +120,23 @@ func (f *liveFeed) run(ctx context.Context) {
 	var last time.Time
 	for {
 		now := time.Now()
-		ev := f.gather(ctx, now, previous, now.Sub(last))
+		listed := f.watchers.Load() > 0
+		ev := f.gather(ctx, now, previous, now.Sub(last), listed)
 		last = now
-		f.publish(ev)
+		f.publish(ev, listed)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-f.wake:
 		}
 	}
 }
 
-// gather asks every live world for its status and builds the event at
-// now. previous holds each world's answer at the last sample, elapsed
-// ago, for the rates; gather updates it.
-func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[string]cluster.WorldStatus, elapsed time.Duration) liveEvent {
+// gather asks every live world for its status, with its players when
+// listed, and builds the event at now. previous holds each world's answer
+// at the last sample, elapsed ago, for the rates; gather updates it.
+func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[string]cluster.WorldStatus, elapsed time.Duration, listed bool) liveEvent {
 	ev := liveEvent{Time: now.UTC(), Worlds: []liveWorld{}, Players: []livePlayer{}, Audit: []auditLine{}, Chat: []liveSay{},
 		Gateways: f.m.gateways.list(now)}
 	ev.Sample.Time, ev.Sample.logins = now.Unix(), f.m.logins.Load()
@@ -132,7 +144,7 @@ func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[strin
 	for _, w := range f.m.liveWorlds(now) {
 		lw := liveWorld{World: w, Instances: []cluster.InstanceStatus{}}
 		wctx, cancel := context.WithTimeout(ctx, worldStatusTimeout)
-		st, err := cluster.Request[cluster.WorldStatus](wctx, f.m.nc, cluster.WorldSubject(w.ID, cluster.WorldOpStatus), cluster.Empty{})
+		st, err := cluster.Request[cluster.WorldStatus](wctx, f.m.nc, cluster.WorldSubject(w.ID, cluster.WorldOpStatus), cluster.StatusRequest{Players: listed})
 		cancel()
 		if err != nil {
 			lw.Error = "did not answer"
@@ -141,8 +153,8 @@ func (f *liveFeed) gather(ctx context.Context, now time.Time, previous map[strin
 			continue
 		}
 		seen[w.ID] = true
-		lw.Population, lw.Instances = len(st.Players), st.Instances
-		ev.CCU += len(st.Players)
+		lw.Population, lw.Instances = st.Population, st.Instances
+		ev.CCU += st.Population
 		for _, p := range st.Players {
 			ev.Players = append(ev.Players, livePlayer{World: w.ID, PlayerStatus: p})
 		}
@@ -196,8 +208,9 @@ func tickPercentile(prev, cur cluster.WorldStatus, q float64) float64 {
 	return cur.TickBuckets[len(cur.TickBuckets)-1].UpperBound
 }
 
-// publish records ev's sample and makes ev the latest event.
-func (f *liveFeed) publish(ev liveEvent) {
+// publish records ev's sample and makes ev, which lists the players when
+// listed, the latest event.
+func (f *liveFeed) publish(ev liveEvent, listed bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	minuteAgo := f.sampleAgo(min(60, f.held))
@@ -208,7 +221,7 @@ func (f *liveFeed) publish(ev liveEvent) {
 		ev.LoginsPerMinute = ev.Sample.logins - minuteAgo.logins
 	}
 	data, _ := json.Marshal(ev) // a liveEvent always encodes
-	f.latest = data
+	f.latest, f.listed = data, listed
 	close(f.changed)
 	f.changed = make(chan struct{})
 }
@@ -222,8 +235,9 @@ func (f *liveFeed) sampleAgo(n int) sample {
 	return f.history[(f.next-n+liveHistory)%liveHistory]
 }
 
-// current returns the latest event, the history oldest first, and a
-// channel closed when a newer event is out.
+// current returns the latest event (nil if it does not list the
+// players), the history oldest first, and a channel closed when a newer
+// event is out.
 func (f *liveFeed) current() ([]byte, []sample, <-chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -231,13 +245,24 @@ func (f *liveFeed) current() ([]byte, []sample, <-chan struct{}) {
 	for n := f.held; n > 0; n-- {
 		out = append(out, f.sampleAgo(n))
 	}
+	if !f.listed {
+		return nil, out, f.changed
+	}
 	return f.latest, out, f.changed
 }
 
 // serve streams server-sent events: first "history", the samples so far,
 // then the latest liveEvent each second until the client goes or the
-// server shuts down.
+// server shuts down. The first stream to open while nobody watched wakes
+// run, whose next event lists the players.
 func (f *liveFeed) serve(w http.ResponseWriter, r *http.Request, _ adminSession) {
+	if f.watchers.Add(1) == 1 {
+		select {
+		case f.wake <- struct{}{}:
+		default: // already woken
+		}
+	}
+	defer f.watchers.Add(-1)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")

@@ -17,19 +17,24 @@ import (
 	"github.com/tinymmo/tinymmo/internal/protocol"
 )
 
-// status answers the master's dashboard: who is in the game and where,
-// the running instances, the bytes exchanged with players and the tick
-// histogram so far, and the last says.
-func (s *Server) status(context.Context, cluster.Empty) (cluster.WorldStatus, error) {
-	inGame := s.players.inGame()
+// status answers the master's dashboard: how many are in the game (and,
+// when asked, who and where), the running instances, the bytes exchanged
+// with players and the tick histogram so far, and the last says.
+func (s *Server) status(_ context.Context, req cluster.StatusRequest) (cluster.WorldStatus, error) {
 	out := cluster.WorldStatus{
-		Players:   make([]cluster.PlayerStatus, 0, len(inGame)),
-		Instances: s.registry.instanceStatus(),
-		BytesIn:   counterValue(s.metrics.bytesIn),
-		BytesOut:  counterValue(s.metrics.bytesOut),
-		Says:      s.says.list(),
+		Population: s.players.count(),
+		Players:    []cluster.PlayerStatus{},
+		Instances:  s.registry.instanceStatus(),
+		BytesIn:    counterValue(s.metrics.bytesIn),
+		BytesOut:   counterValue(s.metrics.bytesOut),
+		Says:       s.says.list(),
 	}
 	out.TickBuckets, out.Ticks = tickBuckets(s.metrics.tickSeconds)
+	if !req.Players {
+		return out, nil
+	}
+	inGame := s.players.inGame()
+	out.Population = len(inGame)
 	for _, n := range inGame {
 		p := cluster.PlayerStatus{AccountID: n.s.grant.AccountID, Name: n.name, Class: api.Class(n.class), Level: n.level,
 			PingMS: ceilMillis(n.s.conn.RTT())}
