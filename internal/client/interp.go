@@ -134,10 +134,11 @@ func (c *ServerClock) Seed(serverMS uint64, localMS float64) {
 }
 
 // Observe takes a Pong that arrived at local time localMS, on the clock
-// the matching Ping's ClientTime used.
+// the matching Ping's ClientTime used. The world sent it at ServerTime,
+// half the network round trip before it arrived.
 func (c *ServerClock) Observe(p protocol.Pong, localMS float64) {
-	rtt := localMS - float64(p.ClientTime)
-	if rtt < 0 {
+	rtt, ok := p.RoundTrip(localMS)
+	if !ok {
 		return // not from this clock
 	}
 	if !c.pong || rtt <= c.rtt {
