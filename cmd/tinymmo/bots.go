@@ -47,6 +47,9 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 			sum.DownBytesPerS.P50, sum.DownBytesPerS.P99, sum.UpBytesPerS.P50, sum.UpBytesPerS.P99, sum.SnapshotsPerS)
 		fmt.Fprintf(stdout, "desyncs %d, resyncs %d; portal trips %d; world tick p50 %.3f ms p99 %.3f ms (host steal %.1f%% of this machine's CPU)\n",
 			sum.Desyncs, sum.Resyncs, sum.PortalTrips, sum.TickMS.P50, sum.TickMS.P99, sum.StealPercent)
+		if sum.AllInS > 0 {
+			fmt.Fprintf(stdout, "world tick while every bot was in (%.0f s): p50 %.3f ms p99 %.3f ms\n", sum.AllInS, sum.TickMSAllIn.P50, sum.TickMSAllIn.P99)
+		}
 		if cfg.Scenario == bots.ScenarioSocial {
 			fmt.Fprintf(stdout, "chat: sent %d (%d whispers), received %d, refused %d; %d deliveries expected, %d lost\n",
 				sum.ChatSent, sum.Whispers, sum.ChatReceived, sum.ChatRefused, sum.ChatExpected, sum.ChatLost)

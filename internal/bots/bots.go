@@ -157,8 +157,16 @@ type Summary struct {
 	SnapshotsPerS float64 `json:"snapshots_per_s"`
 	// TickMS is the world's tick duration over the run, from the deltas of
 	// its tinymmo_world_tick_seconds histogram before and after: zeros
-	// without Config.WorldMetrics.
+	// without Config.WorldMetrics. It takes in the logins, joins and
+	// logouts of every bot.
 	TickMS Percentiles `json:"tick_ms"`
+	// TickMSAllIn is the tick duration while every bot was in the world,
+	// from the last bot's join to the first one's leaving, AllInS seconds:
+	// the load the scenario describes. Zeros if there was no such window
+	// (a bot failed to join, or the visits were shorter than the joins
+	// took) or without Config.WorldMetrics.
+	TickMSAllIn Percentiles `json:"tick_ms_all_in"`
+	AllInS      float64     `json:"all_in_s"`
 	// StealPercent is the share of this machine's CPU time, over the
 	// same ticks, that the host of its virtual machine took back (see
 	// package hostcpu), in percent: it stretches the ticks of a world that
@@ -259,6 +267,7 @@ func runWith(ctx context.Context, cfg Config, h hooks) (Summary, error) {
 		s.ErrorSamples["tick_metrics"] = err.Error()
 	}
 	s.TickMS, s.StealPercent = tick, steal
+	s.TickMSAllIn, s.AllInS = f.ticks.allInWindow()
 	return s, nil
 }
 
@@ -413,12 +422,14 @@ func (f *fleet) bot(ctx context.Context, i int) (r result) {
 	if f.entered != nil {
 		f.entered()
 	}
+	f.ticks.in(ctx, cfg.Count)
 	before, began := conn.Stats(), time.Now()
 	if cfg.Scenario != ScenarioIdle {
 		err = b.walk(ctx, conn, char, &r.play)
 	} else {
 		err = b.idle(ctx, conn, &r.play)
 	}
+	f.ticks.out(context.WithoutCancel(ctx))
 	r.play.duration = time.Since(began)
 	after := conn.Stats()
 	r.play.conn = client.ConnStats{

@@ -78,6 +78,11 @@ func TestWalkingBotsStayInSync(t *testing.T) {
 	if sum.TickMS.P50 <= 0 || sum.TickMS.P99 < sum.TickMS.P50 {
 		t.Errorf("tick_ms = %+v, want the world's tick durations", sum.TickMS)
 	}
+	// The 20 join within a second or so of each other: most of the 3 s
+	// visits overlap.
+	if sum.AllInS <= 0 || sum.AllInS > 3.5 || sum.TickMSAllIn.P50 <= 0 || sum.TickMSAllIn.P99 < sum.TickMSAllIn.P50 {
+		t.Errorf("all in for %v s with tick_ms %+v, want a window of at most the 3 s visit with the world's tick durations", sum.AllInS, sum.TickMSAllIn)
+	}
 	bad, compared := check.mismatches()
 	// Every bot sees most others for most of the 60 ticks.
 	if compared < n*n*10 {
