@@ -227,8 +227,7 @@ func (g *game) observe(m protocol.Message, now time.Time) error {
 			return g.arrive()
 		}
 	case protocol.Pong:
-		rtt, _ := m.RoundTrip(float64(now.UnixMilli()))
-		g.clock.SetRTT(time.Duration(max(rtt, 0)) * time.Millisecond)
+		g.clock.SetRTT(time.Duration(max(now.UnixMilli()-int64(m.ClientTime), 0)) * time.Millisecond)
 	}
 	return nil
 }

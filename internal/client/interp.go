@@ -134,11 +134,10 @@ func (c *ServerClock) Seed(serverMS uint64, localMS float64) {
 }
 
 // Observe takes a Pong that arrived at local time localMS, on the clock
-// the matching Ping's ClientTime used. The world sent it at ServerTime,
-// half the network round trip before it arrived.
+// the matching Ping's ClientTime used.
 func (c *ServerClock) Observe(p protocol.Pong, localMS float64) {
-	rtt, ok := p.RoundTrip(localMS)
-	if !ok {
+	rtt := localMS - float64(p.ClientTime)
+	if rtt < 0 {
 		return // not from this clock
 	}
 	if !c.pong || rtt <= c.rtt {

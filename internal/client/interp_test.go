@@ -116,21 +116,6 @@ func TestServerClockKeepsTheFastestRoundTrip(t *testing.T) {
 	}
 }
 
-func TestServerClockTakesTheHeldTimeOutOfTheRoundTrip(t *testing.T) {
-	var c ServerClock
-	// Sent at 1000, held 60 ms by the world, sent back at server 5_070,
-	// arrived at 1100: 40 ms on the network, 20 of them on the way back.
-	c.Observe(protocol.Pong{ClientTime: 1_000, ServerTime: 5_070, Held: 60}, 1_100)
-	if got := c.Now(1_100); got != 5_090 || c.RTT() != 40 {
-		t.Errorf("Now = %v, RTT = %v; want 5090, 40", got, c.RTT())
-	}
-	// Held longer than the whole round trip: not from this clock.
-	c.Observe(protocol.Pong{ClientTime: 2_000, ServerTime: 9_000, Held: 200}, 2_100)
-	if got := c.Now(1_100); got != 5_090 || c.RTT() != 40 {
-		t.Errorf("an impossible Pong moved the clock: Now = %v, RTT = %v; want 5090, 40", got, c.RTT())
-	}
-}
-
 func TestSmoother(t *testing.T) {
 	var s Smoother
 	start := rules.Vec{X: 1600, Y: 1600}

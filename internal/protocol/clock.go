@@ -29,27 +29,13 @@ func decodePing(payload []byte) (Message, error) {
 	return m, nil
 }
 
-// Pong answers a Ping. The world does not write it at once: it goes out
-// with the client's next batch of messages, and Held says how long it
-// waited, so that the client can take that time out of the round trip.
+// Pong answers a Ping.
 type Pong struct {
 	// ClientTime is the Ping's ClientTime, echoed unchanged.
 	ClientTime uint64
 	// ServerTime is the world's clock, in milliseconds since the Unix
-	// epoch, when it sent the Pong.
+	// epoch, when it answered.
 	ServerTime uint64
-	// Held is how long the world held the Ping before it sent the Pong,
-	// in milliseconds.
-	Held uint64
-}
-
-// RoundTrip returns the network round trip the Pong measured, in
-// milliseconds, for a Pong that arrived at local time nowMS on the clock
-// of the Ping's ClientTime: the time since the Ping less the time the world
-// held it. It is false for a Pong that cannot be from that clock.
-func (m Pong) RoundTrip(nowMS float64) (float64, bool) {
-	rtt := nowMS - float64(m.ClientTime) - float64(m.Held)
-	return rtt, rtt >= 0
 }
 
 // Type returns TypePong.
@@ -59,13 +45,12 @@ func (Pong) Type() Type { return TypePong }
 func (m Pong) Append(b []byte) []byte {
 	b = wire.AppendU8(b, uint8(TypePong))
 	b = wire.AppendUvarint(b, m.ClientTime)
-	b = wire.AppendUvarint(b, m.ServerTime)
-	return wire.AppendUvarint(b, m.Held)
+	return wire.AppendUvarint(b, m.ServerTime)
 }
 
 func decodePong(payload []byte) (Message, error) {
 	r := wire.NewReader(payload)
-	m := Pong{ClientTime: r.Uvarint(), ServerTime: r.Uvarint(), Held: r.Uvarint()}
+	m := Pong{ClientTime: r.Uvarint(), ServerTime: r.Uvarint()}
 	if err := r.Done(); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,6 @@ func ExampleDecode() {
 	// Output:
 	// 02 01 64 03 00 00 00
 	// input 1 100 E
-	// protocol: unsupported protocol version 1 in Hello (want 5)
+	// protocol: unsupported protocol version 1 in Hello (want 4)
 	// 4001 This game version is out of date. Please refresh to update.
 }

@@ -29,7 +29,7 @@ var goldenMessages = []protocol.Message{
 	protocol.Party{Leader: "Ann", Members: []string{"Ann", "Bob"}},
 	protocol.PartyVitals{Members: []protocol.MemberVitals{{HP: 55, MaxHP: 90, MP: 35, MaxMP: 40}, {}}},
 	protocol.Welcome{EntityID: 7, Map: "meadow", X: 1600, Y: -48, TickRate: 20, Tick: 5000, ServerTime: 1767225600000, Speed: 72},
-	protocol.Pong{ClientTime: 123456, ServerTime: 1767225600123, Held: 40},
+	protocol.Pong{ClientTime: 123456, ServerTime: 1767225600123},
 	protocol.MapChange{Map: "dungeon", Instance: 3, X: 4096, Y: 2048, Tick: 120, ServerTime: 1767225606000, Ack: 298, Owner: "Ann"},
 	protocol.Snapshot{
 		Tick: 5001, HasAck: true, Ack: 300, HasOwn: true, OwnDX: 51, OwnDY: -51,

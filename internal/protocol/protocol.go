@@ -33,7 +33,7 @@ import (
 // refuses any other value (see [ErrVersion]) and closes the connection with
 // [CloseBadVersion]. Bump it on any change a peer of the previous version
 // would misread or refuse (docs/protocol.md, "Versioning").
-const Version = 5
+const Version = 4
 
 // MaxClientMessage is the largest message, in bytes including the type
 // byte, that a client may send. The world sets it as the WebSocket read

@@ -131,8 +131,7 @@ func (s *worldSession) apply(m protocol.Message, at time.Time) error {
 		s.arrivals++
 	case protocol.Pong:
 		s.clock.Observe(m, millis(at))
-		rtt, _ := m.RoundTrip(millis(at))
-		s.rtt = max(0, rtt)
+		s.rtt = max(0, millis(at)-float64(m.ClientTime))
 		s.tick.SetRTT(time.Duration(s.rtt * float64(time.Millisecond)))
 	}
 	return nil

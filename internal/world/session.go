@@ -40,10 +40,10 @@ const (
 // may block (saying a chat line, which can wait on the control plane, and
 // saving the character when the connection ends) runs on the session's
 // goroutine, which exists only while it has such work (see work): an idle
-// player costs no goroutine. Messages to the client are written by the
-// owner of the member's player (the instance's runner) straight to the
-// socket, a batch at a time, a Pong included (see pinged); wsconn starts a
-// writer goroutine only while the socket is full.
+// player costs no goroutine. Messages to the client are written by whoever
+// sends them (the instance's runner, or the poller for a Pong) straight to
+// the socket; wsconn starts a writer goroutine only while the socket is
+// full.
 type session struct {
 	srv   *Server
 	conn  *wsconn.Conn
@@ -75,16 +75,6 @@ type session struct {
 	// batch holds framed messages waiting for the next flush. It is
 	// owned by the owner of the member's player.
 	batch []byte
-	// pinged is the client's last Ping not yet answered: the next flush
-	// sends its Pong with the batch rather than spend a write of its own.
-	// A newer Ping replaces an unanswered one. The reader sets it; the
-	// flusher takes it.
-	pinged struct {
-		sync.Mutex
-		waiting    bool
-		clientTime uint64
-		at         int64 // when it was read, in Unix nanoseconds
-	}
 	// char is owned by run before the game has the player and after
 	// it hands it back.
 	char store.Character
@@ -317,10 +307,11 @@ func (se *session) Message(binary bool, data []byte) bool {
 	}
 	switch m := msg.(type) {
 	case protocol.Ping:
-		p := &se.pinged
-		p.Lock()
-		p.waiting, p.clientTime, p.at = true, m.ClientTime, time.Now().UnixNano()
-		p.Unlock()
+		// Answered at once, beside the runner's batches.
+		pong := protocol.Pong{ClientTime: m.ClientTime, ServerTime: uint64(time.Now().UnixMilli())}.Append(nil)
+		if se.conn.Send(pong) == nil {
+			s.metrics.bytesOut.Add(float64(len(pong)))
+		}
 	case protocol.Input:
 		if !se.member.input(m) {
 			s.metrics.inputsDropped.Inc() // a queue ahead of the ticks: a flood
@@ -401,7 +392,6 @@ func (se *session) queue(b []byte) {
 // socket is full. A client whose queue overflows cannot keep up; wsconn
 // closes it with CloseTooSlow rather than let it hold anything up.
 func (se *session) flush() int {
-	se.answerPing()
 	if len(se.batch) == 0 {
 		return 0
 	}
@@ -419,22 +409,6 @@ func (se *session) flush() int {
 		return 0
 	}
 	return n
-}
-
-// answerPing adds the Pong of the Ping waiting, if any, to the batch.
-func (se *session) answerPing() {
-	p := &se.pinged
-	p.Lock()
-	waiting, clientTime, at := p.waiting, p.clientTime, p.at
-	p.waiting = false
-	p.Unlock()
-	if !waiting {
-		return
-	}
-	now := time.Now()
-	pong := protocol.Pong{ClientTime: clientTime, ServerTime: uint64(now.UnixMilli()), Held: uint64(max(now.UnixNano()-at, 0) / 1e6)}
-	var buf [32]byte // a Pong's three uvarints take at most 31 bytes
-	se.batch = wsconn.AppendBinary(se.batch, pong.Append(buf[:0]))
 }
 
 // maxKeptBatch is the largest batch buffer a session keeps between flushes.
