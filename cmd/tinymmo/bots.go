@@ -25,8 +25,14 @@ func runBots(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.World, "world", "", "world id to enter (default: the first listed)")
 	fs.StringVar(&cfg.Scenario, "scenario", bots.ScenarioIdle, "how bots play: idle (stand and ping), walk (walk with prediction, inputs on change), fight (hunt the NPCs in view with the class's abilities) or social (walk, chat, form parties and take them into the Dungeon)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object on the last line")
+	idle := fs.Bool("idle-priority", false, "run the bots at the kernel's idle priority (SCHED_IDLE, Linux), so that a world on the same machine never waits for a core because of them")
 	if err := parseConfig(fs, args, &cfg); err != nil {
 		return err
+	}
+	if *idle {
+		if err := lowerToIdlePriority(); err != nil {
+			return err
+		}
 	}
 	sum, err := bots.Run(ctx, cfg)
 	if err != nil {
