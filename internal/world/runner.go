@@ -72,7 +72,11 @@ func (r *runner) timeTick(d time.Duration) {
 
 // defaultReplicatorShare is the fewest clients worth a replicating
 // goroutine of their own: below it, starting one costs more than it saves.
-const defaultReplicatorShare = 1000
+// At 400, 1,000 walkers on two cores are replicated (and written to) by two
+// goroutines, which took the tick's p50 from 5.3 to about 4 ms through
+// tinymmo dev (docs/performance.md, sixth round). A world on one core
+// (GOMAXPROCS 1) always uses one.
+const defaultReplicatorShare = 400
 
 func newRunner(core *sim.Instance, reg *registry, workers int, m *metrics) *runner {
 	return &runner{
