@@ -20,7 +20,8 @@
 //
 // Each Saver runs one goroutine, started by [New] and stopped by
 // [Saver.Shutdown]. It wakes when something is queued and writes everything
-// pending in one SaveCharacters call. Callers wait on the database only
+// pending in one SaveCharacters call; with [Options.Gather] it first lets
+// the saves of the next moments join it. Callers wait on the database only
 // through SaveNow, never through Save.
 //
 // The world creates one Saver per database. Its tick and its sessions call
@@ -66,6 +67,13 @@ type Options struct {
 	RetryBackoff time.Duration
 	// MaxBackoff caps the wait between retries. Zero means 5s.
 	MaxBackoff time.Duration
+	// Gather is the least time between the starts of two writes: a save
+	// queued within Gather of the last write waits for the rest of it, so
+	// that saves falling due close together (players taking portals, or
+	// logging out) share one transaction instead of paying one each.
+	// SaveNow and Shutdown never wait for it. Zero writes at once; a crash
+	// loses at most Gather of saves beyond what a write in flight loses.
+	Gather time.Duration
 	// ObserveWrite, when not nil, is called after each SaveCharacters
 	// call with the time it took and its error, from the Saver's
 	// goroutine: for a latency histogram. It must not block.
@@ -128,6 +136,7 @@ type Saver struct {
 	pending  map[int64]*entry // by character ID: the newest version waiting
 	inflight map[int64]*entry // by character ID: the version run is writing; pending holds only newer ones
 	closing  bool             // Shutdown was called; nothing more is queued
+	hurry    bool             // a SaveNow caller waits for what is pending: run does not gather
 	lost     int              // versions given up after Shutdown was called
 	lostErr  error            // the first of them
 	stats    Stats            // all but Pending and Retrying, which Stats counts
@@ -220,6 +229,10 @@ func (s *Saver) queueLocked(c store.Character, done chan<- error) {
 			s.stats.Replaced++
 			p.c = c
 		}
+		if done != nil {
+			s.hurry = true
+			s.signal()
+		}
 		p.waiters = appendWaiter(p.waiters, done)
 		return
 	}
@@ -229,6 +242,7 @@ func (s *Saver) queueLocked(c store.Character, done chan<- error) {
 		return
 	}
 	s.pending[c.ID] = &entry{c: c, waiters: appendWaiter(nil, done)}
+	s.hurry = s.hurry || done != nil
 	s.signal()
 }
 
@@ -302,6 +316,7 @@ func (s *Saver) Stats() Stats {
 func (s *Saver) run() {
 	defer close(s.done)
 	var b burst
+	var last time.Time // when the last write began
 	for {
 		batch, closing := s.take()
 		if len(batch) == 0 {
@@ -309,8 +324,10 @@ func (s *Saver) run() {
 				return
 			}
 			<-s.wake
+			s.gather(last)
 			continue
 		}
+		last = time.Now()
 		err := s.write(batch)
 		if err == nil {
 			b.succeeded(s.log)
@@ -327,6 +344,33 @@ func (s *Saver) run() {
 			return
 		}
 	}
+}
+
+// gather waits until Options.Gather has passed since last, the start of
+// the last write, so that what is queued meanwhile joins the next write.
+// It returns early once a SaveNow caller waits or Shutdown is called.
+func (s *Saver) gather(last time.Time) {
+	wait := s.opts.Gather - time.Since(last)
+	if wait <= 0 {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for !s.hurried() {
+		select {
+		case <-t.C:
+			return
+		case <-s.wake:
+		}
+	}
+}
+
+// hurried reports whether the next write must not wait: a SaveNow caller
+// waits for it, or Shutdown was called.
+func (s *Saver) hurried() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hurry || s.closing
 }
 
 // burst is a run of consecutive failed writes, logged when it begins and
@@ -370,6 +414,7 @@ func (s *Saver) take() ([]*entry, bool) {
 		s.inflight[id] = e
 	}
 	clear(s.pending)
+	s.hurry = false
 	closing := s.closing
 	s.mu.Unlock()
 	// Sorted outside the lock, so Save waits only for the move.

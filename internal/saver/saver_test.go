@@ -713,3 +713,62 @@ func TestObserveWriteSeesEveryWrite(t *testing.T) {
 		t.Errorf("ObserveWrite saw %d ok and %d failed writes; Stats = %+v, want at least 1 and 3, adding up to its batches and errors", ok, failed, st)
 	}
 }
+
+// TestGatherSharesOneWrite: the first save is written at once; the saves
+// queued within Gather of it wait and then go together, and a SaveNow
+// caller does not wait for the rest of Gather.
+func TestGatherSharesOneWrite(t *testing.T) {
+	db := openDB(t)
+	cs := createCharacters(t, db, 4)
+	s := newSaver(t, db, nil, saver.Options{Gather: time.Hour})
+
+	s.Save(at(cs[0], 1))
+	waitFor(t, "the first save", func() bool { return s.Stats().Written == 1 })
+	s.Save(at(cs[1], 1))
+	s.Save(at(cs[2], 1))
+	time.Sleep(50 * time.Millisecond)
+	if st := s.Stats(); st.Batches != 1 || st.Pending != 2 {
+		t.Fatalf("within Gather, Stats = %+v, want 1 batch and 2 pending", st)
+	}
+	wantStored(t, db, cs[1].ID, 0)
+
+	saved := make(chan error, 1)
+	go func() { saved <- s.SaveNow(t.Context(), at(cs[3], 1)) }()
+	select {
+	case err := <-saved:
+		if err != nil {
+			t.Fatalf("SaveNow = %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("SaveNow waited for Gather")
+	}
+	if st := s.Stats(); st.Batches != 2 || st.Written != 4 || st.Pending != 0 {
+		t.Errorf("after SaveNow, Stats = %+v, want 2 batches, 4 written, none pending", st)
+	}
+	for _, c := range cs {
+		wantStored(t, db, c.ID, 1)
+	}
+}
+
+// TestShutdownDoesNotWaitForGather: saves waiting for Gather are written
+// as soon as Shutdown is called.
+func TestShutdownDoesNotWaitForGather(t *testing.T) {
+	db := openDB(t)
+	cs := createCharacters(t, db, 2)
+	s := saver.New(db, nil, saver.Options{Gather: time.Hour})
+	s.Save(at(cs[0], 1))
+	waitFor(t, "the first save", func() bool { return s.Stats().Written == 1 })
+	s.Save(at(cs[1], 1))
+
+	closed := make(chan error, 1)
+	go func() { closed <- s.Shutdown(t.Context()) }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Shutdown = %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Shutdown waited for Gather")
+	}
+	wantStored(t, db, cs[1].ID, 1)
+}

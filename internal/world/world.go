@@ -340,6 +340,13 @@ type Server struct {
 	countingDown atomic.Bool
 }
 
+// saveGather is the least time between two of the saver's writes. Players
+// taking portals and logging out save a few times a second each hundred
+// players; a second lets those saves share one transaction (each costs
+// about 0.2 ms of CPU, the same as a write of dozens), and a crash loses at
+// most that second beyond the autosave's interval, which it loses anyway.
+const saveGather = time.Second
+
 // Start opens the database, binds the listener, joins the control plane and
 // starts announcing itself. Players can connect when it returns.
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err error) {
@@ -374,7 +381,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err er
 	if err != nil {
 		return nil, err
 	}
-	s.saver = saver.New(s.db, log, saver.Options{ObserveWrite: s.metrics.observeSave})
+	s.saver = saver.New(s.db, log, saver.Options{Gather: saveGather, ObserveWrite: s.metrics.observeSave})
 	if s.poller, err = wsconn.NewPoller(cfg.ReadEvery); err != nil {
 		return nil, fmt.Errorf("world: %w", err)
 	}
