@@ -341,10 +341,11 @@ type Server struct {
 }
 
 // saveGather is the least time between two of the saver's writes. Players
-// taking portals and logging out save a few times a second each hundred
-// players; a second lets those saves share one transaction (each costs
-// about 0.2 ms of CPU, the same as a write of dozens), and a crash loses at
-// most that second beyond the autosave's interval, which it loses anyway.
+// taking portals and logging out save several times a second in a busy
+// world, and each transaction costs about as much CPU as one of dozens of
+// saves; a second lets them share one. A crash can then also lose the
+// saves of its last second, on top of the autosave interval it can lose
+// anyway.
 const saveGather = time.Second
 
 // Start opens the database, binds the listener, joins the control plane and
