@@ -732,15 +732,8 @@ func TestGatherSharesOneWrite(t *testing.T) {
 	}
 	wantStored(t, db, cs[1].ID, 0)
 
-	saved := make(chan error, 1)
-	go func() { saved <- s.SaveNow(t.Context(), at(cs[3], 1)) }()
-	select {
-	case err := <-saved:
-		if err != nil {
-			t.Fatalf("SaveNow = %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("SaveNow waited for Gather")
+	if err := notHeldByGather(t, "SaveNow", func() error { return s.SaveNow(t.Context(), at(cs[3], 1)) }); err != nil {
+		t.Fatalf("SaveNow = %v", err)
 	}
 	if st := s.Stats(); st.Batches != 2 || st.Written != 4 || st.Pending != 0 {
 		t.Errorf("after SaveNow, Stats = %+v, want 2 batches, 4 written, none pending", st)
@@ -760,15 +753,24 @@ func TestShutdownDoesNotWaitForGather(t *testing.T) {
 	waitFor(t, "the first save", func() bool { return s.Stats().Written == 1 })
 	s.Save(at(cs[1], 1))
 
-	closed := make(chan error, 1)
-	go func() { closed <- s.Shutdown(t.Context()) }()
-	select {
-	case err := <-closed:
-		if err != nil {
-			t.Fatalf("Shutdown = %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Shutdown waited for Gather")
+	if err := notHeldByGather(t, "Shutdown", func() error { return s.Shutdown(t.Context()) }); err != nil {
+		t.Fatalf("Shutdown = %v", err)
 	}
 	wantStored(t, db, cs[1].ID, 1)
+}
+
+// notHeldByGather runs call, named what, and returns its error; it fails
+// the test if call has not returned after 30 s, far less than the hour of
+// Gather the tests set.
+func notHeldByGather(t *testing.T, what string, call func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s waited for Gather", what)
+		return nil
+	}
 }
