@@ -28,7 +28,9 @@ type Config struct {
 	// SpawnHalf is half the view: entities closer than this enter it.
 	// KeepHalf is larger: entities farther than this leave it again.
 	SpawnHalf, KeepHalf rules.Vec
-	// AutosaveTicks is how often every player is saved; 0 never.
+	// AutosaveTicks is how often every player is saved; 0 never. The
+	// players are spread over the interval, so that no tick saves them
+	// all.
 	AutosaveTicks uint32
 	// PortalGuardTicks is how long portals ignore a player who just arrived.
 	PortalGuardTicks uint32
@@ -187,8 +189,8 @@ type Result struct {
 	Messages []Message
 	// Travels are the players who left through a portal.
 	Travels []Travel
-	// Saves is every player's state when an autosave is due, each with a
-	// new save version (character.Character.Version).
+	// Saves are the states of the players whose autosave is due this
+	// tick, each with a new save version (character.Character.Version).
 	Saves []character.Character
 	// Refused are inputs that broke the rules (ErrMalformedInput: close
 	// the connection) or found the queue full (ErrInputQueueFull: dropped).
@@ -356,10 +358,12 @@ func (in *Instance) Step(nowMillis int64, inputs []Input) *Result {
 			}
 		}
 	}
-	if in.cfg.AutosaveTicks > 0 && in.tick%in.cfg.AutosaveTicks == 0 {
+	if every := in.cfg.AutosaveTicks; every > 0 {
 		for _, e := range in.entities {
-			e.p.Char.Version++ // each save of a character is newer than the last
-			r.Saves = append(r.Saves, e.p.State())
+			if (in.tick-e.phase)%every == 0 {
+				e.p.Char.Version++ // each save of a character is newer than the last
+				r.Saves = append(r.Saves, e.p.State())
+			}
 		}
 	}
 	in.checkEmpty()
@@ -372,7 +376,7 @@ func (in *Instance) admit(now uint64) {
 		p := a.Player
 		e := &entity{
 			slot:        len(in.entities),
-			scanPhase:   in.tick + uint32(len(in.entities)), // spread the searches over the ticks
+			phase:       in.tick - uint32(len(in.entities)), // spread the searches and saves over the ticks; tick - phase never wraps
 			p:           p,
 			pos:         rules.Vec{X: p.Char.X, Y: p.Char.Y},
 			guardUntil:  in.tick + in.cfg.PortalGuardTicks,

@@ -166,7 +166,7 @@ func interestMatchesBruteForce(t *testing.T, scanEvery int, margin int32) {
 		h.step()
 		in := h.in
 		for _, self := range in.entities {
-			if (in.tick-self.scanPhase)%uint32(scanEvery) != 0 {
+			if (in.tick-self.phase)%uint32(scanEvery) != 0 {
 				continue // not searched this tick
 			}
 			spawn := viewRect(self.pos, in.cfg.SpawnHalf)
@@ -268,29 +268,41 @@ func TestRemovedPlayerIsDespawnedForOthers(t *testing.T) {
 	}
 }
 
-func TestAutosaveSavesEveryoneWithCurrentPositions(t *testing.T) {
+// TestAutosaveSavesEveryoneOnceAnIntervalSpreadOverIt: over two intervals
+// every player is saved twice, as it is at that tick, and the saves are
+// spread over the ticks instead of falling in one.
+func TestAutosaveSavesEveryoneOnceAnIntervalSpreadOverIt(t *testing.T) {
+	const players, every = 10, 5
 	cfg := testConfig(0)
-	cfg.AutosaveTicks = 10
+	cfg.AutosaveTicks = every
 	h := newHarness(t, openField{w: 100, h: 100}, cfg)
-	p := h.join(1, rules.TileCenter(50, 50))
-	h.join(2, rules.TileCenter(60, 50))
-	var batches [][]int64
-	for range 10 {
-		h.walk(p, protocol.DirW)
+	var ps []*Player
+	for i := range players {
+		ps = append(ps, h.join(int64(i+1), rules.TileCenter(10+3*i, 50)))
+	}
+	saved := map[int64]int{}
+	most := 0
+	for range 2 * every {
+		for _, p := range ps {
+			h.walk(p, protocol.DirE)
+		}
 		r := h.step()
-		if len(r.Saves) > 0 {
-			var ids []int64
-			for _, c := range r.Saves {
-				ids = append(ids, c.ID)
-				if c.ID == 1 && c.X != h.pos(p).X {
-					t.Fatalf("autosaved character 1 at x %d, the server has %d", c.X, h.pos(p).X)
-				}
+		most = max(most, len(r.Saves))
+		for _, c := range r.Saves {
+			saved[c.ID]++
+			if p := ps[c.ID-1]; c.X != h.pos(p).X || c.Version != int64(saved[c.ID]) {
+				t.Fatalf("autosave of character %d: x %d, version %d; the server has x %d, and it is save %d",
+					c.ID, c.X, c.Version, h.pos(p).X, saved[c.ID])
 			}
-			batches = append(batches, ids)
 		}
 	}
-	if len(batches) != 1 || len(batches[0]) != 2 {
-		t.Fatalf("after 10 ticks: autosaves %v, want one of both characters", batches)
+	for _, p := range ps {
+		if n := saved[p.Char.ID]; n != 2 {
+			t.Errorf("character %d saved %d times in two intervals, want 2", p.Char.ID, n)
+		}
+	}
+	if want := players / every; most != want {
+		t.Errorf("at most %d saves in one tick, want %d: %d players spread over %d ticks", most, want, players, every)
 	}
 }
 

@@ -33,9 +33,10 @@ type entity struct {
 	// portals ignore a player still holding it, so that walking on
 	// through the arrival does not lead straight back out.
 	arrivalMove protocol.Direction
-	// scanPhase sets the ticks on which this player's view is searched:
-	// those where (tick - scanPhase) % ScanEvery == 0.
-	scanPhase uint32
+	// phase spreads a player's periodic work over the ticks: its view is
+	// searched on the ticks where (tick - phase) % ScanEvery == 0, and it
+	// is autosaved on those where (tick - phase) % AutosaveTicks == 0.
+	phase uint32
 	// removed is set when the entity has left the instance.
 	removed bool
 
@@ -417,7 +418,7 @@ func (in *Instance) snapshot(self *entity, r *replicator) []byte {
 		v.ownSent = self.pos
 	}
 	scanEvery := uint32(cmp.Or(in.cfg.ScanEvery, DefaultScanEvery))
-	if v.scanned && (in.tick-self.scanPhase)%scanEvery != 0 {
+	if v.scanned && (in.tick-self.phase)%scanEvery != 0 {
 		in.update(v, s)
 		return in.encode(self, v, s)
 	}

@@ -153,8 +153,9 @@ type Config struct {
 	// ForgetEvery is how often the world asks the master which accounts
 	// it deleted (idle guests), to delete their characters. Default 1m.
 	ForgetEvery time.Duration `toml:"forget_every"`
-	// Autosave is how often every character online is saved. Default 30s;
-	// a crash loses at most this much.
+	// Autosave is how often every character online is saved, each at its
+	// own moment of the interval. Default 30s; a crash loses at most this
+	// much, and the saves of its last second.
 	Autosave time.Duration `toml:"autosave"`
 }
 
