@@ -222,16 +222,16 @@ func (s *Saver) Pending(id int64) (store.Character, bool) {
 // queueLocked queues c, attaching done (if not nil) to the entry that will
 // write c or a newer version.
 func (s *Saver) queueLocked(c store.Character, done chan<- error) {
+	if done != nil {
+		s.hurry = true // a caller waits: the next write goes at once
+		s.signal()
+	}
 	if p := s.pending[c.ID]; p != nil {
 		if c.Version <= p.c.Version {
 			s.stats.Stale++
 		} else {
 			s.stats.Replaced++
 			p.c = c
-		}
-		if done != nil {
-			s.hurry = true
-			s.signal()
 		}
 		p.waiters = appendWaiter(p.waiters, done)
 		return
@@ -242,7 +242,6 @@ func (s *Saver) queueLocked(c store.Character, done chan<- error) {
 		return
 	}
 	s.pending[c.ID] = &entry{c: c, waiters: appendWaiter(nil, done)}
-	s.hurry = s.hurry || done != nil
 	s.signal()
 }
 
